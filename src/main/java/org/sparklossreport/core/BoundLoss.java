@@ -1,0 +1,136 @@
+package org.sparklossreport.core;
+
+import java.io.Serializable;
+
+/**
+ * A loss bound to input slots and to its place in a {@link LossSet}'s state: the shared row checks
+ * (nulls, non-finite values, weights) wrapped around the loss's own {@link Kernel}.
+ *
+ * <p>State layout at its offsets: counts {@code [rows, invalid by reason...]}; sums
+ * {@code [Σw, compensation, kernel slots...]}.
+ */
+public final class BoundLoss implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  /** Counters per loss: contributing rows, then one per {@link InvalidReason}. */
+  public static final int COUNT_SLOTS = 1 + InvalidReason.COUNT;
+
+  final Loss loss;
+  final Kernel kernel;
+  final int labelSlot;
+  final int predictionSlot;
+  final int weightSlot;
+  final int countAt;
+  final int sumAt;
+
+  /**
+   * @param labelSlot the label's input slot, −1 for a loss without label
+   * @param weightSlot the weight's input slot, −1 for weight 1
+   */
+  BoundLoss(Loss loss, Kernel kernel, int labelSlot, int predictionSlot, int weightSlot, int countAt,
+      int sumAt) {
+    this.loss = loss;
+    this.kernel = kernel;
+    this.labelSlot = labelSlot;
+    this.predictionSlot = predictionSlot;
+    this.weightSlot = weightSlot;
+    this.countAt = countAt;
+    this.sumAt = sumAt;
+  }
+
+  public Loss loss() {
+    return loss;
+  }
+
+  /** Doubles of state: Σw as a compensated pair plus the kernel's. */
+  int sumSlots() {
+    return 2 + kernel.slots();
+  }
+
+  /** Why the row cannot contribute to this loss, or null. */
+  public InvalidReason classify(LossRow row) {
+    if ((labelSlot >= 0 && row.isNull(labelSlot)) || row.isNull(predictionSlot)
+        || (weightSlot >= 0 && row.isNull(weightSlot))) {
+      return InvalidReason.NULL;
+    }
+    if (weightSlot >= 0) {
+      double w = row.scalar(weightSlot);
+      if (!(w >= 0) || w == Double.POSITIVE_INFINITY) {
+        return InvalidReason.WEIGHT;
+      }
+    }
+    if ((labelSlot >= 0 && !finite(row, labelSlot)) || !finite(row, predictionSlot)) {
+      return InvalidReason.NOT_FINITE;
+    }
+    return kernel.check(row.view(labelSlot, predictionSlot));
+  }
+
+  /** Adds one row to the state: to the sums when valid, else to the counter of its reason. */
+  public void add(LossState state, LossRow row) {
+    InvalidReason reason = classify(row);
+    long[] c = state.getCounts();
+    if (reason != null) {
+      c[countAt + 1 + reason.ordinal()]++;
+      return;
+    }
+    double w = kernel.weightOf(row, weightSlot >= 0 ? row.scalar(weightSlot) : 1.0);
+    double[] s = state.getSums();
+    c[countAt]++;
+    Neumaier.add(s, sumAt, w);
+    kernel.add(s, sumAt + 2, row, w);
+  }
+
+  /** Adds this loss's part of {@code other} into {@code state}. */
+  void merge(LossState state, LossState other) {
+    long[] c = state.getCounts();
+    long[] oc = other.getCounts();
+    for (int i = 0; i < COUNT_SLOTS; i++) {
+      c[countAt + i] += oc[countAt + i];
+    }
+    Neumaier.merge(state.getSums(), sumAt, other.getSums(), sumAt);
+    kernel.merge(state.getSums(), sumAt + 2, other.getSums(), sumAt + 2);
+  }
+
+  /** Contributing rows. */
+  public long rows(LossState state) {
+    return state.getCounts()[countAt];
+  }
+
+  /** Rows left out for {@code reason}. */
+  public long invalid(LossState state, InvalidReason reason) {
+    return state.getCounts()[countAt + 1 + reason.ordinal()];
+  }
+
+  /** Σ w over contributing rows. */
+  public double weightSum(LossState state) {
+    return Neumaier.value(state.getSums(), sumAt);
+  }
+
+  /**
+   * The outputs (value first, then extras) of the state; NaN where there is no value: no contributing
+   * row, or weights summing to zero.
+   */
+  public double[] values(LossState state) {
+    double[] out = new double[1 + loss.extraOutputs().size()];
+    double w = weightSum(state);
+    if (rows(state) == 0 || w == 0) {
+      java.util.Arrays.fill(out, Double.NaN);
+      return out;
+    }
+    kernel.finish(state.getSums(), sumAt + 2, w, out);
+    return out;
+  }
+
+  private static boolean finite(LossRow row, int slot) {
+    double[] v = row.vector(slot);
+    if (v == null) {
+      return Double.isFinite(row.scalar(slot));
+    }
+    for (double x : v) {
+      if (!Double.isFinite(x)) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,97 @@
+package org.sparklossreport.core;
+
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * A loss as a user asked for it: its name, checked parameters, the columns it reads (when it names its
+ * own) and its reduction. {@link #bind} turns it into a {@link Kernel} for the shapes of the actual
+ * columns, or says why those shapes do not fit.
+ *
+ * <p>Subclass constructors call {@code super(params, reduction)}, read their own parameters from
+ * {@link Params}, then call {@link #seal}: an out-of-range value fails when the loss is built, before
+ * any data is read, and an unknown parameter is named with the valid ones.
+ */
+public abstract class Loss implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private final String name;
+  private String canonical;
+  private final String labelColumn;
+  private final String predictionColumn;
+  private final String weightColumn;
+  protected final Reduction reduction;
+
+  /**
+   * Reads the parameters every loss shares: {@code reduction}, and the column overrides {@code label},
+   * {@code prediction} and {@code weight}.
+   */
+  protected Loss(Params params, Reduction defaultReduction) {
+    this.name = params.loss();
+    this.reduction = params.reduction(defaultReduction);
+    this.labelColumn = needsLabel() ? params.text("label") : null;
+    this.predictionColumn = params.text("prediction");
+    this.weightColumn = params.text("weight");
+  }
+
+  /** Ends the constructor: rejects undeclared parameters and fixes the canonical form. */
+  protected final void seal(Params params) {
+    params.finish();
+    this.canonical = params.canonical();
+  }
+
+  /** The kernel for these input shapes, or a {@link LossSpecException} naming what fits. */
+  public abstract Kernel bind(Shape label, Shape prediction);
+
+  /** The registered name, e.g. {@code huber}. */
+  public final String name() {
+    return name;
+  }
+
+  /** The loss as specified, in canonical form, e.g. {@code huber(delta=1.5)}. */
+  public final String canonical() {
+    return canonical;
+  }
+
+  public final Reduction reduction() {
+    return reduction;
+  }
+
+  /** Names of outputs beyond the value, reported as {@code <loss>.<output>}. */
+  public List<String> extraOutputs() {
+    return List.of();
+  }
+
+  /** False for losses of the prediction alone (sparsity). */
+  public boolean needsLabel() {
+    return true;
+  }
+
+  /** The label column this loss names itself, or null to use the job's. */
+  public final String labelColumn() {
+    return labelColumn;
+  }
+
+  /** The prediction column this loss names itself, or null to use the job's. */
+  public final String predictionColumn() {
+    return predictionColumn;
+  }
+
+  /** The weight column this loss names itself, or null to use the job's. */
+  public final String weightColumn() {
+    return weightColumn;
+  }
+
+  /** A schema error for this loss: the shapes found and those it accepts. */
+  protected LossSpecException shapeError(Shape label, Shape prediction, String accepted) {
+    String found = needsLabel()
+        ? "label is " + label.describe() + " and prediction " + prediction.describe()
+        : "prediction is " + prediction.describe();
+    return new LossSpecException(name + ": " + found + "; expected " + accepted);
+  }
+
+  @Override
+  public String toString() {
+    return canonical;
+  }
+}

@@ -1,0 +1,36 @@
+package org.sparklossreport.core;
+
+/**
+ * Neumaier's compensated summation on a pair of slots {@code (sum, compensation)} inside a double array.
+ *
+ * <p>Invariants: (1) the represented value is {@code s[at] + s[at + 1]}; (2) {@code (0, 0)} is the
+ * identity of {@link #merge}; (3) the error of the represented value does not grow with the number of
+ * terms (it is bounded by about 2 ulp of the true sum plus n·eps² of the sum of magnitudes), so the
+ * result does not depend, to the twelfth digit, on how the rows are split into partitions.
+ */
+public final class Neumaier {
+  private Neumaier() {}
+
+  /** Adds {@code x} to the compensated pair at {@code at}. */
+  public static void add(double[] s, int at, double x) {
+    double sum = s[at];
+    double t = sum + x;
+    if (Math.abs(sum) >= Math.abs(x)) {
+      s[at + 1] += (sum - t) + x;
+    } else {
+      s[at + 1] += (x - t) + sum;
+    }
+    s[at] = t;
+  }
+
+  /** Adds the pair at {@code from} in {@code o} to the pair at {@code at} in {@code s}. */
+  public static void merge(double[] s, int at, double[] o, int from) {
+    add(s, at, o[from]);
+    s[at + 1] += o[from + 1];
+  }
+
+  /** The value a pair represents. */
+  public static double value(double[] s, int at) {
+    return s[at] + s[at + 1];
+  }
+}

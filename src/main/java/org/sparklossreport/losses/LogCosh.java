@@ -1,0 +1,35 @@
+package org.sparklossreport.losses;
+
+import org.sparklossreport.core.Kernel;
+import org.sparklossreport.core.Kernels;
+import org.sparklossreport.core.Loss;
+import org.sparklossreport.core.Params;
+import org.sparklossreport.core.Reduction;
+import org.sparklossreport.core.Shape;
+
+/**
+ * Log-cosh loss: ℓ = log(cosh(e)), e = y − ŷ, computed as |e| + log1p(e^−2|e|) − log 2 so that it
+ * stays finite for |e| up to the largest double (cosh overflows past |e| ≈ 710).
+ */
+public final class LogCosh extends Loss {
+  private static final long serialVersionUID = 1L;
+  private static final double LOG_2 = Math.log(2);
+
+  public LogCosh(Params params) {
+    super(params, Reduction.MEAN);
+    seal(params);
+  }
+
+  static double term(double y, double p) {
+    double a = Math.abs(y - p);
+    return a + Math.log1p(Math.exp(-2 * a)) - LOG_2;
+  }
+
+  @Override
+  public Kernel bind(Shape label, Shape prediction) {
+    if (label != Shape.SCALAR || prediction != Shape.SCALAR) {
+      throw shapeError(label, prediction, "numbers for both");
+    }
+    return Kernels.scalar(reduction, Kernels.ANY, LogCosh::term);
+  }
+}

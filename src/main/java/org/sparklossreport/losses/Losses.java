@@ -1,0 +1,163 @@
+package org.sparklossreport.losses;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import org.sparklossreport.core.Loss;
+import org.sparklossreport.core.LossSpecException;
+import org.sparklossreport.core.Params;
+
+/**
+ * The catalog: every loss by name, and the parser for loss specifications such as
+ * {@code "mse,mae,huber(delta=1.5),log_loss(epsilon=1e-7)"}. An unknown name is reported with the list of
+ * valid names and the closest one.
+ */
+public final class Losses {
+  private Losses() {}
+
+  private static final Map<String, Function<Params, Loss>> CATALOG = new LinkedHashMap<>();
+
+  static {
+    // The seed's nine.
+    CATALOG.put("mse", Mse::new);
+    CATALOG.put("mae", Mae::new);
+    CATALOG.put("cross_entropy", CrossEntropy::new);
+    CATALOG.put("binary_cross_entropy", BinaryCrossEntropy::new);
+    CATALOG.put("log_loss", LogLoss::new);
+    CATALOG.put("categorical_cross_entropy", CategoricalCrossEntropy::new);
+    CATALOG.put("mse_gradient", MseGradient::new);
+    CATALOG.put("autoencoder", Autoencoder::new);
+    CATALOG.put("sparse", Sparsity::new);
+    // Beyond the seed.
+    CATALOG.put("rmse", Rmse::new);
+    CATALOG.put("r2", R2::new);
+    CATALOG.put("huber", Huber::new);
+    CATALOG.put("log_cosh", LogCosh::new);
+    CATALOG.put("quantile", Quantile::new);
+    CATALOG.put("mape", Mape::new);
+    CATALOG.put("msle", Msle::new);
+    CATALOG.put("poisson", Poisson::new);
+    CATALOG.put("kl_divergence", KlDivergence::new);
+    CATALOG.put("hinge", p -> new Hinge(p, false));
+    CATALOG.put("squared_hinge", p -> new Hinge(p, true));
+    CATALOG.put("binary_focal_cross_entropy", BinaryFocalCrossEntropy::new);
+    CATALOG.put("sparse_categorical_cross_entropy", SparseCategoricalCrossEntropy::new);
+  }
+
+  /** Every loss name, seed's nine first. */
+  public static List<String> names() {
+    return List.copyOf(CATALOG.keySet());
+  }
+
+  /** The loss {@code name} with {@code params}; throws {@link LossSpecException} for bad names or values. */
+  public static Loss create(String name, Map<String, String> params) {
+    String key = name.trim().toLowerCase(Locale.ROOT);
+    Function<Params, Loss> f = CATALOG.get(key);
+    if (f == null) {
+      throw new LossSpecException("unknown loss '" + name + "'" + suggestion(key, CATALOG.keySet())
+          + "; valid losses: " + String.join(", ", CATALOG.keySet()));
+    }
+    return f.apply(new Params(key, params));
+  }
+
+  /** The loss {@code name} with its defaults. */
+  public static Loss create(String name) {
+    return create(name, Map.of());
+  }
+
+  /** Parses one specification: {@code name} or {@code name(k=v, ...)}. */
+  public static Loss parse(String spec) {
+    String s = spec.trim();
+    int open = s.indexOf('(');
+    if (open < 0) {
+      return create(s);
+    }
+    if (!s.endsWith(")")) {
+      throw new LossSpecException("loss '" + spec + "': expected name(key=value, ...)");
+    }
+    Map<String, String> params = new LinkedHashMap<>();
+    String inner = s.substring(open + 1, s.length() - 1).trim();
+    if (!inner.isEmpty()) {
+      for (String kv : inner.split(",")) {
+        int eq = kv.indexOf('=');
+        if (eq <= 0) {
+          throw new LossSpecException("loss '" + spec + "': parameter '" + kv.trim() + "' is not key=value");
+        }
+        params.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+      }
+    }
+    return create(s.substring(0, open), params);
+  }
+
+  /** Parses a comma-separated list of specifications (commas inside parentheses belong to a loss). */
+  public static List<Loss> parseList(String specs) {
+    List<Loss> out = new ArrayList<>();
+    for (String spec : splitTopLevel(specs)) {
+      if (!spec.isBlank()) {
+        out.add(parse(spec));
+      }
+    }
+    if (out.isEmpty()) {
+      throw new LossSpecException("no loss given; valid losses: " + String.join(", ", CATALOG.keySet()));
+    }
+    return Collections.unmodifiableList(out);
+  }
+
+  /** Splits on commas outside parentheses. */
+  public static List<String> splitTopLevel(String s) {
+    List<String> parts = new ArrayList<>();
+    int depth = 0;
+    int start = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '(') {
+        depth++;
+      } else if (c == ')') {
+        depth--;
+      } else if (c == ',' && depth == 0) {
+        parts.add(s.substring(start, i).trim());
+        start = i + 1;
+      }
+    }
+    parts.add(s.substring(start).trim());
+    return parts;
+  }
+
+  /** {@code "; did you mean 'x'?"} for the closest candidate within a small edit distance, else "". */
+  public static String suggestion(String given, Iterable<String> candidates) {
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    for (String c : candidates) {
+      int d = editDistance(given, c);
+      if (d < bestDistance) {
+        best = c;
+        bestDistance = d;
+      }
+    }
+    return best != null && bestDistance <= Math.max(2, given.length() / 3)
+        ? "; did you mean '" + best + "'?" : "";
+  }
+
+  static int editDistance(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
+  }
+}

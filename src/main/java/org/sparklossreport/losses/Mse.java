@@ -1,0 +1,31 @@
+package org.sparklossreport.losses;
+
+import org.sparklossreport.core.Kernel;
+import org.sparklossreport.core.Kernels;
+import org.sparklossreport.core.Loss;
+import org.sparklossreport.core.Params;
+import org.sparklossreport.core.Reduction;
+import org.sparklossreport.core.Shape;
+
+/** Mean squared error: ℓ = (y − ŷ)². */
+public final class Mse extends Loss {
+  private static final long serialVersionUID = 1L;
+
+  public Mse(Params params) {
+    super(params, Reduction.MEAN);
+    seal(params);
+  }
+
+  static double term(double y, double p) {
+    double e = y - p;
+    return e * e;
+  }
+
+  @Override
+  public Kernel bind(Shape label, Shape prediction) {
+    if (label != Shape.SCALAR || prediction != Shape.SCALAR) {
+      throw shapeError(label, prediction, "numbers for both");
+    }
+    return Kernels.scalar(reduction, Kernels.ANY, Mse::term);
+  }
+}

@@ -1,0 +1,28 @@
+package org.sparklossreport.spark;
+
+import org.apache.spark.sql.Encoder;
+import org.apache.spark.sql.Encoders;
+import org.sparklossreport.core.LossSet;
+import org.sparklossreport.core.LossState;
+
+/**
+ * Reduces rows to the {@link LossState} itself: what the job keeps per key, merges for coarser groupings
+ * and turns into report lines, and what can be saved and merged later without re-reading the rows.
+ */
+public final class StateAggregator extends LossSetAggregator<LossState> {
+  private static final long serialVersionUID = 1L;
+
+  public StateAggregator(LossSet set, RowDecoder decoder) {
+    super(set, decoder);
+  }
+
+  @Override
+  public LossState finish(LossState state) {
+    return state;
+  }
+
+  @Override
+  public Encoder<LossState> outputEncoder() {
+    return Encoders.bean(LossState.class);
+  }
+}
