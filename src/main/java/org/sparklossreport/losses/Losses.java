@@ -129,6 +129,12 @@ public final class Losses {
 
   /** {@code "; did you mean 'x'?"} for the closest candidate within a small edit distance, else "". */
   public static String suggestion(String given, Iterable<String> candidates) {
+    String best = closest(given, candidates);
+    return best == null ? "" : "; did you mean '" + best + "'?";
+  }
+
+  /** The candidate closest to {@code given} within a small edit distance, or null. */
+  public static String closest(String given, Iterable<String> candidates) {
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
     for (String c : candidates) {
@@ -138,8 +144,7 @@ public final class Losses {
         bestDistance = d;
       }
     }
-    return best != null && bestDistance <= Math.max(2, given.length() / 3)
-        ? "; did you mean '" + best + "'?" : "";
+    return best != null && bestDistance <= Math.max(2, given.length() / 3) ? best : null;
   }
 
   static int editDistance(String a, String b) {

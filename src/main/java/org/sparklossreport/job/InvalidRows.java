@@ -1,0 +1,179 @@
+package org.sparklossreport.job;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.function.FilterFunction;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.MapType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.types.UserDefinedType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sparklossreport.core.BoundLoss;
+import org.sparklossreport.core.InvalidReason;
+import org.sparklossreport.core.LossRow;
+import org.sparklossreport.core.LossState;
+import org.sparklossreport.spark.RowDecoder;
+import org.sparklossreport.spark.States;
+
+/**
+ * The invalid-row policy, applied after the single pass from the counters the states carry (so counting
+ * needs no extra scan): {@code fail} stops the job with the loss, columns, reason, count and an example
+ * key; {@code skip} leaves the counts to the report; {@code quarantine} also writes the invalid rows with
+ * {@code loss} and {@code reason} columns (a second read of the input, made only when there are some).
+ * A key whose contributing rows weigh 0 in total has no value; under {@code fail} that is an error too.
+ */
+final class InvalidRows {
+  private static final Logger LOG = LoggerFactory.getLogger(InvalidRows.class);
+
+  private final SparkSession spark;
+  private final JobSpec spec;
+  private final ReportPlan plan;
+  private final Dataset<Row> states;
+  private final LossState overall;
+
+  InvalidRows(SparkSession spark, JobSpec spec, ReportPlan plan, Dataset<Row> states, LossState overall) {
+    this.spark = spark;
+    this.spec = spec;
+    this.plan = plan;
+    this.states = states;
+    this.overall = overall;
+  }
+
+  void apply(Dataset<Row> input) {
+    long invalid = 0;
+    for (BoundLoss b : plan.losses()) {
+      for (InvalidReason r : InvalidReason.values()) {
+        invalid += b.invalid(overall, r);
+      }
+    }
+    if (invalid > 0) {
+      LOG.info("{} invalid (row, loss) pair(s); policy {}", invalid, spec.invalid());
+    }
+    switch (spec.invalid().kind()) {
+      case FAIL -> failOnInvalid();
+      case QUARANTINE -> {
+        if (invalid > 0) {
+          quarantine(input);
+        }
+      }
+      case SKIP -> { }
+      default -> throw new IllegalStateException();
+    }
+  }
+
+  private void failOnInvalid() {
+    List<BoundLoss> losses = plan.losses();
+    for (int i = 0; i < losses.size(); i++) {
+      BoundLoss b = losses.get(i);
+      for (InvalidReason r : InvalidReason.values()) {
+        long n = b.invalid(overall, r);
+        if (n > 0) {
+          throw new UsageException(n + " invalid row(s) for loss " + b.loss().canonical() + " ("
+              + plan.describeColumns(i) + "): " + r.label() + " (" + explain(r) + ")" + example(b, r)
+              + "; rerun with --invalid skip to count them, or --invalid 'quarantine PATH' to keep them");
+        }
+      }
+    }
+    // A key with rows but zero total weight has no value. One filter over the (cached) key states.
+    int keyCount = plan.keys().size();
+    Row zero = keyCount == 0 ? null : LossReportJob.firstKey(states, r -> {
+      LossState s = States.fromRow(r.getStruct(keyCount));
+      return losses.stream().anyMatch(b -> zeroWeight(b, s));
+    });
+    LossState where = zero == null ? overall : States.fromRow(zero.getStruct(keyCount));
+    for (int i = 0; i < losses.size(); i++) {
+      if (zeroWeight(losses.get(i), where)) {
+        throw new UsageException("loss " + losses.get(i).loss().canonical() + ": the weights ("
+            + plan.describeColumns(i) + ")" + (zero == null ? "" : " of key " + key(zero))
+            + " sum to 0, so there is no value; rerun with --invalid skip to report it as null");
+      }
+    }
+  }
+
+  private static boolean zeroWeight(BoundLoss b, LossState s) {
+    return b.rows(s) > 0 && b.weightSum(s) == 0;
+  }
+
+  private String example(BoundLoss b, InvalidReason reason) {
+    if (plan.keys().isEmpty()) {
+      return "";
+    }
+    int keyCount = plan.keys().size();
+    Row r = LossReportJob.firstKey(states,
+        row -> b.invalid(States.fromRow(row.getStruct(keyCount)), reason) > 0);
+    return r == null ? "" : ", e.g. in key " + key(r);
+  }
+
+  private String key(Row r) {
+    List<String> parts = new ArrayList<>();
+    for (int i = 0; i < plan.keys().size(); i++) {
+      parts.add(plan.keys().get(i) + "=" + r.get(i));
+    }
+    return String.join(",", parts);
+  }
+
+  static String explain(InvalidReason r) {
+    return switch (r) {
+      case NULL -> "an input column is null or a vector holds a null";
+      case NOT_FINITE -> "an input is NaN or infinite";
+      case PROBABILITY_RANGE -> "a probability outside [0, 1]; use from_logits=true for logits";
+      case LABEL_RANGE -> "a label outside the loss's domain";
+      case PREDICTION_RANGE -> "a prediction outside the loss's domain";
+      case CLASS_INDEX -> "a class index that is negative, not an integer, or not below the vector length";
+      case VECTOR_LENGTH -> "vectors of different lengths, or an empty vector";
+      case WEIGHT -> "a negative, NaN or infinite weight";
+    };
+  }
+
+  /** Writes every (row, loss) pair that is invalid, with the loss and the reason, to the quarantine path. */
+  private void quarantine(Dataset<Row> input) {
+    StructType in = input.schema();
+    StructType schema = in.add("loss", DataTypes.StringType, false).add("reason", DataTypes.StringType, false);
+    RowDecoder decoder = plan.decoder();
+    List<BoundLoss> losses = plan.losses();
+    int width = in.size();
+    FlatMapFunction<Row, Row> bad = row -> {
+      LossRow decoded = decoder.decode(row);
+      List<Row> out = new ArrayList<>(1);
+      for (BoundLoss b : losses) {
+        InvalidReason r = b.classify(decoded);
+        if (r != null) {
+          Object[] v = new Object[width + 2];
+          for (int i = 0; i < width; i++) {
+            v[i] = row.get(i);
+          }
+          v[width] = b.loss().canonical();
+          v[width + 1] = r.label();
+          out.add(RowFactory.create(v));
+        }
+      }
+      Iterator<Row> it = out.iterator();
+      return it;
+    };
+    String format = spec.outputFormat().equals("csv") && !flat(in) ? "parquet" : spec.outputFormat();
+    String path = spec.invalid().quarantinePath();
+    input.flatMap(bad, Encoders.row(schema)).write().mode("overwrite").format(format)
+        .option("header", "true").save(path);
+    LOG.info("Quarantined invalid rows to {} ({})", path, format);
+  }
+
+  private static boolean flat(StructType t) {
+    for (StructField f : t.fields()) {
+      if (f.dataType() instanceof ArrayType || f.dataType() instanceof MapType
+          || f.dataType() instanceof StructType || f.dataType() instanceof UserDefinedType) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,300 @@
+package org.sparklossreport.job;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.File;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.sparklossreport.losses.Losses;
+
+/**
+ * The job's command line and job files. Every option of {@code ../spec/job.md} has one entry here, with
+ * its help text; a job file (YAML, see {@code conf/}) uses the same names without the dashes, and
+ * command-line options override it.
+ */
+public final class JobOptions {
+  private JobOptions() {}
+
+  /** One option: its name, its argument (null for a flag), whether it repeats, and its help. */
+  record Option(String name, String arg, boolean repeatable, String help) {}
+
+  static final List<Option> OPTIONS = List.of(
+      new Option("config", "FILE", false, "a job file (YAML, see conf/); command-line options override its entries"),
+      new Option("input", "PATH", false, "prediction table: a file, directory or glob"),
+      new Option("table", "NAME", false, "a catalog table instead of --input"),
+      new Option("input-format", "FMT", false, "parquet (default), csv (header; schema inferred or --input-schema), json, orc, delta"),
+      new Option("input-schema", "DDL", false, "schema for csv/json input, e.g. \"y DOUBLE, p DOUBLE, date STRING\""),
+      new Option("where", "SQL", false, "optional filter, e.g. \"date = '2026-11-24'\""),
+      new Option("label", "COL", false, "label column (default: label)"),
+      new Option("prediction", "COL", false, "prediction column (default: prediction)"),
+      new Option("weight", "COL", false, "weight column (default: none, every row weighs 1)"),
+      new Option("partition-by", "C1,C2", false, "key columns: one report row per key and loss, plus the overall row"),
+      new Option("losses", "SPEC,...", false, "e.g. \"mse,mae,huber(delta=1.5),log_loss(epsilon=1e-7)\"; all = every loss whose inputs exist"),
+      new Option("output", "PATH", false, "report destination (a directory)"),
+      new Option("output-format", "FMT", false, "parquet (default), csv (with header), json"),
+      new Option("mode", "MODE", false, "overwrite (default: replaces only the keys this run writes), append, error-if-exists"),
+      new Option("invalid", "POLICY", false, "fail (default), skip (count them), 'quarantine PATH' (skip, and write the bad rows to PATH)"),
+      new Option("master", "URL", false, "Spark master when not under spark-submit (default local[*])"),
+      new Option("conf", "KEY=VALUE", true, "extra Spark configuration, repeatable"),
+      new Option("demo", null, false, "generate a synthetic prediction table and report every loss on it (see --demo-rows, --demo-dir)"),
+      new Option("demo-rows", "N", false, "rows of the demo table (default 1000000)"),
+      new Option("demo-dir", "DIR", false, "scratch folder of the demo (default target/demo)"),
+      new Option("help", null, false, "print this help"),
+      new Option("version", null, false, "print the version"));
+
+  /** Parsed command line: option name to value (a list for repeatable options, "true" for flags). */
+  public static Map<String, Object> parse(String[] args) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (!a.startsWith("--")) {
+        throw new UsageException("unexpected argument '" + a + "'; options start with -- (see --help)");
+      }
+      String name = a.substring(2);
+      String value = null;
+      int eq = name.indexOf('=');
+      if (eq >= 0) {
+        value = name.substring(eq + 1);
+        name = name.substring(0, eq);
+      }
+      Option o = find(name);
+      if (o.arg() == null) {
+        if (value != null) {
+          throw new UsageException("--" + name + " takes no value");
+        }
+        out.put(o.name(), "true");
+        continue;
+      }
+      if (value == null) {
+        if (i + 1 >= args.length) {
+          throw new UsageException("--" + name + " needs a value: --" + name + " " + o.arg());
+        }
+        value = args[++i];
+      }
+      if (o.repeatable()) {
+        @SuppressWarnings("unchecked")
+        List<String> list = (List<String>) out.computeIfAbsent(o.name(), k -> new ArrayList<String>());
+        list.add(value);
+      } else {
+        out.put(o.name(), value);
+      }
+    }
+    return out;
+  }
+
+  private static Option find(String name) {
+    for (Option o : OPTIONS) {
+      if (o.name().equals(name)) {
+        return o;
+      }
+    }
+    List<String> names = OPTIONS.stream().map(Option::name).toList();
+    String close = Losses.closest(name, names);
+    throw new UsageException("unknown option --" + name + (close == null ? "" : "; did you mean --" + close + "?")
+        + " (see --help for every option)");
+  }
+
+  /** The help text. */
+  public static String help() {
+    StringBuilder b = new StringBuilder();
+    b.append("Usage: submit/loss-report [options]\n\n")
+        .append("Computes loss functions over a prediction table in one pass and writes a long-format report\n")
+        .append("(one row per key, grouping and loss) with rows, invalid_rows and weight_sum beside each value.\n\n")
+        .append("Options:\n");
+    for (Option o : OPTIONS) {
+      String left = "  --" + o.name() + (o.arg() == null ? "" : " " + o.arg());
+      b.append(String.format("%-30s %s%n", left, o.help()));
+    }
+    b.append("\nLosses: ").append(String.join(", ", Losses.names())).append('\n')
+        .append("  A loss takes parameters in parentheses, and may name its own columns:\n")
+        .append("  \"huber(delta=1.5)\", \"log_loss(label=class,prediction=probs)\", \"mse(reduction=sum)\".\n")
+        .append("  See docs/LOSSES.md for formulas, inputs and options.\n\n")
+        .append("Exit codes: 0 done; 2 usage, configuration, schema or invalid input (one 'error:' line);\n")
+        .append("  1 anything else. A failed run leaves no partial report behind.\n\n")
+        .append("Examples:\n")
+        .append("  submit/loss-report --demo\n")
+        .append("  submit/loss-report --input preds/ --partition-by date,model --losses mse,mae,r2 --output report/\n")
+        .append("  submit/loss-report --config conf/regression.yaml --where \"date = '2026-11-24'\"\n");
+    return b.toString();
+  }
+
+  /** Reads a YAML job file into option names and values (lists and maps kept). */
+  public static Map<String, Object> readJobFile(String path) {
+    File f = new File(path);
+    if (!f.isFile()) {
+      throw new UsageException("--config: job file '" + path + "' not found");
+    }
+    Object tree;
+    try {
+      tree = new ObjectMapper(new YAMLFactory()).readValue(f, Object.class);
+    } catch (IOException e) {
+      throw new UsageException("--config: cannot read job file '" + path + "': "
+          + e.getMessage().lines().findFirst().orElse(""));
+    }
+    if (!(tree instanceof Map<?, ?> map)) {
+      throw new UsageException("--config: job file '" + path + "' must be a mapping of option: value");
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    List<String> names = OPTIONS.stream().map(Option::name).toList();
+    for (Map.Entry<?, ?> e : map.entrySet()) {
+      String key = String.valueOf(e.getKey()).trim().toLowerCase(Locale.ROOT).replace('_', '-');
+      if (!names.contains(key) || key.equals("config") || key.equals("help") || key.equals("version")) {
+        throw new UsageException("job file '" + path + "': unknown entry '" + e.getKey() + "'"
+            + Losses.suggestion(key, names) + "; valid entries: " + String.join(", ", names));
+      }
+      out.put(key, e.getValue());
+    }
+    return out;
+  }
+
+  /** The job described by a job file (if {@code --config} is given) overridden by the command line. */
+  public static JobSpec toSpec(Map<String, Object> cli) {
+    Map<String, Object> merged = new LinkedHashMap<>();
+    if (cli.containsKey("config")) {
+      merged.putAll(readJobFile((String) cli.get("config")));
+    }
+    cli.forEach((k, v) -> {
+      if (k.equals("conf") && merged.get("conf") instanceof Map<?, ?> fileConf) {
+        Map<String, Object> both = new LinkedHashMap<>();
+        fileConf.forEach((a, b) -> both.put(String.valueOf(a), b));
+        both.putAll(confMap(v));
+        merged.put("conf", both);
+      } else {
+        merged.put(k, v);
+      }
+    });
+    return build(merged);
+  }
+
+  static JobSpec build(Map<String, Object> o) {
+    String input = text(o, "input");
+    String table = text(o, "table");
+    if (input != null && table != null) {
+      throw new UsageException("give --input or --table, not both");
+    }
+    if (input == null && table == null) {
+      throw new UsageException("no input: give --input PATH or --table NAME (or --demo to try the job)");
+    }
+    String output = text(o, "output");
+    if (output == null) {
+      throw new UsageException("no output: give --output PATH for the report");
+    }
+    String inputFormat = oneOf(o, "input-format", "parquet", "parquet", "csv", "json", "orc", "delta");
+    String outputFormat = oneOf(o, "output-format", "parquet", "parquet", "csv", "json");
+    List<String> keys = list(o, "partition-by");
+    List<String> losses = lossList(o.get("losses"));
+    if (losses.isEmpty()) {
+      throw new UsageException("no losses: give --losses, e.g. --losses mse,mae (or --losses all); valid losses: "
+          + String.join(", ", Losses.names()));
+    }
+    return new JobSpec(input, table, inputFormat, text(o, "input-schema"), text(o, "where"),
+        textOr(o, "label", "label"), textOr(o, "prediction", "prediction"), text(o, "weight"), keys, losses,
+        output, outputFormat, WriteMode.parse(textOr(o, "mode", "overwrite")),
+        InvalidPolicy.parse(textOr(o, "invalid", "fail")), text(o, "master"), confMap(o.get("conf")));
+  }
+
+  private static String text(Map<String, Object> o, String key) {
+    Object v = o.get(key);
+    if (v == null) {
+      return null;
+    }
+    if (v instanceof Map || v instanceof List) {
+      throw new UsageException(key + " must be a single value, got " + v);
+    }
+    String s = String.valueOf(v).trim();
+    return s.isEmpty() ? null : s;
+  }
+
+  private static String textOr(Map<String, Object> o, String key, String dflt) {
+    String v = text(o, key);
+    return v == null ? dflt : v;
+  }
+
+  private static String oneOf(Map<String, Object> o, String key, String dflt, String... valid) {
+    String v = textOr(o, key, dflt).toLowerCase(Locale.ROOT);
+    if (!List.of(valid).contains(v)) {
+      throw new UsageException("--" + key + " must be one of " + String.join(", ", valid) + ", got '" + v + "'");
+    }
+    return v;
+  }
+
+  private static List<String> list(Map<String, Object> o, String key) {
+    Object v = o.get(key);
+    List<String> out = new ArrayList<>();
+    if (v == null) {
+      return out;
+    }
+    if (v instanceof List<?> l) {
+      l.forEach(x -> out.add(String.valueOf(x).trim()));
+    } else {
+      for (String s : String.valueOf(v).split(",")) {
+        if (!s.isBlank()) {
+          out.add(s.trim());
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Losses from a comma list, or from a YAML list of specs and {name: ..., param: value} maps. */
+  static List<String> lossList(Object v) {
+    List<String> out = new ArrayList<>();
+    if (v == null) {
+      return out;
+    }
+    if (v instanceof List<?> l) {
+      for (Object x : l) {
+        if (x instanceof Map<?, ?> m) {
+          out.add(specOf(m));
+        } else {
+          out.addAll(Losses.splitTopLevel(String.valueOf(x)));
+        }
+      }
+    } else {
+      out.addAll(Losses.splitTopLevel(String.valueOf(v)));
+    }
+    out.removeIf(String::isBlank);
+    return out;
+  }
+
+  private static String specOf(Map<?, ?> m) {
+    Object name = m.get("name");
+    if (name == null) {
+      throw new UsageException("losses: an entry given as a mapping needs a 'name', got " + m);
+    }
+    StringBuilder b = new StringBuilder(String.valueOf(name));
+    String sep = "(";
+    for (Map.Entry<?, ?> e : m.entrySet()) {
+      if (!"name".equals(e.getKey())) {
+        b.append(sep).append(e.getKey()).append('=').append(e.getValue());
+        sep = ",";
+      }
+    }
+    return sep.equals(",") ? b.append(')').toString() : b.toString();
+  }
+
+  private static Map<String, String> confMap(Object v) {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (v == null) {
+      return out;
+    }
+    if (v instanceof Map<?, ?> m) {
+      m.forEach((a, b) -> out.put(String.valueOf(a), String.valueOf(b)));
+      return out;
+    }
+    List<?> items = v instanceof List<?> l ? l : List.of(v);
+    for (Object item : items) {
+      String s = String.valueOf(item);
+      int eq = s.indexOf('=');
+      if (eq <= 0) {
+        throw new UsageException("--conf needs KEY=VALUE, got '" + s + "'");
+      }
+      out.put(s.substring(0, eq).trim(), s.substring(eq + 1).trim());
+    }
+    return out;
+  }
+}

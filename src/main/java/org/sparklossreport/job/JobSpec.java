@@ -1,0 +1,62 @@
+package org.sparklossreport.job;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An immutable description of one run of the loss-report job: what to read, which losses over which
+ * columns and keys, where and how to write. Built by {@link JobOptions} from a job file and the command
+ * line; {@link LossReportJob} runs it.
+ *
+ * @param input input path, file or glob (null when {@code table} is set)
+ * @param table catalog table (null when {@code input} is set)
+ * @param inputFormat parquet, csv, json, orc or delta
+ * @param inputSchema optional DDL schema for csv/json input (null: inferred)
+ * @param where optional SQL filter
+ * @param label default label column
+ * @param prediction default prediction column
+ * @param weight default weight column, null for unit weights
+ * @param partitionBy key columns, in order; may be empty (overall row only)
+ * @param losses loss specifications, e.g. {@code huber(delta=1.5)}; {@code all} for every loss that fits
+ * @param output report directory
+ * @param outputFormat parquet, csv or json
+ * @param mode overwrite, append or error-if-exists
+ * @param invalid the invalid-row policy
+ * @param master Spark master when not under spark-submit (null: spark-submit's, or local[*])
+ * @param sparkConf extra Spark configuration
+ */
+public record JobSpec(
+    String input,
+    String table,
+    String inputFormat,
+    String inputSchema,
+    String where,
+    String label,
+    String prediction,
+    String weight,
+    List<String> partitionBy,
+    List<String> losses,
+    String output,
+    String outputFormat,
+    WriteMode mode,
+    InvalidPolicy invalid,
+    String master,
+    Map<String, String> sparkConf) {
+
+  public JobSpec {
+    partitionBy = List.copyOf(partitionBy);
+    losses = List.copyOf(losses);
+    sparkConf = Map.copyOf(sparkConf);
+  }
+
+  /** The same job writing to another output (used by the demo and tests). */
+  public JobSpec withOutput(String newOutput) {
+    return new JobSpec(input, table, inputFormat, inputSchema, where, label, prediction, weight,
+        partitionBy, losses, newOutput, outputFormat, mode, invalid, master, sparkConf);
+  }
+
+  /** A description of the input for messages. */
+  public String inputDescription() {
+    return table != null ? "table " + table : inputFormat + " " + input;
+  }
+}

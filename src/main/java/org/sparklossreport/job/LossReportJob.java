@@ -1,0 +1,257 @@
+package org.sparklossreport.job;
+
+import java.io.IOException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.UUID;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.function.FilterFunction;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.api.java.function.ReduceFunction;
+import org.apache.spark.sql.AnalysisException;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.DataFrameReader;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sparklossreport.core.BoundLoss;
+import org.sparklossreport.core.InvalidReason;
+import org.sparklossreport.core.LossSet;
+import org.sparklossreport.core.LossState;
+import org.sparklossreport.spark.ColumnTypes;
+import org.sparklossreport.spark.InputSlot;
+import org.sparklossreport.spark.LossFunctions;
+import org.sparklossreport.spark.StateAggregator;
+import org.sparklossreport.spark.States;
+
+/**
+ * The loss-report job: reads the prediction table, plans one pass for every requested loss, aggregates
+ * one {@link LossState} per key (decoding each row once for all losses), merges the key states into the
+ * overall state, applies the invalid-row policy, and writes the report atomically.
+ *
+ * <p>Steps and where each check happens: options and losses (before Spark reads anything), output path
+ * (before the scan), schema (on the driver, from the input's schema), invalid rows (after the single
+ * pass, from the counters in the states), write (staging, then commit).
+ */
+public final class LossReportJob {
+  private static final Logger LOG = LoggerFactory.getLogger(LossReportJob.class);
+
+  private final SparkSession spark;
+  private final JobSpec spec;
+  private final String runId;
+  private final Timestamp computedAt;
+
+  public LossReportJob(SparkSession spark, JobSpec spec) {
+    this.spark = spark;
+    this.spec = spec;
+    Instant now = Instant.now();
+    this.computedAt = Timestamp.from(now);
+    this.runId = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(now)
+        + "-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  /** What a finished run reports back. */
+  public record Result(String runId, String output, long inputRows, long reportRows, List<Row> preview,
+      StructType schema, long keys) {}
+
+  /** Runs the job; throws {@link UsageException} for the user's mistakes. */
+  public Result run() throws IOException {
+    long t0 = System.nanoTime();
+    ReportWriter writer = new ReportWriter(spark, spec.output(), spec.outputFormat(), runId);
+    checkOutputOutsideInput(writer.output());
+    writer.recover();
+    if (spec.mode() == WriteMode.ERROR_IF_EXISTS && writer.exists()) {
+      throw new UsageException("--mode error-if-exists: output '" + writer.output() + "' already exists");
+    }
+
+    Dataset<Row> input = read();
+    ReportPlan plan = ReportPlan.of(spec, input.schema());
+    LOG.info("Plan: {} loss(es) [{}] over {} input column(s) {}, keys {}", plan.losses().size(),
+        plan.set().signature(), plan.slots().size(),
+        plan.slots().stream().map(InputSlot::column).toList(), plan.keys());
+
+    // The single pass: one state per key, every loss at once.
+    StructType slotSchema = new StructType(plan.slots().stream()
+        .map(s -> ColumnTypes.find(input.schema(), s.column())).toArray(StructField[]::new));
+    Column state = functions.udaf(new StateAggregator(plan.set(), plan.decoder()), Encoders.row(slotSchema))
+        .apply(plan.slots().stream().map(s -> functions.col(LossFunctions.quote(s.column())))
+            .toArray(Column[]::new)).as("state");
+    Column[] keyCols = plan.keys().stream().map(k -> functions.col(LossFunctions.quote(k))).toArray(Column[]::new);
+    Dataset<Row> states = plan.keys().isEmpty() ? input.agg(state) : input.groupBy(keyCols).agg(state);
+    states = states.persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      LossSet set = plan.set();
+      LossState overall = states.select("state").map(
+              (org.apache.spark.api.java.function.MapFunction<Row, LossState>) r -> States.fromRow(r.getStruct(0)),
+              Encoders.bean(LossState.class))
+          .reduce((ReduceFunction<LossState>) (a, b) -> set.merge(a.copy(), b));
+      long t1 = System.nanoTime();
+      long inputRows = inputRows(plan, overall);
+      LOG.info("Aggregated {} input row(s) in {} s", inputRows, seconds(t1 - t0));
+
+      new InvalidRows(spark, spec, plan, states, overall).apply(input);
+
+      List<StructField> keyFields = plan.keys().stream().map(k -> ColumnTypes.find(input.schema(), k)).toList();
+      StructType schema = ReportRows.schema(keyFields);
+      ReportRows rows = new ReportRows(set, plan.keys(), runId, computedAt);
+      Dataset<Row> overallRows = spark.createDataFrame(rows.ofOverall(overall), schema);
+      Dataset<Row> report = overallRows;
+      long keys = 0;
+      if (!plan.keys().isEmpty()) {
+        Dataset<Row> keyed = states.flatMap((FlatMapFunction<Row, Row>) rows::ofKeyed, Encoders.row(schema));
+        report = keyed.union(overallRows);
+        keys = states.count();
+      }
+      report = report.persist(StorageLevel.MEMORY_AND_DISK());
+      try {
+        writer.write(report, spec.mode(), plan.keys());
+      } catch (IOException | RuntimeException e) {
+        writer.abort();
+        throw e;
+      }
+      long reportRows = report.count();
+      List<Row> preview = report.orderBy(functions.col("grouping").desc(), functions.col("loss")).limit(12)
+          .collectAsList();
+      report.unpersist();
+      LOG.info("Wrote {} report row(s) ({} key(s)) to {} in {} s", reportRows, keys, writer.output(),
+          seconds(System.nanoTime() - t1));
+      return new Result(runId, writer.output().toString(), inputRows, reportRows, preview, schema, keys);
+    } finally {
+      states.unpersist();
+    }
+  }
+
+  /** Input rows = contributing + invalid rows of the first loss (every loss sees every row). */
+  private static long inputRows(ReportPlan plan, LossState overall) {
+    BoundLoss first = plan.losses().get(0);
+    long n = first.rows(overall);
+    for (InvalidReason r : InvalidReason.values()) {
+      n += first.invalid(overall, r);
+    }
+    return n;
+  }
+
+  private Dataset<Row> read() {
+    Dataset<Row> df;
+    try {
+      if (spec.table() != null) {
+        df = spark.table(spec.table());
+      } else {
+        checkInputHasData();
+        DataFrameReader r = spark.read().format(spec.inputFormat());
+        if (spec.inputFormat().equals("csv")) {
+          r = r.option("header", "true").option("inferSchema", spec.inputSchema() == null ? "true" : "false");
+        }
+        if (spec.inputSchema() != null) {
+          r = r.schema(spec.inputSchema());
+        }
+        df = r.load(spec.input());
+      }
+    } catch (UsageException e) {
+      throw e;
+    } catch (Exception e) { // Scala throws AnalysisException unchecked
+      if (String.valueOf(e.getMessage()).contains("DATA_SOURCE_NOT_FOUND")) {
+        throw new UsageException("--input-format " + spec.inputFormat() + " is not available on this classpath"
+            + " (delta needs io.delta:delta-spark on the classpath)", e);
+      }
+      if (e instanceof org.apache.spark.sql.catalyst.parser.ParseException) {
+        throw new UsageException("--input-schema '" + spec.inputSchema() + "': " + firstLine(e.getMessage()), e);
+      }
+      if (e instanceof AnalysisException) {
+        throw new UsageException("cannot read " + spec.inputDescription() + ": " + firstLine(e.getMessage()), e);
+      }
+      throw e instanceof RuntimeException re ? re : new IllegalStateException(e);
+    }
+    LOG.info("Reading {} ({} column(s))", spec.inputDescription(), df.schema().size());
+    if (spec.where() != null) {
+      try {
+        df = df.where(spec.where());
+        df.schema(); // resolve now: a bad filter is the user's mistake, reported before the scan
+        df.queryExecution().analyzed();
+      } catch (Exception e) { // Scala throws AnalysisException unchecked
+        if (e instanceof AnalysisException) {
+          throw new UsageException("--where \"" + spec.where() + "\": " + firstLine(e.getMessage()), e);
+        }
+        throw e instanceof RuntimeException re ? re : new IllegalStateException(e);
+      }
+    }
+    return df;
+  }
+
+  private void checkInputHasData() {
+    try {
+      Path p = new Path(spec.input());
+      FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      FileStatus[] matches = fs.globStatus(p);
+      if (matches == null || matches.length == 0) {
+        throw new UsageException("--input '" + spec.input() + "': no such file or directory");
+      }
+      for (FileStatus st : matches) {
+        if (st.isFile() || hasDataFile(fs, st.getPath())) {
+          return;
+        }
+      }
+      throw new UsageException("--input '" + spec.input() + "' holds no data files");
+    } catch (IOException e) {
+      throw new UsageException("--input '" + spec.input() + "' cannot be listed: " + e.getMessage(), e);
+    }
+  }
+
+  private static boolean hasDataFile(FileSystem fs, Path dir) throws IOException {
+    for (FileStatus st : fs.listStatus(dir)) {
+      String name = st.getPath().getName();
+      if (name.startsWith(".") || name.startsWith("_")) {
+        continue;
+      }
+      if (st.isFile() ? st.getLen() > 0 : hasDataFile(fs, st.getPath())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void checkOutputOutsideInput(Path output) {
+    if (spec.input() == null) {
+      return;
+    }
+    try {
+      Path in = new Path(spec.input());
+      FileSystem fs = in.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      String base = fs.makeQualified(in).toString().replaceAll("[*?\\[{].*$", "");
+      base = base.endsWith("/") ? base : base + "/";
+      String out = output.toString() + "/";
+      if (out.startsWith(base) || base.startsWith(out)) {
+        throw new UsageException("--output '" + spec.output() + "' is the input or lies inside (or around) the input '"
+            + spec.input() + "'; write the report elsewhere");
+      }
+    } catch (IOException e) {
+      throw new UsageException("--input '" + spec.input() + "' is not a usable path: " + e.getMessage(), e);
+    }
+  }
+
+  static String firstLine(String s) {
+    return s == null ? "" : s.lines().findFirst().orElse("").trim();
+  }
+
+  private static String seconds(long nanos) {
+    return String.format("%.1f", nanos / 1e9);
+  }
+
+  /** Keys whose state matches {@code f}, as a filter on the cached states (used for examples). */
+  static Row firstKey(Dataset<Row> states, FilterFunction<Row> f) {
+    List<Row> r = states.filter(f).limit(1).collectAsList();
+    return r.isEmpty() ? null : r.get(0);
+  }
+}

@@ -1,0 +1,113 @@
+package org.sparklossreport.job;
+
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sparklossreport.core.LossSpecException;
+
+/**
+ * The {@code loss-report} command: parses the options, runs the job and maps the outcome to an exit code:
+ * 0 done; 2 the user's mistake, with one {@code error:} line; 1 anything else.
+ */
+public final class Main {
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    int code = run(args, System.out, System.err);
+    SparkSession.getActiveSession().foreach(s -> {
+      s.stop();
+      return null;
+    });
+    System.exit(code);
+  }
+
+  /** Runs the command without exiting: what tests call. Uses the active SparkSession when there is one. */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    try {
+      Map<String, Object> cli = JobOptions.parse(args);
+      if (cli.containsKey("help")) {
+        out.print(JobOptions.help());
+        return 0;
+      }
+      if (cli.containsKey("version")) {
+        out.println("spark-loss-report " + version());
+        return 0;
+      }
+      if (cli.containsKey("demo")) {
+        return Demo.run(cli, out);
+      }
+      JobSpec spec = JobOptions.toSpec(cli);
+      SparkSession spark = session(spec.master(), spec.sparkConf());
+      LossReportJob.Result result = new LossReportJob(spark, spec).run();
+      printSummary(result, out);
+      return 0;
+    } catch (UsageException | LossSpecException e) {
+      err.println("error: " + e.getMessage());
+      return 2;
+    } catch (Exception e) {
+      LOG.error("The job failed", e);
+      err.println("error: the job failed: " + LossReportJob.firstLine(String.valueOf(e.getMessage()))
+          + " (" + e.getClass().getSimpleName() + "; see the log above)");
+      return 1;
+    }
+  }
+
+  /**
+   * The session: the active one (tests, notebooks), else a new one on {@code master} (default: what
+   * spark-submit set, or {@code local[*]}), with {@code conf} applied.
+   */
+  static SparkSession session(String master, Map<String, String> conf) {
+    if (SparkSession.getActiveSession().isDefined()) {
+      return SparkSession.getActiveSession().get();
+    }
+    SparkSession.Builder b = SparkSession.builder().appName("spark-loss-report");
+    String m = master != null ? master : System.getProperty("spark.master", "local[*]");
+    b.master(m);
+    if (m.startsWith("local")) {
+      // One machine: loopback only, no UI, and few shuffle partitions (the default 200 only adds overhead).
+      b.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
+          .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "8");
+    }
+    b.config("spark.ui.showConsoleProgress", "true");
+    conf.forEach(b::config);
+    return b.getOrCreate();
+  }
+
+  static String version() {
+    String v = Main.class.getPackage().getImplementationVersion();
+    return v == null ? "(development build)" : v;
+  }
+
+  /** The first lines of the report, as a small table. */
+  static void printSummary(LossReportJob.Result r, PrintStream out) {
+    out.printf("loss report: %d input row(s), %d key(s), %d report row(s) -> %s (run %s)%n", r.inputRows(),
+        r.keys(), r.reportRows(), r.output(), r.runId());
+    List<String> names = List.of(r.schema().fieldNames());
+    int keyCount = names.indexOf("grouping");
+    out.printf("  %-34s %-34s %16s %12s %9s%n", "key", "loss", "value", "rows", "invalid");
+    for (Row row : r.preview()) {
+      StringBuilder key = new StringBuilder();
+      for (int i = 0; i < keyCount; i++) {
+        key.append(i == 0 ? "" : ",").append(row.get(i));
+      }
+      String k = row.getString(keyCount).equals(ReportRows.OVERALL) ? "(overall)" : key.toString();
+      Object v = row.get(keyCount + 2);
+      out.printf("  %-34s %-34s %16s %12d %9d%n", clip(k), clip(row.getString(keyCount + 1)),
+          v == null ? "null" : String.format("%.10g", (Double) v), row.getLong(keyCount + 3),
+          row.getLong(keyCount + 4));
+    }
+    if (r.reportRows() > r.preview().size()) {
+      out.printf("  ... %d more row(s) in the report%n", r.reportRows() - r.preview().size());
+    }
+  }
+
+  private static String clip(String s) {
+    return s.length() <= 34 ? s : s.substring(0, 31) + "...";
+  }
+}

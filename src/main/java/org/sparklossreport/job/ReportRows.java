@@ -1,0 +1,106 @@
+package org.sparklossreport.job;
+
+import java.io.Serializable;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.sparklossreport.core.LossResult;
+import org.sparklossreport.core.LossSet;
+import org.sparklossreport.core.LossState;
+import org.sparklossreport.spark.States;
+
+/**
+ * Turns loss states into the report's long format: one row per grouping, key and loss output, with the
+ * columns of {@code spec/job.md}: the key columns, {@code grouping}, {@code loss}, {@code value},
+ * {@code rows}, {@code invalid_rows}, {@code invalid_reasons}, {@code weight_sum}, {@code run_id},
+ * {@code computed_at}.
+ */
+public final class ReportRows implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  /** The {@code grouping} of the overall row. */
+  public static final String OVERALL = "overall";
+
+  private final LossSet set;
+  private final int keyCount;
+  private final String keyGrouping;
+  private final String runId;
+  private final Timestamp computedAt;
+
+  public ReportRows(LossSet set, List<String> keys, String runId, Timestamp computedAt) {
+    this.set = set;
+    this.keyCount = keys.size();
+    this.keyGrouping = String.join(",", keys);
+    this.runId = runId;
+    this.computedAt = computedAt;
+  }
+
+  /** The report's schema for key fields {@code keyFields} (taken from the input). */
+  public static StructType schema(List<StructField> keyFields) {
+    List<StructField> fields = new ArrayList<>();
+    for (StructField k : keyFields) {
+      fields.add(DataTypes.createStructField(k.name(), k.dataType(), true));
+    }
+    fields.add(DataTypes.createStructField("grouping", DataTypes.StringType, false));
+    fields.add(DataTypes.createStructField("loss", DataTypes.StringType, false));
+    fields.add(DataTypes.createStructField("value", DataTypes.DoubleType, true));
+    fields.add(DataTypes.createStructField("rows", DataTypes.LongType, false));
+    fields.add(DataTypes.createStructField("invalid_rows", DataTypes.LongType, false));
+    fields.add(DataTypes.createStructField("invalid_reasons", DataTypes.StringType, true));
+    fields.add(DataTypes.createStructField("weight_sum", DataTypes.DoubleType, false));
+    fields.add(DataTypes.createStructField("run_id", DataTypes.StringType, false));
+    fields.add(DataTypes.createStructField("computed_at", DataTypes.TimestampType, false));
+    return DataTypes.createStructType(fields);
+  }
+
+  /** Report rows of a keyed state row: the key columns first, the state struct last. */
+  public Iterator<Row> ofKeyed(Row r) {
+    Object[] keys = new Object[keyCount];
+    for (int i = 0; i < keyCount; i++) {
+      keys[i] = r.get(i);
+    }
+    return rows(keys, keyGrouping, States.fromRow(r.getStruct(keyCount))).iterator();
+  }
+
+  /** Report rows of the overall state (key columns null). */
+  public List<Row> ofOverall(LossState state) {
+    return rows(new Object[keyCount], OVERALL, state);
+  }
+
+  private List<Row> rows(Object[] keys, String grouping, LossState state) {
+    List<Row> out = new ArrayList<>();
+    for (LossResult r : set.results(state)) {
+      Object[] v = new Object[keyCount + 9];
+      System.arraycopy(keys, 0, v, 0, keyCount);
+      int i = keyCount;
+      v[i++] = grouping;
+      v[i++] = r.loss();
+      v[i++] = r.value();
+      v[i++] = r.rows();
+      v[i++] = r.invalidRows();
+      v[i++] = reasons(r.invalidByReason());
+      v[i++] = r.weightSum();
+      v[i++] = runId;
+      v[i] = computedAt;
+      out.add(RowFactory.create(v));
+    }
+    return out;
+  }
+
+  /** {@code reason=count} pairs, comma-joined; null when no row was invalid. */
+  static String reasons(Map<String, Long> byReason) {
+    if (byReason.isEmpty()) {
+      return null;
+    }
+    List<String> parts = new ArrayList<>();
+    byReason.forEach((k, n) -> parts.add(k + "=" + n));
+    return String.join(",", parts);
+  }
+}
