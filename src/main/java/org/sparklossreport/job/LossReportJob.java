@@ -12,9 +12,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.function.FilterFunction;
 import org.apache.spark.api.java.function.FlatMapFunction;
-import org.apache.spark.api.java.function.ReduceFunction;
 import org.apache.spark.sql.AnalysisException;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -32,9 +30,6 @@ import org.sparklossreport.core.LossSet;
 import org.sparklossreport.core.LossState;
 import org.sparklossreport.spark.ColumnTypes;
 import org.sparklossreport.spark.InputSlot;
-import org.sparklossreport.spark.LossFunctions;
-import org.sparklossreport.spark.StateAggregator;
-import org.sparklossreport.spark.States;
 
 /**
  * The loss-report job: reads the prediction table, plans one pass for every requested loss, aggregates
@@ -82,21 +77,11 @@ public final class LossReportJob {
         plan.set().signature(), plan.slots().size(),
         plan.slots().stream().map(InputSlot::column).toList(), plan.keys());
 
-    // The single pass: one state per key, every loss at once.
-    StructType slotSchema = new StructType(plan.slots().stream()
-        .map(s -> ColumnTypes.find(input.schema(), s.column())).toArray(StructField[]::new));
-    Column state = functions.udaf(new StateAggregator(plan.set(), plan.decoder()), Encoders.row(slotSchema))
-        .apply(plan.slots().stream().map(s -> functions.col(LossFunctions.quote(s.column())))
-            .toArray(Column[]::new)).as("state");
-    Column[] keyCols = plan.keys().stream().map(k -> functions.col(LossFunctions.quote(k))).toArray(Column[]::new);
-    Dataset<Row> states = plan.keys().isEmpty() ? input.agg(state) : input.groupBy(keyCols).agg(state);
+    Dataset<Row> states = plan.aggregate(input);
     states = states.persist(StorageLevel.MEMORY_AND_DISK());
     try {
       LossSet set = plan.set();
-      LossState overall = states.select("state").map(
-              (org.apache.spark.api.java.function.MapFunction<Row, LossState>) r -> States.fromRow(r.getStruct(0)),
-              Encoders.bean(LossState.class))
-          .reduce((ReduceFunction<LossState>) (a, b) -> set.merge(a.copy(), b));
+      LossState overall = plan.mergeAll(states);
       long t1 = System.nanoTime();
       long inputRows = inputRows(plan, overall);
       LOG.info("Aggregated {} input row(s) in {} s", inputRows, seconds(t1 - t0));

@@ -5,6 +5,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.api.java.function.MapFunction;
+import org.apache.spark.api.java.function.ReduceFunction;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.MapType;
 import org.apache.spark.sql.types.StructField;
@@ -13,11 +20,15 @@ import org.sparklossreport.core.BoundLoss;
 import org.sparklossreport.core.Loss;
 import org.sparklossreport.core.LossSet;
 import org.sparklossreport.core.LossSpecException;
+import org.sparklossreport.core.LossState;
 import org.sparklossreport.core.Shape;
 import org.sparklossreport.losses.Losses;
 import org.sparklossreport.spark.ColumnTypes;
 import org.sparklossreport.spark.InputSlot;
+import org.sparklossreport.spark.LossFunctions;
 import org.sparklossreport.spark.RowDecoder;
+import org.sparklossreport.spark.StateAggregator;
+import org.sparklossreport.spark.States;
 
 /**
  * The single pass the job makes, planned on the driver from the input's schema before anything is read:
@@ -86,6 +97,29 @@ public record ReportPlan(List<String> keys, List<InputSlot> slots, LossSet set,
       builder.add((Loss) b[0], (int) b[1], (Shape) b[2], (int) b[3], (Shape) b[4], (int) b[5]);
     }
     return new ReportPlan(List.copyOf(keys), List.copyOf(slots), builder.build(), List.copyOf(columns));
+  }
+
+  /**
+   * The single pass: one {@link LossState} per key (column {@code state}, after the key columns), every
+   * loss at once, each row decoded once. Without keys, one row holding the overall state.
+   */
+  public Dataset<Row> aggregate(Dataset<Row> input) {
+    StructType slotSchema = new StructType(slots.stream()
+        .map(s -> ColumnTypes.find(input.schema(), s.column())).toArray(StructField[]::new));
+    Column state = functions.udaf(new StateAggregator(set, decoder()), Encoders.row(slotSchema))
+        .apply(slots.stream().map(s -> functions.col(LossFunctions.quote(s.column()))).toArray(Column[]::new))
+        .as("state");
+    Column[] keyCols = keys.stream().map(k -> functions.col(LossFunctions.quote(k))).toArray(Column[]::new);
+    return keys.isEmpty() ? input.agg(state) : input.groupBy(keyCols).agg(state);
+  }
+
+  /** The overall state: every key state of {@link #aggregate} merged (a distributed reduce). */
+  public LossState mergeAll(Dataset<Row> states) {
+    LossSet s = set;
+    int at = keys.size();
+    return states.map((MapFunction<Row, LossState>) r -> States.fromRow(r.getStruct(at)),
+            Encoders.bean(LossState.class))
+        .reduce((ReduceFunction<LossState>) (a, b) -> s.merge(a.copy(), b));
   }
 
   /** The decoder of the slots. */
