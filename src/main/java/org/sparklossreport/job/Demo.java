@@ -2,15 +2,12 @@ package org.sparklossreport.job;
 
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.cos;
 import static org.apache.spark.sql.functions.date_add;
 import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.exp;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.log;
-import static org.apache.spark.sql.functions.sqrt;
 import static org.apache.spark.sql.functions.when;
 
 import java.io.File;
@@ -84,14 +81,12 @@ final class Demo {
     return 0;
   }
 
-  /** A uniform number in [0, 1) from the row id and a stream number: deterministic, however partitioned. */
   private static Column u(int stream) {
-    return expr("shiftrightunsigned(xxhash64(id, " + stream + "), 11) * pow(2, -53)");
+    return Synthetic.uniform(stream);
   }
 
-  /** A standard normal number (Box–Muller on two streams). */
   private static Column normal(int stream) {
-    return sqrt(log(lit(1.0).minus(u(stream))).multiply(-2.0)).multiply(cos(u(stream + 1).multiply(2 * Math.PI)));
+    return Synthetic.normal(stream);
   }
 
   static Dataset<Row> table(SparkSession spark, long rows) {
