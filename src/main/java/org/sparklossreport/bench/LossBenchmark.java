@@ -108,6 +108,8 @@ public final class LossBenchmark {
     cases.put("handwritten", () -> df.groupBy("key").agg(handwritten()[0], Arrays.copyOfRange(handwritten(), 1,
         handwritten().length)).collectAsList());
     cases.put("ours_overall", () -> ours(df, ARITH, List.of()));
+    cases.put("arith_aggregator", () -> withEngine(spark, "aggregator", () -> ours(df, ARITH, List.of("key"))));
+    cases.put("suite_aggregator", () -> withEngine(spark, "aggregator", () -> ours(df, SUITE, List.of("key"))));
     cases.put("mllib_onepass", () -> {
       RegressionMetrics m = evaluator("mse").getMetrics(df);
       return List.of(m.meanSquaredError(), m.rootMeanSquaredError(), m.meanAbsoluteError(), m.r2());
@@ -160,6 +162,16 @@ public final class LossBenchmark {
     }
     out.addAll(plan.set().results(overall));
     return out;
+  }
+
+  /** Runs {@code f} with the job's single pass on another engine (see ReportPlan.ENGINE_CONF). */
+  private static Object withEngine(SparkSession spark, String engine, Supplier<Object> f) {
+    spark.conf().set(ReportPlan.ENGINE_CONF, engine);
+    try {
+      return f.get();
+    } finally {
+      spark.conf().unset(ReportPlan.ENGINE_CONF);
+    }
   }
 
   private static RegressionEvaluator evaluator(String metric) {

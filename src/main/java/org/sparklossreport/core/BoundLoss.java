@@ -49,17 +49,16 @@ public final class BoundLoss implements Serializable {
 
   /** Why the row cannot contribute to this loss, or null. */
   public InvalidReason classify(LossRow row) {
-    if ((labelSlot >= 0 && row.isNull(labelSlot)) || row.isNull(predictionSlot)
-        || (weightSlot >= 0 && row.isNull(weightSlot))) {
+    byte label = labelSlot >= 0 ? row.status(labelSlot) : LossRow.OK;
+    byte prediction = row.status(predictionSlot);
+    byte weight = weightSlot >= 0 ? row.status(weightSlot) : LossRow.OK;
+    if (label == LossRow.NULL || prediction == LossRow.NULL || weight == LossRow.NULL) {
       return InvalidReason.NULL;
     }
-    if (weightSlot >= 0) {
-      double w = row.scalar(weightSlot);
-      if (!(w >= 0) || w == Double.POSITIVE_INFINITY) {
-        return InvalidReason.WEIGHT;
-      }
+    if (weightSlot >= 0 && !(row.scalar(weightSlot) >= 0) || weight == LossRow.NOT_FINITE) {
+      return InvalidReason.WEIGHT;
     }
-    if ((labelSlot >= 0 && !finite(row, labelSlot)) || !finite(row, predictionSlot)) {
+    if (label != LossRow.OK || prediction != LossRow.OK) {
       return InvalidReason.NOT_FINITE;
     }
     return kernel.check(row.view(labelSlot, predictionSlot));
@@ -119,18 +118,5 @@ public final class BoundLoss implements Serializable {
     }
     kernel.finish(state.getSums(), sumAt + 2, w, out);
     return out;
-  }
-
-  private static boolean finite(LossRow row, int slot) {
-    double[] v = row.vector(slot);
-    if (v == null) {
-      return Double.isFinite(row.scalar(slot));
-    }
-    for (double x : v) {
-      if (!Double.isFinite(x)) {
-        return false;
-      }
-    }
-    return true;
   }
 }

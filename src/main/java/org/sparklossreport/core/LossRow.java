@@ -9,6 +9,8 @@ public final class LossRow {
   public static final byte OK = 0;
   /** Slot status: the column is null, or a vector holds a null element. */
   public static final byte NULL = 1;
+  /** Slot status: the value, or an element of the vector, is NaN or infinite. */
+  public static final byte NOT_FINITE = 2;
 
   final double[] scalars;
   final double[][] vectors;
@@ -27,13 +29,20 @@ public final class LossRow {
   public void setScalar(int i, double v) {
     scalars[i] = v;
     vectors[i] = null;
-    status[i] = OK;
+    status[i] = Double.isFinite(v) ? OK : NOT_FINITE;
   }
 
-  /** Sets slot {@code i} to a vector value. */
+  /** Sets slot {@code i} to a vector value (checked for non-finite elements once, for every loss). */
   public void setVector(int i, double[] v) {
     vectors[i] = v;
-    status[i] = OK;
+    byte st = OK;
+    for (double x : v) {
+      if (!Double.isFinite(x)) {
+        st = NOT_FINITE;
+        break;
+      }
+    }
+    status[i] = st;
   }
 
   /** Marks slot {@code i} null. */
@@ -49,8 +58,13 @@ public final class LossRow {
     return this;
   }
 
+  /** {@link #OK}, {@link #NULL} or {@link #NOT_FINITE}. */
+  public byte status(int slot) {
+    return status[slot];
+  }
+
   public boolean isNull(int slot) {
-    return status[slot] != OK;
+    return status[slot] == NULL;
   }
 
   public double scalar(int slot) {

@@ -26,6 +26,7 @@ import org.sparklossreport.losses.Losses;
 import org.sparklossreport.spark.ColumnTypes;
 import org.sparklossreport.spark.InputSlot;
 import org.sparklossreport.spark.LossFunctions;
+import org.sparklossreport.spark.PartitionStates;
 import org.sparklossreport.spark.RowDecoder;
 import org.sparklossreport.spark.StateAggregator;
 import org.sparklossreport.spark.States;
@@ -99,11 +100,31 @@ public record ReportPlan(List<String> keys, List<InputSlot> slots, LossSet set,
     return new ReportPlan(List.copyOf(keys), List.copyOf(slots), builder.build(), List.copyOf(columns));
   }
 
+  /** The Spark setting that picks the engine of the single pass: {@code partitions} or {@code aggregator}. */
+  public static final String ENGINE_CONF = "spark.lossreport.engine";
+
   /**
    * The single pass: one {@link LossState} per key (column {@code state}, after the key columns), every
    * loss at once, each row decoded once. Without keys, one row holding the overall state.
+   *
+   * <p>Two engines compute the same states with the same kernels: {@code partitions} (default) reads
+   * Spark's internal rows per partition ({@link PartitionStates}); {@code aggregator} runs the public
+   * {@link StateAggregator} through {@code groupBy().agg()}. Pick with {@code --conf
+   * spark.lossreport.engine=aggregator}.
    */
   public Dataset<Row> aggregate(Dataset<Row> input) {
+    String engine = input.sparkSession().conf().get(ENGINE_CONF, "partitions");
+    switch (engine) {
+      case "partitions":
+        return PartitionStates.aggregate(input, keys, slots, set);
+      case "aggregator":
+        return aggregateWithAggregator(input);
+      default:
+        throw new UsageException(ENGINE_CONF + " must be partitions or aggregator, got '" + engine + "'");
+    }
+  }
+
+  private Dataset<Row> aggregateWithAggregator(Dataset<Row> input) {
     StructType slotSchema = new StructType(slots.stream()
         .map(s -> ColumnTypes.find(input.schema(), s.column())).toArray(StructField[]::new));
     Column state = functions.udaf(new StateAggregator(set, decoder()), Encoders.row(slotSchema))

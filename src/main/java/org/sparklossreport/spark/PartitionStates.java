@@ -1,0 +1,193 @@
+package org.sparklossreport.spark;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.ml.functions;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.catalyst.CatalystTypeConverters;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
+import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
+import org.apache.spark.sql.catalyst.util.ArrayData;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.sparklossreport.core.LossRow;
+import org.sparklossreport.core.LossSet;
+import org.sparklossreport.core.LossState;
+import org.sparklossreport.core.Shape;
+import scala.Function1;
+
+/**
+ * The job's fast engine for the single pass: the same loss kernels and states as the
+ * {@link StateAggregator}, fed straight from Spark's internal rows instead of through an encoder.
+ *
+ * <p>Each input partition is read once: its rows (keys, then the input columns cast to double or
+ * array&lt;double&gt; by Spark's own code-generated projection) update one {@link LossState} per key in a
+ * hash map keyed by the binary form of the key columns, with the previous row's key checked first
+ * (prediction tables are often clustered by key).
+ * The map holds at most {@link #MAX_KEYS_IN_MEMORY} keys; past that its states are emitted and it starts
+ * afresh, which is correct because states merge. The partial states are then merged per key by a small
+ * aggregation ({@link MergeAggregator}) over at most partitions × keys rows.
+ *
+ * <p>Why: decoding every row into an object for a typed Aggregator costs more than the arithmetic of
+ * several losses (docs/PERFORMANCE.md gives the numbers); reading doubles from the internal row costs
+ * almost nothing. The result is the same states, so everything downstream is shared.
+ */
+public final class PartitionStates {
+  private PartitionStates() {}
+
+  /** Keys held per partition before partial states are emitted (bounds memory with millions of keys). */
+  public static final int MAX_KEYS_IN_MEMORY = 1 << 16;
+
+  /** One state per key: the key columns, then {@code state}; one row without keys. */
+  public static Dataset<Row> aggregate(Dataset<Row> input, List<String> keys, List<InputSlot> slots,
+      LossSet set) {
+    List<Column> cols = new ArrayList<>();
+    for (String k : keys) {
+      cols.add(input.col(LossFunctions.quote(k)));
+    }
+    for (InputSlot s : slots) {
+      cols.add(normalized(input, s));
+    }
+    Dataset<Row> projected = input.select(cols.toArray(new Column[0]));
+    StructType schema = projected.schema();
+    DataType[] keyTypes = new DataType[keys.size()];
+    List<StructField> outFields = new ArrayList<>();
+    for (int i = 0; i < keys.size(); i++) {
+      keyTypes[i] = schema.fields()[i].dataType();
+      outFields.add(schema.fields()[i]);
+    }
+    outFields.add(DataTypes.createStructField("state", Encoders.bean(LossState.class).schema(), false));
+    Shape[] shapes = slots.stream().map(InputSlot::shape).toArray(Shape[]::new);
+    Reader reader = new Reader(set, keyTypes, shapes);
+    JavaRDD<InternalRow> rows = ((org.apache.spark.sql.classic.Dataset<Row>) projected)
+        .queryExecution().toRdd().toJavaRDD();
+    JavaRDD<Row> partial = rows.mapPartitions(reader::states);
+    Dataset<Row> partialStates = input.sparkSession().createDataFrame(partial,
+        DataTypes.createStructType(outFields));
+    Column merged = org.apache.spark.sql.functions.udaf(new MergeAggregator(set),
+        Encoders.bean(LossState.class)).apply(partialStates.col("state.counts"), partialStates.col("state.sums"),
+        partialStates.col("state.version")).as("state");
+    if (keys.isEmpty()) {
+      return partialStates.agg(merged);
+    }
+    Column[] keyCols = keys.stream().map(k -> partialStates.col(LossFunctions.quote(k))).toArray(Column[]::new);
+    return partialStates.groupBy(keyCols).agg(merged);
+  }
+
+  /** The slot as double, or array&lt;double&gt; (from float arrays and ML vectors too). */
+  private static Column normalized(Dataset<Row> input, InputSlot s) {
+    Column c = input.col(LossFunctions.quote(s.column()));
+    DataType t = input.schema().apply(input.schema().fieldIndex(s.column())).dataType();
+    if (s.shape() == Shape.SCALAR) {
+      return c.cast(DataTypes.DoubleType).as(s.column());
+    }
+    if (t instanceof ArrayType) {
+      return c.cast(DataTypes.createArrayType(DataTypes.DoubleType, true)).as(s.column());
+    }
+    return functions.vector_to_array(c, "float64").as(s.column());
+  }
+
+  /** Reads one partition into per-key states; serializable closure state only. */
+  static final class Reader implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private final LossSet set;
+    private final DataType[] keyTypes;
+    private final Shape[] shapes;
+
+    Reader(LossSet set, DataType[] keyTypes, Shape[] shapes) {
+      this.set = set;
+      this.keyTypes = keyTypes;
+      this.shapes = shapes;
+    }
+
+    Iterator<Row> states(Iterator<InternalRow> it) {
+      int k = keyTypes.length;
+      LossRow row = new LossRow(shapes.length);
+      // Keys as compact binary rows: hashing and equality on bytes, whatever the key types.
+      UnsafeProjection keyOf = UnsafeProjection.create(keyTypes);
+      Map<UnsafeRow, LossState> states = new HashMap<>();
+      List<Row> out = new ArrayList<>();
+      UnsafeRow last = null; // a copy of the previous row's key, its buffer reused
+      LossState lastState = null;
+      while (it.hasNext()) {
+        InternalRow r = it.next();
+        UnsafeRow key = keyOf.apply(r);
+        if (last == null || !last.equals(key)) {
+          lastState = states.get(key);
+          if (lastState == null) {
+            if (states.size() >= MAX_KEYS_IN_MEMORY) {
+              emit(states, out);
+            }
+            lastState = set.zero();
+            states.put(key.copy(), lastState);
+          }
+          if (last == null) {
+            last = key.copy();
+          } else {
+            last.copyFrom(key);
+          }
+        }
+        for (int i = 0; i < shapes.length; i++) {
+          int at = k + i;
+          if (r.isNullAt(at)) {
+            row.setNull(i);
+          } else if (shapes[i] == Shape.SCALAR) {
+            row.setScalar(i, r.getDouble(at));
+          } else {
+            double[] v = toArray(r.getArray(at));
+            if (v == null) {
+              row.setNull(i);
+            } else {
+              row.setVector(i, v);
+            }
+          }
+        }
+        set.add(lastState, row);
+      }
+      emit(states, out);
+      return out.iterator();
+    }
+
+    private void emit(Map<UnsafeRow, LossState> states, List<Row> out) {
+      for (Map.Entry<UnsafeRow, LossState> e : states.entrySet()) {
+        Object[] v = new Object[keyTypes.length + 1];
+        UnsafeRow key = e.getKey();
+        for (int i = 0; i < keyTypes.length; i++) {
+          v[i] = key.isNullAt(i) ? null : toScala(key.get(i, keyTypes[i]), keyTypes[i]);
+        }
+        LossState s = e.getValue();
+        v[keyTypes.length] = RowFactory.create(s.getCounts(), s.getSums(), s.getVersion());
+        out.add(RowFactory.create(v));
+      }
+      states.clear();
+    }
+
+    private static Object toScala(Object catalyst, DataType t) {
+      Function1<Object, Object> f = CatalystTypeConverters.createToScalaConverter(t);
+      return f.apply(catalyst);
+    }
+
+    private static double[] toArray(ArrayData a) {
+      int n = a.numElements();
+      for (int j = 0; j < n; j++) {
+        if (a.isNullAt(j)) {
+          return null;
+        }
+      }
+      return a.toDoubleArray();
+    }
+  }
+}
