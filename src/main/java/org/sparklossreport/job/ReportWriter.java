@@ -126,7 +126,10 @@ public final class ReportWriter {
     }
     Path staging = staging();
     LOG.info("Writing the report to staging {}", staging);
-    all.write().mode("overwrite").format(format).option("header", "true").save(staging.toString());
+    // ignoreNullFields=false: JSON records keep null columns (keys of the overall row, invalid_reasons), so
+    // every report column is in the file even when all its values are null.
+    all.write().mode("overwrite").format(format).option("header", "true").option("ignoreNullFields", "false")
+        .save(staging.toString());
     commit(staging);
   }
 
