@@ -241,8 +241,9 @@ public final class LossReportJob {
     }
   }
 
+  /** The first non-blank line (Spark's parse errors start with an empty line). */
   static String firstLine(String s) {
-    return s == null ? "" : s.lines().findFirst().orElse("").trim();
+    return s == null ? "" : s.lines().map(String::trim).filter(l -> !l.isEmpty()).findFirst().orElse("");
   }
 
   private static String seconds(long nanos) {
