@@ -94,7 +94,8 @@ public final class LossReportJob {
     states = states.persist(StorageLevel.MEMORY_AND_DISK());
     try {
       LossSet set = plan.set();
-      LossState overall = states.select("state").map(
+      // No key at all (a filter that matches no row): the overall state is the empty one, as without keys.
+      LossState overall = states.isEmpty() ? set.zero() : states.select("state").map(
               (org.apache.spark.api.java.function.MapFunction<Row, LossState>) r -> States.fromRow(r.getStruct(0)),
               Encoders.bean(LossState.class))
           .reduce((ReduceFunction<LossState>) (a, b) -> set.merge(a.copy(), b));
