@@ -82,8 +82,13 @@ public record ReportPlan(List<String> keys, List<InputSlot> slots, LossSet set,
       columns.add(cols);
     }
     LossSet.Builder builder = LossSet.over(slots.size());
-    for (Object[] b : bindings) {
-      builder.add((Loss) b[0], (int) b[1], (Shape) b[2], (int) b[3], (Shape) b[4], (int) b[5]);
+    for (int i = 0; i < bindings.size(); i++) {
+      Object[] b = bindings.get(i);
+      try {
+        builder.add((Loss) b[0], (int) b[1], (Shape) b[2], (int) b[3], (Shape) b[4], (int) b[5]);
+      } catch (LossSpecException e) { // the loss names the shapes; say which columns have them
+        throw new LossSpecException(e.getMessage() + "; columns: " + describe(columns.get(i)));
+      }
     }
     return new ReportPlan(List.copyOf(keys), List.copyOf(slots), builder.build(), List.copyOf(columns));
   }
@@ -100,8 +105,12 @@ public record ReportPlan(List<String> keys, List<InputSlot> slots, LossSet set,
 
   /** {@code label 'y', prediction 'p'} for loss {@code i}. */
   public String describeColumns(int i) {
+    return describe(columns.get(i));
+  }
+
+  private static String describe(Map<String, String> roles) {
     List<String> parts = new ArrayList<>();
-    columns.get(i).forEach((role, col) -> parts.add(role + " '" + col + "'"));
+    roles.forEach((role, col) -> parts.add(role + " '" + col + "'"));
     return String.join(", ", parts);
   }
 
