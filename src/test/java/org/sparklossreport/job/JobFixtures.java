@@ -336,17 +336,41 @@ final class JobFixtures {
     return 1 - res / tot;
   }
 
-  /** Expected report values of the regression and classification losses used by the tests. */
+  /** −Σ_k y_k log clip(p_k): categorical cross-entropy of a label vector and a probability vector. */
+  static double cce(Pred p) {
+    double s = 0;
+    for (int k = 0; k < p.probs().length; k++) {
+      s -= p.onehot()[k] * Math.log(clip(p.probs()[k]));
+    }
+    return s;
+  }
+
+  /** The names {@link #formula} knows. */
+  static final List<String> FORMULAS = List.of("mse", "rmse", "mae", "r2", "huber(delta=1.5)",
+      "binary_cross_entropy(label=clicked,prediction=p_click)", "log_loss(label=class,prediction=probs)",
+      "categorical_cross_entropy(label=onehot,prediction=probs)");
+
+  /** The value of {@code loss} over {@code rows} from its formula in spec/losses.md, with plain loops. */
+  static double formula(String loss, List<Pred> rows, boolean weighted) {
+    return switch (loss) {
+      case "mse" -> mean(rows, weighted, JobFixtures::se);
+      case "rmse" -> Math.sqrt(mean(rows, weighted, JobFixtures::se));
+      case "mae" -> mean(rows, weighted, JobFixtures::ae);
+      case "r2" -> r2(rows, weighted);
+      case "huber(delta=1.5)" -> mean(rows, weighted, p -> huber(p, 1.5));
+      case "binary_cross_entropy(label=clicked,prediction=p_click)" -> mean(rows, weighted, JobFixtures::bce);
+      case "log_loss(label=class,prediction=probs)" -> mean(rows, weighted, JobFixtures::logLossClass);
+      case "categorical_cross_entropy(label=onehot,prediction=probs)" -> mean(rows, weighted, JobFixtures::cce);
+      default -> throw new IllegalArgumentException("no formula for " + loss);
+    };
+  }
+
+  /** Every value of {@link #FORMULAS} over {@code rows} (which must be valid for all of them). */
   static Map<String, Double> expected(List<Pred> rows, boolean weighted) {
     Map<String, Double> e = new LinkedHashMap<>();
-    double mse = mean(rows, weighted, JobFixtures::se);
-    e.put("mse", mse);
-    e.put("rmse", Math.sqrt(mse));
-    e.put("mae", mean(rows, weighted, JobFixtures::ae));
-    e.put("r2", r2(rows, weighted));
-    e.put("huber(delta=1.5)", mean(rows, weighted, p -> huber(p, 1.5)));
-    e.put("binary_cross_entropy(label=clicked,prediction=p_click)", mean(rows, weighted, JobFixtures::bce));
-    e.put("log_loss(label=class,prediction=probs)", mean(rows, weighted, JobFixtures::logLossClass));
+    for (String loss : FORMULAS) {
+      e.put(loss, formula(loss, rows, weighted));
+    }
     return e;
   }
 
