@@ -237,6 +237,23 @@ class MainTest {
       }
     }
     checkKey(rerun, ReportRows.OVERALL, null, null, filter(second, D1, null), run3);
+
+    // A run by other keys (date alone) into the same report: its rows join the report's long format
+    // (grouping "date", model null), and every earlier "date,model" row stays as it was.
+    String run4 = runId(ok("--input", in1, "--partition-by", "date", "--losses", "mse,mae", "--output", out,
+        "--output-format", format));
+    Map<String, Row> mixed = report(spark, out, format);
+    assertEquals(2 * 7, mixed.size(), mixed.keySet().toString());
+    for (String date : List.of(D1, D2)) {
+      checkKey(mixed, "date", date, null, filter(first, date, null), run4);
+      for (String model : List.of("a", "b")) {
+        for (String loss : List.of("mse", "mae")) {
+          String k = key("date,model", loss, date, model);
+          assertEquals(rerun.get(k), mixed.get(k), k + " must be untouched");
+        }
+      }
+    }
+    checkKey(mixed, ReportRows.OVERALL, null, null, first, run4);
   }
 
   @Test
