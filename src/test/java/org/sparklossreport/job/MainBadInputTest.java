@@ -131,7 +131,8 @@ class MainBadInputTest {
         "--partition-by column 'probs' has type array<double>; expected a number, string, date or timestamp");
     // A vector loss over numbers: the loss, its columns, what it found and what it accepts.
     contains(fails(tmp.resolve("out"), "--losses", "categorical_cross_entropy(label=onehot,prediction=p_click)"),
-        "categorical_cross_entropy", "prediction 'p_click'", "expected");
+        "categorical_cross_entropy: label is a vector and prediction a number; expected a label vector and a"
+            + " probability vector", "; columns: label 'onehot', prediction 'p_click'");
   }
 
   @Test

@@ -10,7 +10,6 @@ import static org.sparklossreport.job.JobFixtures.D2;
 import static org.sparklossreport.job.JobFixtures.key;
 import static org.sparklossreport.job.JobFixtures.ok;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
