@@ -163,7 +163,7 @@ final class InvalidRows {
     String format = spec.outputFormat().equals("csv") && !flat(in) ? "parquet" : spec.outputFormat();
     String path = spec.invalid().quarantinePath();
     input.flatMap(bad, Encoders.row(schema)).write().mode("overwrite").format(format)
-        .option("header", "true").save(path);
+        .option("header", "true").option("ignoreNullFields", "false").save(path);
     LOG.info("Quarantined invalid rows to {} ({})", path, format);
   }
 

@@ -191,6 +191,11 @@ public final class JobOptions {
       throw new UsageException("no losses: give --losses, e.g. --losses mse,mae (or --losses all); valid losses: "
           + String.join(", ", Losses.names()));
     }
+    for (String loss : losses) {
+      if (!loss.trim().equalsIgnoreCase("all")) {
+        Losses.parse(loss); // names and parameters are checked now, before Spark reads anything
+      }
+    }
     return new JobSpec(input, table, inputFormat, text(o, "input-schema"), text(o, "where"),
         textOr(o, "label", "label"), textOr(o, "prediction", "prediction"), text(o, "weight"), keys, losses,
         output, outputFormat, WriteMode.parse(textOr(o, "mode", "overwrite")),

@@ -66,6 +66,7 @@ public final class LossReportJob {
     long t0 = System.nanoTime();
     ReportWriter writer = new ReportWriter(spark, spec.output(), spec.outputFormat(), runId);
     checkOutputOutsideInput(writer.output());
+    checkQuarantineApart(writer.output());
     writer.recover();
     if (spec.mode() == WriteMode.ERROR_IF_EXISTS && writer.exists()) {
       throw new UsageException("--mode error-if-exists: output '" + writer.output() + "' already exists");
@@ -211,23 +212,54 @@ public final class LossReportJob {
     if (spec.input() == null) {
       return;
     }
+    String base = inputBase();
+    String out = output.toString() + "/";
+    if (out.startsWith(base) || base.startsWith(out)) {
+      throw new UsageException("--output '" + spec.output() + "' is the input or lies inside (or around) the input '"
+          + spec.input() + "'; write the report elsewhere");
+    }
+  }
+
+  /** The qualified input path up to its first glob character, ending in '/'. */
+  private String inputBase() {
     try {
       Path in = new Path(spec.input());
       FileSystem fs = in.getFileSystem(spark.sparkContext().hadoopConfiguration());
       String base = fs.makeQualified(in).toString().replaceAll("[*?\\[{].*$", "");
-      base = base.endsWith("/") ? base : base + "/";
-      String out = output.toString() + "/";
-      if (out.startsWith(base) || base.startsWith(out)) {
-        throw new UsageException("--output '" + spec.output() + "' is the input or lies inside (or around) the input '"
-            + spec.input() + "'; write the report elsewhere");
-      }
+      return base.endsWith("/") ? base : base + "/";
     } catch (IOException e) {
       throw new UsageException("--input '" + spec.input() + "' is not a usable path: " + e.getMessage(), e);
     }
   }
 
+  /**
+   * The quarantine directory is written in mode overwrite (and the report is swapped in whole), so it must
+   * not be, hold or lie inside the input or the report's output.
+   */
+  private void checkQuarantineApart(Path output) {
+    if (spec.invalid().kind() != InvalidPolicy.Kind.QUARANTINE) {
+      return;
+    }
+    String q = spec.invalid().quarantinePath();
+    String path;
+    try {
+      Path p = new Path(q);
+      path = p.getFileSystem(spark.sparkContext().hadoopConfiguration()).makeQualified(p) + "/";
+    } catch (IOException | IllegalArgumentException e) {
+      throw new UsageException("--invalid quarantine path '" + q + "' is not a usable path: " + e.getMessage(), e);
+    }
+    String out = output.toString() + "/";
+    String in = spec.input() == null ? null : inputBase();
+    if (path.startsWith(out) || out.startsWith(path) || (in != null && (path.startsWith(in) || in.startsWith(path)))) {
+      throw new UsageException("--invalid quarantine path '" + q + "' is the input or the output, or lies inside"
+          + " (or around) one of them (input '" + spec.inputDescription() + "', output '" + spec.output()
+          + "'); write the invalid rows elsewhere");
+    }
+  }
+
+  /** The first non-blank line (Spark's parse errors start with an empty line). */
   static String firstLine(String s) {
-    return s == null ? "" : s.lines().findFirst().orElse("").trim();
+    return s == null ? "" : s.lines().map(String::trim).filter(l -> !l.isEmpty()).findFirst().orElse("");
   }
 
   private static String seconds(long nanos) {

@@ -94,8 +94,13 @@ public record ReportPlan(List<String> keys, List<InputSlot> slots, LossSet set,
       columns.add(cols);
     }
     LossSet.Builder builder = LossSet.over(slots.size());
-    for (Object[] b : bindings) {
-      builder.add((Loss) b[0], (int) b[1], (Shape) b[2], (int) b[3], (Shape) b[4], (int) b[5]);
+    for (int i = 0; i < bindings.size(); i++) {
+      Object[] b = bindings.get(i);
+      try {
+        builder.add((Loss) b[0], (int) b[1], (Shape) b[2], (int) b[3], (Shape) b[4], (int) b[5]);
+      } catch (LossSpecException e) { // the loss names the shapes; say which columns have them
+        throw new LossSpecException(e.getMessage() + "; columns: " + describe(columns.get(i)));
+      }
     }
     return new ReportPlan(List.copyOf(keys), List.copyOf(slots), builder.build(), List.copyOf(columns));
   }
@@ -134,8 +139,14 @@ public record ReportPlan(List<String> keys, List<InputSlot> slots, LossSet set,
     return keys.isEmpty() ? input.agg(state) : input.groupBy(keyCols).agg(state);
   }
 
-  /** The overall state: every key state of {@link #aggregate} merged (a distributed reduce). */
+  /**
+   * The overall state: every key state of {@link #aggregate} merged (a distributed reduce); the empty
+   * state when there is no key at all (a filter that matches no row).
+   */
   public LossState mergeAll(Dataset<Row> states) {
+    if (states.isEmpty()) {
+      return set.zero();
+    }
     LossSet s = set;
     int at = keys.size();
     return states.map((MapFunction<Row, LossState>) r -> States.fromRow(r.getStruct(at)),
@@ -155,8 +166,12 @@ public record ReportPlan(List<String> keys, List<InputSlot> slots, LossSet set,
 
   /** {@code label 'y', prediction 'p'} for loss {@code i}. */
   public String describeColumns(int i) {
+    return describe(columns.get(i));
+  }
+
+  private static String describe(Map<String, String> roles) {
     List<String> parts = new ArrayList<>();
-    columns.get(i).forEach((role, col) -> parts.add(role + " '" + col + "'"));
+    roles.forEach((role, col) -> parts.add(role + " '" + col + "'"));
     return String.join(", ", parts);
   }
 

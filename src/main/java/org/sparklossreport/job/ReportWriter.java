@@ -2,18 +2,20 @@ package org.sparklossreport.job;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
-import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sparklossreport.spark.LossFunctions;
 
 /**
  * Writes a report so that no reader ever sees half of it: the whole new report (with the earlier
@@ -111,6 +113,11 @@ public final class ReportWriter {
       if (mode == WriteMode.OVERWRITE) {
         List<String> on = new ArrayList<>(keyColumns);
         on.add("grouping");
+        for (String c : keyColumns) {
+          if (!List.of(earlier.columns()).contains(c)) { // a report by other keys: its rows lack this key
+            earlier = earlier.withColumn(c, functions.lit(null).cast(report.schema().apply(c).dataType()));
+          }
+        }
         Dataset<Row> written = report.select(on.stream().map(c -> report.col(c).as("__" + c))
             .toArray(Column[]::new)).distinct();
         Column match = null;
@@ -120,22 +127,43 @@ public final class ReportWriter {
         }
         earlier = earlier.join(written, match, "left_anti");
       }
-      all = earlier.unionByName(report, true);
+      // Key columns first (this run's, then those only earlier runs had), as job.md lays the report out.
+      List<String> columns = new ArrayList<>(List.of(report.columns()));
+      int at = columns.indexOf("grouping");
+      for (String c : earlier.columns()) {
+        if (!columns.contains(c)) {
+          columns.add(at++, c);
+        }
+      }
+      all = report.unionByName(earlier, true)
+          .select(columns.stream().map(c -> functions.col(LossFunctions.quote(c))).toArray(Column[]::new));
     } else if (exists()) {
       throw new UsageException("--mode error-if-exists: output '" + output + "' already exists");
     }
     Path staging = staging();
     LOG.info("Writing the report to staging {}", staging);
-    all.write().mode("overwrite").format(format).option("header", "true").save(staging.toString());
+    // ignoreNullFields=false: JSON records keep null columns (keys of the overall row, invalid_reasons), so
+    // every report column is in the file even when all its values are null.
+    all.write().mode("overwrite").format(format).option("header", "true").option("ignoreNullFields", "false")
+        .save(staging.toString());
     commit(staging);
   }
 
+  /**
+   * The earlier report, its columns matched by name: an earlier run may have had other key columns, and a
+   * CSV read with a schema would match them by position. CSV (header, strings) and JSON (inferred) columns
+   * are cast to this run's types where this run has them.
+   */
   private Dataset<Row> read(StructType schema) {
-    DataFrameReader r = spark.read().format(format);
-    if (!format.equals("parquet")) {
-      r = r.schema(schema).option("header", "true");
+    if (format.equals("parquet")) {
+      return spark.read().parquet(output.toString());
     }
-    return r.load(output.toString());
+    Dataset<Row> raw = spark.read().format(format).option("header", "true").load(output.toString());
+    List<String> names = List.of(schema.fieldNames());
+    return raw.select(Arrays.stream(raw.columns()).map(c -> {
+      Column col = raw.col(LossFunctions.quote(c));
+      return (names.contains(c) ? col.cast(schema.apply(c).dataType()) : col).as(c);
+    }).toArray(Column[]::new));
   }
 
   /** Swaps staging in: output → backup, staging → output, then drops the backup. */
