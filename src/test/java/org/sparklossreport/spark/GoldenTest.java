@@ -16,6 +16,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.sparklossreport.core.LossResult;
 import org.sparklossreport.testing.Approx;
 import org.sparklossreport.testing.Golden;
 import org.sparklossreport.testing.Golden.Case;
@@ -24,9 +25,10 @@ import org.sparklossreport.testing.SparkTest;
 
 /**
  * Every loss of the catalog, through Spark, against the golden values that {@code make_golden.py} computed
- * with NumPy from the loss formulas (src/test/resources/golden): per key ({@code groupBy("key")}) and over
- * all rows, unweighted and weighted by column {@code w}, to 1e-12 relative. All columns go into one
- * {@code agg}, so each check is one Spark job.
+ * with NumPy from the loss formulas (src/test/resources/golden): per key and over all rows (one
+ * {@code rollup("key")}: the groups of {@code groupBy("key")} plus the grand total), unweighted and weighted
+ * by column {@code w}, to 1e-12 relative. Every {@link LossFunctions#column} goes into that one {@code agg},
+ * so each check is one Spark job.
  */
 @SparkTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -64,6 +66,9 @@ class GoldenTest {
 
   @Test
   void vectorColumnsAsMlVectorsMatchGoldenValues() {
+    // The same vector cases with every vector column converted to an ML Vector. To keep the test light
+    // they run as one LossSet per weighting in the single-pass StateAggregator (OnePass), which decodes
+    // rows with the same RowDecoder as LossFunctions.column.
     Dataset<Row> df = data;
     for (String c : Golden.VECTOR_COLUMNS) {
       df = df.withColumn(c, org.apache.spark.ml.functions.array_to_vector(df.col(c)));
@@ -71,7 +76,42 @@ class GoldenTest {
     List<Case> vectorCases = Golden.cases().stream()
         .filter(c -> Golden.VECTOR_COLUMNS.contains(c.prediction())).toList();
     assertTrue(vectorCases.size() > 15, "vector cases: " + vectorCases.size());
-    check(df, vectorCases, "ML Vector columns");
+    OnePass unweighted = OnePass.of(vectorCases, df.schema(), null);
+    OnePass weighted = OnePass.of(vectorCases, df.schema(), "w");
+    Map<String, List<LossResult>[]> byGroup = new HashMap<>();
+    for (Row r : df.rollup("key").agg(unweighted.column(), weighted.column()).collectAsList()) {
+      @SuppressWarnings("unchecked")
+      List<LossResult>[] both = new List[] {unweighted.results(r.getStruct(1)), weighted.results(r.getStruct(2))};
+      byGroup.put(r.isNullAt(0) ? Golden.ALL : r.getString(0), both);
+    }
+    assertEquals(5, byGroup.size(), "groups: " + byGroup.keySet());
+    Map<String, Integer> index = new HashMap<>();
+    int at = 0;
+    for (Case c : vectorCases) {
+      for (String output : c.outputs()) {
+        index.put(id(c, false, output), at);
+        index.put(id(c, true, output), at);
+        at++;
+      }
+    }
+    List<String> failures = new ArrayList<>();
+    int checked = 0;
+    for (Expected e : Golden.expected()) {
+      Integer i = index.get(id(e.c(), e.weighted(), e.output()));
+      if (i == null) {
+        continue;
+      }
+      Double actual = byGroup.get(e.group())[e.weighted() ? 1 : 0].get(i).value();
+      checked++;
+      if (!Approx.close(e.value(), actual, REL, 0)) {
+        failures.add(e + ": expected " + e.value() + " but was " + actual);
+      }
+    }
+    assertEquals(vectorCases.size() * 10, checked);
+    if (!failures.isEmpty()) {
+      fail("ML Vector columns: " + failures.size() + " of " + checked + " golden values differ (rel " + REL
+          + "):\n  " + String.join("\n  ", failures));
+    }
   }
 
   /** Computes every (case, weighted, output) column per key and overall and compares with the golden. */
@@ -89,12 +129,12 @@ class GoldenTest {
     }
     Column first = columns.get(0);
     Column[] rest = columns.subList(1, columns.size()).toArray(new Column[0]);
+    // one job: rollup gives a row per key and the grand total (key null) over all rows
     Map<String, Row> byGroup = new HashMap<>();
-    byGroup.put(Golden.ALL, df.agg(first, rest).first());
-    for (Row r : df.groupBy("key").agg(first, rest).collectAsList()) {
-      byGroup.put(r.getString(0), dropFirst(r));
+    for (Row r : df.rollup("key").agg(first, rest).collectAsList()) {
+      byGroup.put(r.isNullAt(0) ? Golden.ALL : r.getString(0), dropFirst(r));
     }
-    assertEquals(5, byGroup.size(), "groups");
+    assertEquals(5, byGroup.size(), "groups: " + byGroup.keySet());
 
     List<String> failures = new ArrayList<>();
     int checked = 0;

@@ -11,19 +11,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
-import org.apache.spark.sql.types.StructField;
-import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.sparklossreport.core.LossResult;
-import org.sparklossreport.core.LossSet;
-import org.sparklossreport.core.LossState;
-import org.sparklossreport.core.Shape;
 import org.sparklossreport.testing.Approx;
 import org.sparklossreport.testing.Golden;
 import org.sparklossreport.testing.Golden.Case;
@@ -36,56 +28,13 @@ import org.sparklossreport.testing.SparkTest;
  * about 2 ulp whatever the order, so 1e-13 is loose; plain double sums of these 2400 rows move the
  * 13th–14th digit.)
  *
- * <p>All cases run as one {@link LossSet} in one {@link StateAggregator} — the library's single-pass form:
- * every row decoded once, one buffer per group — and the states become results on the driver.
+ * <p>All cases run as one {@code LossSet} in one {@link StateAggregator} ({@link OnePass}) — the library's
+ * single-pass form: every row decoded once, one buffer per group — and the states become results on the
+ * driver.
  */
 @SparkTest
 class RepartitionInvarianceTest {
   private static final double REL = 1e-13;
-
-  /** Every golden case bound to the data's columns, in one set, with its aggregator. */
-  private record OnePass(LossSet set, StateAggregator aggregator, List<Column> inputs, StructType inputSchema) {
-    static OnePass of(List<Case> cases, StructType schema, String weight) {
-      Map<String, Integer> slots = new LinkedHashMap<>();
-      List<InputSlot> inputSlots = new ArrayList<>();
-      List<StructField> fields = new ArrayList<>();
-      java.util.function.Function<String, Integer> slot = column -> slots.computeIfAbsent(column, c -> {
-        StructField f = schema.apply(c);
-        inputSlots.add(new InputSlot(c, ColumnTypes.shapeOf(f.dataType())));
-        fields.add(f);
-        return inputSlots.size() - 1;
-      });
-      LossSet.Builder b = null;
-      List<int[]> bindings = new ArrayList<>();
-      for (Case c : cases) {
-        int label = c.hasLabel() ? slot.apply(c.label()) : -1;
-        bindings.add(new int[] {label, slot.apply(c.prediction())});
-      }
-      int w = slot.apply(weight);
-      b = LossSet.over(inputSlots.size());
-      for (int i = 0; i < cases.size(); i++) {
-        int[] s = bindings.get(i);
-        Shape ls = s[0] < 0 ? Shape.SCALAR : inputSlots.get(s[0]).shape();
-        b.add(cases.get(i).loss(), s[0], ls, s[1], inputSlots.get(s[1]).shape(), w);
-      }
-      LossSet set = b.build();
-      List<Column> cols = inputSlots.stream().map(s -> functions.col(s.column())).toList();
-      return new OnePass(set, new StateAggregator(set, new RowDecoder(inputSlots)), cols,
-          new StructType(fields.toArray(new StructField[0])));
-    }
-
-    Column column() {
-      return functions.udaf(aggregator, Encoders.row(inputSchema)).apply(inputs.toArray(new Column[0]));
-    }
-
-    List<LossResult> results(Row state) {
-      LossState s = new LossState();
-      s.setVersion(state.getInt(state.fieldIndex("version")));
-      s.setCounts(state.<Long>getList(state.fieldIndex("counts")).stream().mapToLong(Long::longValue).toArray());
-      s.setSums(state.<Double>getList(state.fieldIndex("sums")).stream().mapToDouble(Double::doubleValue).toArray());
-      return set.results(s);
-    }
-  }
 
   @Test
   void onePartitionSevenPartitionsAndShuffledOrderAgree(SparkSession spark) {
