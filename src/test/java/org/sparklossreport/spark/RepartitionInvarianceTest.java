@@ -24,9 +24,10 @@ import org.sparklossreport.testing.SparkTest;
 /**
  * A loss report does not depend on how the rows are partitioned or ordered: every output of every golden
  * case (weighted by {@code w}), per key and overall, is the same to 1e-13 relative on one partition in
- * file order, on 7 partitions, and on the rows in a shuffled order in 3 partitions. (Compensated sums:
- * about 2 ulp whatever the order, so 1e-13 is loose; plain double sums of these 2400 rows move the
- * 13th–14th digit.)
+ * file order, on 7 partitions, and on the rows in a shuffled order in 3 partitions. The golden sums are
+ * well conditioned, so a second test adds rows whose errors of ±1e5..1e6 cancel: there an uncompensated
+ * sum depends on the order in the 10th digit, while the compensated (Neumaier) state stays within a few
+ * ulp (its error bound is 2ε|S| + O(nε²)Σ|x|).
  *
  * <p>All cases run as one {@code LossSet} in one {@link StateAggregator} ({@link OnePass}) — the library's
  * single-pass form: every row decoded once, one buffer per group — and the states become results on the
@@ -54,9 +55,10 @@ class RepartitionInvarianceTest {
     for (Map.Entry<String, Dataset<Row>> layout : layouts.entrySet()) {
       Dataset<Row> df = layout.getValue();
       Map<String, List<LossResult>> byGroup = new HashMap<>();
-      byGroup.put(Golden.ALL, pass.results(df.agg(pass.column()).first().getStruct(0)));
-      for (Row r : df.groupBy("key").agg(pass.column()).collectAsList()) {
-        byGroup.put(r.getString(0), pass.results(r.getStruct(1)));
+      // one job per layout: rollup gives each key and the grand total (key null); partial states are
+      // still built per input partition and merged after the shuffle
+      for (Row r : df.rollup("key").agg(pass.column()).collectAsList()) {
+        byGroup.put(r.isNullAt(0) ? Golden.ALL : r.getString(0), pass.results(r.getStruct(1)));
       }
       assertEquals(5, byGroup.size(), layout.getKey());
       results.put(layout.getKey(), byGroup);
@@ -85,5 +87,57 @@ class RepartitionInvarianceTest {
           + String.join("\n  ", failures));
     }
     assertTrue(reference.get("a").get(0).rows() > 0);
+  }
+
+  @Test
+  void cancellingSumsDoNotDependOnTheOrderEither(SparkSession spark) {
+    // 2000 rows, key a/b, y = 0: errors ±A (A in [1e5, 1e6]) in pairs that cancel, plus small errors in
+    // [0, 1e-3]: Σ we ≈ 1 while Σ |we| ≈ 1e9, so mean_gradient = 2Σwe/W cancels hard.
+    Random rnd = new Random(11);
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      double a = 1e5 + 9e5 * rnd.nextDouble();
+      String key = i % 3 == 0 ? "b" : "a";
+      rows.add(org.apache.spark.sql.RowFactory.create(key, 0.0, a, 1.0 + (i % 4)));
+      rows.add(org.apache.spark.sql.RowFactory.create(key, 0.0, -a + 1e-3 * rnd.nextDouble(), 1.0 + (i % 4)));
+    }
+    Collections.shuffle(rows, new Random(3)); // the pairs are not adjacent
+    org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
+        .add("key", "string").add("y", "double").add("p", "double").add("w", "double");
+    List<Case> cases = List.of(new Case("mse_gradient", "y", "p"), new Case("mse_gradient(reduction=sum)", "y", "p"));
+    OnePass pass = OnePass.of(cases, schema, "w");
+    List<Row> reversed = new ArrayList<>(rows);
+    Collections.reverse(reversed);
+    Map<String, Dataset<Row>> layouts = new LinkedHashMap<>();
+    layouts.put("1 partition", spark.createDataFrame(rows, schema).repartition(1));
+    layouts.put("7 partitions", spark.createDataFrame(rows, schema).repartition(7));
+    layouts.put("reversed, 3 partitions", spark.createDataFrame(reversed, schema).repartition(3));
+    Map<String, Map<String, List<LossResult>>> results = new HashMap<>();
+    for (Map.Entry<String, Dataset<Row>> layout : layouts.entrySet()) {
+      Map<String, List<LossResult>> byGroup = new HashMap<>();
+      for (Row r : layout.getValue().rollup("key").agg(pass.column()).collectAsList()) {
+        byGroup.put(r.isNullAt(0) ? Golden.ALL : r.getString(0), pass.results(r.getStruct(1)));
+      }
+      results.put(layout.getKey(), byGroup);
+    }
+    List<String> failures = new ArrayList<>();
+    for (String layout : layouts.keySet()) {
+      for (String g : List.of(Golden.ALL, "a", "b")) {
+        List<LossResult> e = results.get("1 partition").get(g);
+        List<LossResult> a = results.get(layout).get(g);
+        for (int i = 0; i < e.size(); i++) {
+          if (!Approx.close(e.get(i).value(), a.get(i).value(), REL, 0)) {
+            failures.add(layout + ", group " + g + ", " + e.get(i).loss() + ": " + e.get(i).value() + " vs "
+                + a.get(i).value());
+          }
+        }
+      }
+    }
+    if (!failures.isEmpty()) {
+      fail(failures.size() + " outputs depend on the order of cancelling terms (rel " + REL + "):\n  "
+          + String.join("\n  ", failures));
+    }
+    double meanGradient = results.get("1 partition").get(Golden.ALL).get(1).value();
+    assertTrue(meanGradient > 1e-4 && meanGradient < 1e-2, "mean_gradient of the cancelling rows: " + meanGradient);
   }
 }
