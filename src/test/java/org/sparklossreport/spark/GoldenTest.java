@@ -77,11 +77,10 @@ class GoldenTest {
     assertTrue(vectorCases.size() > 15, "vector cases: " + vectorCases.size());
     OnePass unweighted = OnePass.of(vectorCases, df.schema(), null);
     OnePass weighted = OnePass.of(vectorCases, df.schema(), "w");
-    Map<String, List<LossResult>[]> byGroup = new HashMap<>();
+    Map<String, List<List<LossResult>>> byGroup = new HashMap<>(); // group → [unweighted, weighted]
     for (Row r : df.rollup("key").agg(unweighted.column(), weighted.column()).collectAsList()) {
-      @SuppressWarnings("unchecked")
-      List<LossResult>[] both = new List[] {unweighted.results(r.getStruct(1)), weighted.results(r.getStruct(2))};
-      byGroup.put(r.isNullAt(0) ? Golden.ALL : r.getString(0), both);
+      byGroup.put(r.isNullAt(0) ? Golden.ALL : r.getString(0),
+          List.of(unweighted.results(r.getStruct(1)), weighted.results(r.getStruct(2))));
     }
     assertEquals(5, byGroup.size(), "groups: " + byGroup.keySet());
     Map<String, Integer> index = new HashMap<>();
@@ -100,7 +99,7 @@ class GoldenTest {
       if (i == null) {
         continue;
       }
-      Double actual = byGroup.get(e.group())[e.weighted() ? 1 : 0].get(i).value();
+      Double actual = byGroup.get(e.group()).get(e.weighted() ? 1 : 0).get(i).value();
       checked++;
       if (!Approx.close(e.value(), actual, REL, 0)) {
         failures.add(e + ": expected " + e.value() + " but was " + actual);
