@@ -8,8 +8,9 @@ import org.sparklossreport.core.Reduction;
 import org.sparklossreport.core.Shape;
 
 /**
- * Log-cosh loss: ℓ = log(cosh(e)), e = y − ŷ, computed as |e| + log1p(e^−2|e|) − log 2 so that it
- * stays finite for |e| up to the largest double (cosh overflows past |e| ≈ 710).
+ * Log-cosh loss: ℓ = log(cosh(e)), e = y − ŷ, computed without overflow or cancellation: for |e| ≤ 1 as
+ * log1p(2 sinh²(|e|/2)) (cosh(e) − 1 = 2 sinh²(e/2); keeps its digits when ℓ ≈ e²/2 is tiny), beyond as
+ * |e| + log1p(e^−2|e|) − log 2, finite for |e| up to the largest double (cosh overflows past |e| ≈ 710).
  */
 public final class LogCosh extends Loss {
   private static final long serialVersionUID = 1L;
@@ -22,6 +23,10 @@ public final class LogCosh extends Loss {
 
   static double term(double y, double p) {
     double a = Math.abs(y - p);
+    if (a <= 1) {
+      double s = Math.sinh(0.5 * a);
+      return Math.log1p(2 * s * s);
+    }
     return a + Math.log1p(Math.exp(-2 * a)) - LOG_2;
   }
 
