@@ -136,7 +136,9 @@ public final class Params implements Serializable {
       }
     }
     if (!unknown.isEmpty()) {
+      String close = unknown.size() == 1 ? Names.closest(unknown.get(0), declared) : null;
       throw new LossSpecException(loss + ": unknown parameter " + String.join(", ", unknown)
+          + (close == null ? "" : "; did you mean " + close + "?")
           + "; valid parameters: " + String.join(", ", declared));
     }
   }

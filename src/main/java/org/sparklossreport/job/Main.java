@@ -51,11 +51,31 @@ public final class Main {
       err.println("error: " + e.getMessage());
       return 2;
     } catch (Exception e) {
+      String data = dataError(e);
+      if (data != null) {
+        err.println("error: the input data does not fit the job: " + data
+            + " (check --where, --input-schema and the column types)");
+        return 2;
+      }
       LOG.error("The job failed", e);
       err.println("error: the job failed: " + LossReportJob.firstLine(String.valueOf(e.getMessage()))
           + " (" + e.getClass().getSimpleName() + "; see the log above)");
       return 1;
     }
+  }
+
+  /**
+   * The message of a Spark data exception (SQLSTATE class 22, e.g. a --where comparing a string column
+   * with a number under ANSI casts) anywhere in the cause chain: the user's mistake, found while running.
+   */
+  static String dataError(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof org.apache.spark.SparkThrowable st && st.getSqlState() != null
+          && st.getSqlState().startsWith("22")) {
+        return LossReportJob.firstLine(t.getMessage());
+      }
+    }
+    return null;
   }
 
   /**

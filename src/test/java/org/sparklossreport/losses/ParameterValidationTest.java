@@ -104,7 +104,8 @@ class ParameterValidationTest {
   @Test
   void unknownParameterIsNamedWithTheValidOnes() {
     String m = failure("huber(delt=2)");
-    assertMentions(m, "huber:", "unknown parameter delt", "valid parameters:", "delta", "reduction");
+    assertMentions(m, "huber:", "unknown parameter delt", "did you mean delta?", "valid parameters:", "delta",
+        "reduction");
     m = failure("mse(delta=2)");
     assertMentions(m, "mse:", "unknown parameter delta", "valid parameters:", "reduction", "label", "prediction",
         "weight");
