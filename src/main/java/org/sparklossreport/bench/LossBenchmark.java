@@ -65,7 +65,8 @@ public final class LossBenchmark {
         .config("spark.driver.bindAddress", "127.0.0.1").config("spark.sql.shuffle.partitions", "8")
         .getOrCreate();
     try {
-      run(spark, rows, keys, repeat, dir, o.containsKey("check-accuracy"), System.out);
+      List<String> only = o.containsKey("cases") ? List.of(o.get("cases").split(",")) : List.of();
+      run(spark, rows, keys, repeat, dir, o.containsKey("check-accuracy"), only, System.out);
     } finally {
       spark.stop();
     }
@@ -77,7 +78,7 @@ public final class LossBenchmark {
       String a = args[i];
       if (a.equals("--help")) {
         System.out.println("Usage: submit/loss-benchmark [--rows N (20000000)] [--keys K (100)] [--repeat R (6)]"
-            + " [--dir DIR (target/bench)] [--master URL (local[2])] [--check-accuracy]");
+            + " [--dir DIR (target/bench)] [--master URL (local[2])] [--cases floor,arith,...] [--check-accuracy]");
         System.exit(0);
       }
       if (!a.startsWith("--")) {
@@ -92,9 +93,12 @@ public final class LossBenchmark {
     return o;
   }
 
-  /** Generates (or reuses) the table, times every case and prints the medians and the RESULT line. */
+  /**
+   * Generates (or reuses) the table, times every case (or those in {@code only}) and prints the medians
+   * and, when every case ran, the RESULT line.
+   */
   public static void run(SparkSession spark, long rows, int keys, int repeat, String dir, boolean accuracy,
-      PrintStream out) {
+      List<String> only, PrintStream out) {
     String path = new File(dir, "table-" + rows + "-" + keys).getPath();
     if (!new File(path, "_SUCCESS").exists()) {
       out.printf("generating %d rows, %d keys in %s%n", rows, keys, path);
@@ -117,6 +121,9 @@ public final class LossBenchmark {
     cases.put("mllib_evaluate", () -> List.of(evaluator("mse").evaluate(df), evaluator("rmse").evaluate(df),
         evaluator("mae").evaluate(df), evaluator("r2").evaluate(df)));
 
+    if (!only.isEmpty()) {
+      cases.keySet().retainAll(only);
+    }
     Map<String, List<Double>> times = new LinkedHashMap<>();
     cases.keySet().forEach(k -> times.put(k, new ArrayList<>()));
     for (int r = -1; r < repeat; r++) { // round -1 warms the JIT and the file cache; not counted
@@ -136,6 +143,9 @@ public final class LossBenchmark {
     med.forEach((k, v) -> out.printf("  %-15s %8.3f s  (%.1f ns/row)%n", k, v, v * 1e9 / rows));
     if (accuracy) {
       Accuracy.check(spark, df, rows, keys, dir, out);
+    }
+    if (!only.isEmpty()) {
+      return; // the RESULT line needs every case
     }
     out.printf("RESULT rows=%d keys=%d floor_s=%.3f arith_s=%.3f suite_s=%.3f handwritten_s=%.3f "
             + "ours_overall_s=%.3f mllib_onepass_s=%.3f mllib_evaluate_s=%.3f arith_vs_floor=%.2f "

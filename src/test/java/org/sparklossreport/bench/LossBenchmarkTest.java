@@ -17,7 +17,7 @@ class LossBenchmarkTest {
   @Test
   void tinyRunPrintsResultLineAndPassesItsAccuracyCheck(SparkSession spark, @TempDir Path dir) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    LossBenchmark.run(spark, 2000, 5, 1, dir.toString(), true, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+    LossBenchmark.run(spark, 2000, 5, 1, dir.toString(), true, java.util.List.of(), new PrintStream(bytes, true, StandardCharsets.UTF_8));
     String out = bytes.toString(StandardCharsets.UTF_8);
     String last = out.strip().lines().reduce((a, b) -> b).orElse("");
     assertTrue(last.matches("RESULT rows=2000 keys=5 floor_s=\\S+ arith_s=\\S+ suite_s=\\S+ handwritten_s=\\S+ "
