@@ -22,6 +22,8 @@ public final class BoundLoss implements Serializable {
   final int weightSlot;
   final int countAt;
   final int sumAt;
+  private final boolean checksRows;
+  private final boolean setsWeights;
 
   /**
    * @param labelSlot the label's input slot, −1 for a loss without label
@@ -36,6 +38,8 @@ public final class BoundLoss implements Serializable {
     this.weightSlot = weightSlot;
     this.countAt = countAt;
     this.sumAt = sumAt;
+    this.checksRows = kernel.checksRows();
+    this.setsWeights = kernel.setsWeights();
   }
 
   public Loss loss() {
@@ -61,7 +65,7 @@ public final class BoundLoss implements Serializable {
     if (label != LossRow.OK || prediction != LossRow.OK) {
       return InvalidReason.NOT_FINITE;
     }
-    return kernel.check(row.view(labelSlot, predictionSlot));
+    return checksRows ? kernel.check(row.view(labelSlot, predictionSlot)) : null;
   }
 
   /** Adds one row to the state: to the sums when valid, else to the counter of its reason. */
@@ -72,11 +76,15 @@ public final class BoundLoss implements Serializable {
       c[countAt + 1 + reason.ordinal()]++;
       return;
     }
-    double w = kernel.weightOf(row, weightSlot >= 0 ? row.scalar(weightSlot) : 1.0);
+    LossRow r = row.view(labelSlot, predictionSlot);
+    double w = weightSlot >= 0 ? r.scalar(weightSlot) : 1.0;
+    if (setsWeights) {
+      w = kernel.weightOf(r, w);
+    }
     double[] s = state.getSums();
     c[countAt]++;
     Neumaier.add(s, sumAt, w);
-    kernel.add(s, sumAt + 2, row, w);
+    kernel.add(s, sumAt + 2, r, w);
   }
 
   /** Adds this loss's part of {@code other} into {@code state}. */

@@ -18,6 +18,16 @@ public interface Kernel extends Serializable {
   /** Why this row cannot contribute, or null when it can. Inputs are non-null and finite here. */
   InvalidReason check(LossRow row);
 
+  /** False when {@link #check} accepts every finite row (lets the hot loop skip the call). */
+  default boolean checksRows() {
+    return true;
+  }
+
+  /** True when {@link #weightOf} may differ from the row's weight (lets the hot loop skip the call). */
+  default boolean setsWeights() {
+    return false;
+  }
+
   /**
    * The weight a valid row counts with; {@code w} unless the loss sets some rows aside on purpose
    * (sparse categorical cross-entropy's {@code ignore_class} rows count with weight 0).

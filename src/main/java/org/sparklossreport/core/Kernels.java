@@ -48,8 +48,14 @@ public final class Kernels {
 
   /** Weighted mean (or sum) of a scalar term. */
   public static Kernel scalar(Reduction reduction, ScalarCheck check, ScalarTerm term) {
+    boolean checks = check != ANY;
     return new MeanKernel(reduction) {
       private static final long serialVersionUID = 1L;
+
+      @Override
+      public boolean checksRows() {
+        return checks;
+      }
 
       @Override
       public InvalidReason check(LossRow r) {

@@ -45,6 +45,11 @@ public final class MseGradient extends Loss {
       }
 
       @Override
+      public boolean checksRows() {
+        return false;
+      }
+
+      @Override
       public InvalidReason check(LossRow row) {
         return null;
       }

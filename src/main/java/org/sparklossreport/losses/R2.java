@@ -54,6 +54,11 @@ public final class R2 extends Loss {
       }
 
       @Override
+      public boolean checksRows() {
+        return false;
+      }
+
+      @Override
       public InvalidReason check(LossRow row) {
         return null;
       }

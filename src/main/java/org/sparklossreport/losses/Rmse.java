@@ -33,6 +33,11 @@ public final class Rmse extends Loss {
       }
 
       @Override
+      public boolean checksRows() {
+        return false;
+      }
+
+      @Override
       public InvalidReason check(LossRow row) {
         return null;
       }

@@ -59,6 +59,11 @@ public final class SparseCategoricalCrossEntropy extends Loss {
       }
 
       @Override
+      public boolean setsWeights() {
+        return true;
+      }
+
+      @Override
       public double weightOf(LossRow row, double w) {
         return row.y() == ignored ? 0 : w;
       }

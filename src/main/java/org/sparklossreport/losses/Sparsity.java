@@ -57,6 +57,11 @@ public final class Sparsity extends Loss {
       }
 
       @Override
+      public boolean checksRows() {
+        return false;
+      }
+
+      @Override
       public InvalidReason check(LossRow row) {
         return null;
       }
