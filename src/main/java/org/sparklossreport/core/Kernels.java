@@ -46,47 +46,34 @@ public final class Kernels {
   /** Accepts every pair of finite vectors of equal length. */
   public static final VectorCheck ANY_VECTORS = (y, p) -> null;
 
+  /** ℓ of a decoded row, for forms the helpers below do not cover. */
+  @FunctionalInterface
+  public interface RowTerm extends Serializable {
+    double of(LossRow r);
+  }
+
+  /** What becomes of the reduced value (the identity, or sqrt for RMSE). */
+  @FunctionalInterface
+  public interface Finish extends Serializable {
+    double of(double reduced);
+  }
+
+  /** Domain check of a decoded row: null when the row is valid. */
+  @FunctionalInterface
+  interface RowCheck extends Serializable {
+    InvalidReason of(LossRow r);
+  }
+
   /** Weighted mean (or sum) of a scalar term. */
   public static Kernel scalar(Reduction reduction, ScalarCheck check, ScalarTerm term) {
-    boolean checks = check != ANY;
-    return new MeanKernel(reduction) {
-      private static final long serialVersionUID = 1L;
-
-      @Override
-      public boolean checksRows() {
-        return checks;
-      }
-
-      @Override
-      public InvalidReason check(LossRow r) {
-        return check.of(r.y(), r.p());
-      }
-
-      @Override
-      double term(LossRow r) {
-        return term.of(r.y(), r.p());
-      }
-    };
+    RowCheck rowCheck = check == ANY ? null : r -> check.of(r.y(), r.p());
+    return new TermKernel(reduction, rowCheck, r -> term.of(r.y(), r.p()), v -> v);
   }
 
   /** Weighted mean (or sum) of a term of two vectors, which must have one length. */
   public static Kernel vector(Reduction reduction, VectorCheck check, VectorTerm term) {
-    return new MeanKernel(reduction) {
-      private static final long serialVersionUID = 1L;
-
-      @Override
-      public InvalidReason check(LossRow r) {
-        if (r.yv().length != r.pv().length || r.pv().length == 0) {
-          return InvalidReason.VECTOR_LENGTH;
-        }
-        return check.of(r.yv(), r.pv());
-      }
-
-      @Override
-      double term(LossRow r) {
-        return term.of(r.yv(), r.pv());
-      }
-    };
+    return new TermKernel(reduction, r -> r.yv().length != r.pv().length || r.pv().length == 0
+        ? InvalidReason.VECTOR_LENGTH : check.of(r.yv(), r.pv()), r -> term.of(r.yv(), r.pv()), v -> v);
   }
 
   /**
@@ -94,23 +81,15 @@ public final class Kernels {
    * a vector ŷ checked by {@code check} (the label vector passed to it is null).
    */
   public static Kernel indexed(Reduction reduction, VectorCheck check, IndexTerm term) {
-    return new MeanKernel(reduction) {
-      private static final long serialVersionUID = 1L;
+    return new TermKernel(reduction, r -> {
+      double k = r.y();
+      return k < 0 || k != Math.rint(k) || k >= r.pv().length ? InvalidReason.CLASS_INDEX : check.of(null, r.pv());
+    }, r -> term.of((int) r.y(), r.pv()), v -> v);
+  }
 
-      @Override
-      public InvalidReason check(LossRow r) {
-        double k = r.y();
-        if (k < 0 || k != Math.rint(k) || k >= r.pv().length) {
-          return InvalidReason.CLASS_INDEX;
-        }
-        return check.of(null, r.pv());
-      }
-
-      @Override
-      double term(LossRow r) {
-        return term.of((int) r.y(), r.pv());
-      }
-    };
+  /** Weighted mean (or sum) of a row term that accepts every finite row, then {@code then} of it. */
+  public static Kernel row(Reduction reduction, RowTerm term, Finish then) {
+    return new TermKernel(reduction, null, term, then);
   }
 
   /** A probability in [0, 1]. */
@@ -141,16 +120,23 @@ public final class Kernels {
       !areProbabilities(y) ? InvalidReason.LABEL_RANGE
           : !areProbabilities(p) ? InvalidReason.PROBABILITY_RANGE : null;
 
-  /** A state of one compensated pair Σ w·ℓ; value Σwℓ/Σw (mean) or Σwℓ (sum). */
-  abstract static class MeanKernel implements Kernel {
+  /**
+   * A state of one compensated pair Σ w·ℓ; value then(Σwℓ/Σw) (mean) or then(Σwℓ) (sum). A null check
+   * accepts every finite row.
+   */
+  private static final class TermKernel implements Kernel {
     private static final long serialVersionUID = 1L;
     private final Reduction reduction;
+    private final RowCheck check;
+    private final RowTerm term;
+    private final Finish then;
 
-    MeanKernel(Reduction reduction) {
+    TermKernel(Reduction reduction, RowCheck check, RowTerm term, Finish then) {
       this.reduction = reduction;
+      this.check = check;
+      this.term = term;
+      this.then = then;
     }
-
-    abstract double term(LossRow r);
 
     @Override
     public int slots() {
@@ -158,14 +144,24 @@ public final class Kernels {
     }
 
     @Override
+    public boolean checksRows() {
+      return check != null;
+    }
+
+    @Override
+    public InvalidReason check(LossRow r) {
+      return check == null ? null : check.of(r);
+    }
+
+    @Override
     public void add(double[] s, int at, LossRow r, double w) {
-      Neumaier.add(s, at, w * term(r));
+      Neumaier.add(s, at, w * term.of(r));
     }
 
     @Override
     public void finish(double[] s, int at, double weightSum, double[] out) {
       double total = Neumaier.value(s, at);
-      out[0] = reduction == Reduction.SUM ? total : total / weightSum;
+      out[0] = then.of(reduction == Reduction.SUM ? total : total / weightSum);
     }
   }
 }

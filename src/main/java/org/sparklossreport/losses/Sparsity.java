@@ -1,10 +1,8 @@
 package org.sparklossreport.losses;
 
-import org.sparklossreport.core.InvalidReason;
 import org.sparklossreport.core.Kernel;
+import org.sparklossreport.core.Kernels;
 import org.sparklossreport.core.Loss;
-import org.sparklossreport.core.LossRow;
-import org.sparklossreport.core.Neumaier;
 import org.sparklossreport.core.Params;
 import org.sparklossreport.core.Reduction;
 import org.sparklossreport.core.Shape;
@@ -45,37 +43,9 @@ public final class Sparsity extends Loss {
 
   @Override
   public Kernel bind(Shape label, Shape prediction) {
-    Reduction r = reduction;
     double l = lambda;
-    boolean vector = prediction == Shape.VECTOR;
-    return new Kernel() {
-      private static final long serialVersionUID = 1L;
-
-      @Override
-      public int slots() {
-        return 2;
-      }
-
-      @Override
-      public boolean checksRows() {
-        return false;
-      }
-
-      @Override
-      public InvalidReason check(LossRow row) {
-        return null;
-      }
-
-      @Override
-      public void add(double[] s, int at, LossRow row, double w) {
-        Neumaier.add(s, at, w * (vector ? term(row.pv(), l) : term(row.p(), l)));
-      }
-
-      @Override
-      public void finish(double[] s, int at, double weightSum, double[] out) {
-        double total = Neumaier.value(s, at);
-        out[0] = r == Reduction.SUM ? total : total / weightSum;
-      }
-    };
+    return prediction == Shape.VECTOR
+        ? Kernels.row(reduction, r -> term(r.pv(), l), v -> v)
+        : Kernels.row(reduction, r -> term(r.p(), l), v -> v);
   }
 }
