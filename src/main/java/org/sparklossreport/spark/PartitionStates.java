@@ -114,54 +114,15 @@ public final class PartitionStates {
     }
 
     Iterator<Row> states(Iterator<InternalRow> it) {
-      int k = keyTypes.length;
-      LossRow row = new LossRow(shapes.length);
-      // Keys as compact binary rows: hashing and equality on bytes, whatever the key types.
-      UnsafeProjection keyOf = UnsafeProjection.create(keyTypes);
-      Map<UnsafeRow, LossState> states = new HashMap<>();
-      List<Row> out = new ArrayList<>();
-      UnsafeRow last = null; // a copy of the previous row's key, its buffer reused
-      LossState lastState = null;
+      Partition p = new Partition(this);
       while (it.hasNext()) {
-        InternalRow r = it.next();
-        UnsafeRow key = keyOf.apply(r);
-        if (last == null || !last.equals(key)) {
-          lastState = states.get(key);
-          if (lastState == null) {
-            if (states.size() >= MAX_KEYS_IN_MEMORY) {
-              emit(states, out);
-            }
-            lastState = set.zero();
-            states.put(key.copy(), lastState);
-          }
-          if (last == null) {
-            last = key.copy();
-          } else {
-            last.copyFrom(key);
-          }
-        }
-        for (int i = 0; i < shapes.length; i++) {
-          int at = k + i;
-          if (r.isNullAt(at)) {
-            row.setNull(i);
-          } else if (shapes[i] == Shape.SCALAR) {
-            row.setScalar(i, r.getDouble(at));
-          } else {
-            double[] v = toArray(r.getArray(at));
-            if (v == null) {
-              row.setNull(i);
-            } else {
-              row.setVector(i, v);
-            }
-          }
-        }
-        set.add(lastState, row);
+        p.add(it.next());
       }
-      emit(states, out);
-      return out.iterator();
+      p.emit();
+      return p.out.iterator();
     }
 
-    private void emit(Map<UnsafeRow, LossState> states, List<Row> out) {
+    void emit(Map<UnsafeRow, LossState> states, List<Row> out) {
       for (Map.Entry<UnsafeRow, LossState> e : states.entrySet()) {
         Object[] v = new Object[keyTypes.length + 1];
         UnsafeRow key = e.getKey();
@@ -180,7 +141,7 @@ public final class PartitionStates {
       return f.apply(catalyst);
     }
 
-    private static double[] toArray(ArrayData a) {
+    static double[] toArray(ArrayData a) {
       int n = a.numElements();
       for (int j = 0; j < n; j++) {
         if (a.isNullAt(j)) {
@@ -188,6 +149,77 @@ public final class PartitionStates {
         }
       }
       return a.toDoubleArray();
+    }
+  }
+
+  /**
+   * The key states of one partition. One call per row ({@link #add}) rather than one loop over the
+   * partition, so that the JIT compiles the row path as an ordinary method.
+   */
+  static final class Partition {
+    private final Reader reader;
+    private final int k;
+    private final Shape[] shapes;
+    private final LossRow row;
+    private final UnsafeProjection keyOf; // keys as binary rows: hash and equality on bytes, any key types
+    private final Map<UnsafeRow, LossState> states = new HashMap<>();
+    final List<Row> out = new ArrayList<>();
+    private UnsafeRow last; // a copy of the previous row's key, its buffer reused
+    private LossState lastState;
+
+    Partition(Reader reader) {
+      this.reader = reader;
+      this.k = reader.keyTypes.length;
+      this.shapes = reader.shapes;
+      this.row = new LossRow(shapes.length);
+      this.keyOf = UnsafeProjection.create(reader.keyTypes);
+    }
+
+    void add(InternalRow r) {
+      if (k > 0 || lastState == null) {
+        locate(r);
+      }
+      for (int i = 0; i < shapes.length; i++) {
+        int at = k + i;
+        if (r.isNullAt(at)) {
+          row.setNull(i);
+        } else if (shapes[i] == Shape.SCALAR) {
+          row.setScalar(i, r.getDouble(at));
+        } else {
+          double[] v = Reader.toArray(r.getArray(at));
+          if (v == null) {
+            row.setNull(i);
+          } else {
+            row.setVector(i, v);
+          }
+        }
+      }
+      reader.set.add(lastState, row);
+    }
+
+    /** Points {@code lastState} at the state of the row's key. */
+    private void locate(InternalRow r) {
+      UnsafeRow key = keyOf.apply(r);
+      if (last != null && last.equals(key)) {
+        return;
+      }
+      lastState = states.get(key);
+      if (lastState == null) {
+        if (states.size() >= MAX_KEYS_IN_MEMORY) {
+          reader.emit(states, out);
+        }
+        lastState = reader.set.zero();
+        states.put(key.copy(), lastState);
+      }
+      if (last == null) {
+        last = key.copy();
+      } else {
+        last.copyFrom(key);
+      }
+    }
+
+    void emit() {
+      reader.emit(states, out);
     }
   }
 }
