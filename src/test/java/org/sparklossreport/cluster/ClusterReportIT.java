@@ -81,7 +81,7 @@ class ClusterReportIT {
     Path out = tmp.resolve("c/report");
     Set<Path> before = cluster.appDirs();
     LocalCluster.Driver d = cluster.submit("c-executor-killed", with(with(jobArgs(input, out, LOSSES),
-        ONE_FILE_PER_TASK), FaultInjection.SCAN_DELAY_MS + "=1500"));
+        ONE_FILE_PER_TASK), FaultInjection.SCAN_DELAY_MS + "=1000"));
     // An input-scan task runs on some executor: kill that executor's JVM.
     LocalCluster.ExecutorLine running = cluster.awaitExecutorLine(before, "test fault injection: input scan", d);
     ProcessHandle victim = cluster.executor(running.appId(), running.executorId()).orElseThrow(() ->

@@ -30,7 +30,7 @@ final class Reports {
   private Reports() {}
 
   /** Rows of the generated table: small, so that the suite stays within minutes on 2 cores. */
-  static final long ROWS = 120_000;
+  static final long ROWS = 60_000;
   /** Files of the generated table; with {@link #ONE_FILE_PER_TASK} one input task each. */
   static final int FILES = 8;
   /** Spark setting that gives each input file its own task (more tasks to fail, retry and lose). */
