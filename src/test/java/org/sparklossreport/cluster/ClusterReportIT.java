@@ -20,7 +20,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparklossreport.job.FaultInjection;
-import org.sparklossreport.testing.SharedSparkSession;
 
 /**
  * The job on a 2-worker standalone cluster (separate driver, executors of 1 core and 512 MiB, the
@@ -39,11 +38,10 @@ class ClusterReportIT {
   @BeforeAll
   static void setUp() throws Exception {
     cluster = new LocalCluster(LocalCluster.ROOT.resolve("target/it/" + ClusterReportIT.class.getSimpleName()));
-    cluster.start(2);
-    input = tmp.resolve("predictions");
-    Reports.writeTable(SharedSparkSession.get(), input);
-    reference = tmp.resolve("local-report");
-    Reports.runLocally(jobArgs(input, reference, LOSSES));
+    cluster.launch(2); // the cluster comes up while the table and the local-mode report are made
+    input = Reports.fixture().input();
+    reference = Reports.fixture().reference();
+    cluster.awaitUp();
   }
 
   @AfterAll

@@ -25,7 +25,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparklossreport.job.FaultInjection;
-import org.sparklossreport.testing.SharedSparkSession;
 
 /**
  * A driver on the cluster killed (SIGKILL) while it writes the report leaves the earlier report at the
@@ -43,11 +42,10 @@ class DriverKillIT {
   @BeforeAll
   static void setUp() throws Exception {
     cluster = new LocalCluster(LocalCluster.ROOT.resolve("target/it/" + DriverKillIT.class.getSimpleName()));
-    cluster.start(2);
-    input = tmp.resolve("predictions");
-    Reports.writeTable(SharedSparkSession.get(), input);
-    reference = tmp.resolve("local-report");
-    Reports.runLocally(jobArgs(input, reference, LOSSES));
+    cluster.launch(2); // the cluster comes up while the table and the local-mode report are made
+    input = Reports.fixture().input();
+    reference = Reports.fixture().reference();
+    cluster.awaitUp();
   }
 
   @AfterAll

@@ -21,7 +21,7 @@ import java.util.stream.Stream;
 
 /**
  * A Spark standalone cluster for one test class: a master and workers on free 127.0.0.1 ports, started
- * by {@code submit/local-cluster start} with its state (pids, logs, work dirs) in a directory of its own,
+ * by {@code submit/local-cluster start} ({@link #launch}, {@link #awaitUp}) with its state (pids, logs, work dirs) in a directory of its own,
  * and drivers run as separate processes through {@code submit/loss-report} with {@code SPARK_HOME} set,
  * that is through spark-submit with the packaged application jar.
  *
@@ -42,10 +42,13 @@ final class LocalCluster implements AutoCloseable {
   private final Set<Long> daemons = new LinkedHashSet<>();
   private final List<Driver> drivers = new ArrayList<>();
   private String masterUrl;
+  /** Kills what is left if the test JVM ends without {@link #close} (e.g. a fork killed on timeout). */
+  private final Thread shutdownHook = new Thread(this::killRemaining, "local-cluster-shutdown");
 
   /** A cluster whose state goes to {@code dir} (created; earlier content is replaced by start). */
   LocalCluster(Path dir) {
     this.dir = dir.toAbsolutePath().normalize();
+    Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
 
   Path dir() {
@@ -56,23 +59,34 @@ final class LocalCluster implements AutoCloseable {
     return masterUrl;
   }
 
-  /** Starts a master and {@code workers} workers (1 core, 1 GiB each) and waits until they registered. */
-  LocalCluster start(int workers) throws IOException, InterruptedException {
+  private Process starting;
+
+  /**
+   * Starts a master and {@code workers} workers (1 core, 1 GiB each) with {@code submit/local-cluster
+   * start}, without waiting for them: see {@link #awaitUp}.
+   */
+  LocalCluster launch(int workers) throws IOException {
     Files.createDirectories(dir);
     int[] ports = freePorts(2);
-    Path log = dir.resolve("local-cluster-start.log");
-    Process p = new ProcessBuilder(ROOT.resolve("submit/local-cluster").toString(), "start",
+    starting = new ProcessBuilder(ROOT.resolve("submit/local-cluster").toString(), "start",
         "--workers", String.valueOf(workers), "--worker-cores", "1", "--worker-memory", "1g",
         "--port", String.valueOf(ports[0]), "--ui-port", String.valueOf(ports[1]), "--dir", dir.toString())
-        .directory(ROOT.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    boolean done = p.waitFor(MINUTES, TimeUnit.MINUTES);
+        .directory(ROOT.toFile()).redirectErrorStream(true)
+        .redirectOutput(dir.resolve("local-cluster-start.log").toFile()).start();
+    return this;
+  }
+
+  /** Waits for {@link #launch}: the master up and every worker registered (fails otherwise). */
+  LocalCluster awaitUp() throws IOException, InterruptedException {
+    Path log = dir.resolve("local-cluster-start.log");
+    boolean done = starting.waitFor(MINUTES, TimeUnit.MINUTES);
     readPids();
     if (!done) {
-      kill(p.toHandle());
+      kill(starting.toHandle());
       fail("submit/local-cluster start did not finish in " + MINUTES + " min; see " + log);
     }
-    if (p.exitValue() != 0) {
-      fail("submit/local-cluster start exited with " + p.exitValue() + ":\n" + Files.readString(log));
+    if (starting.exitValue() != 0) {
+      fail("submit/local-cluster start exited with " + starting.exitValue() + ":\n" + Files.readString(log));
     }
     masterUrl = Files.readString(dir.resolve("master-url")).trim();
     System.err.println("local cluster up: " + masterUrl + ", daemons " + daemons + ", state in " + dir);
@@ -237,11 +251,14 @@ final class LocalCluster implements AutoCloseable {
   /** Stops the cluster: the script first, then by pid whatever of it still runs. Never throws. */
   @Override
   public void close() {
-    for (Driver d : drivers) {
-      if (d.process().isAlive()) {
-        System.err.println("killing driver " + d.name() + " (pid " + d.process().pid() + ")");
-        kill(d.process().toHandle());
-      }
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException e) { // the JVM is shutting down: the hook runs anyway
+      return;
+    }
+    killDrivers();
+    if (starting != null && starting.isAlive()) {
+      kill(starting.toHandle());
     }
     try {
       readPids();
@@ -254,10 +271,30 @@ final class LocalCluster implements AutoCloseable {
     } catch (Exception e) {
       System.err.println("submit/local-cluster stop failed: " + e);
     }
+    killRemaining();
+  }
+
+  private void killDrivers() {
+    for (Driver d : drivers) {
+      if (d.process().isAlive()) {
+        System.err.println("killing driver " + d.name() + " (pid " + d.process().pid() + ")");
+        kill(d.process().toHandle());
+      }
+    }
+  }
+
+  /** Kills, by pid, the drivers and the daemons of this cluster still alive (and their executors). */
+  private void killRemaining() {
+    killDrivers();
+    try {
+      readPids();
+    } catch (IOException | RuntimeException e) {
+      System.err.println("cannot read " + dir.resolve("pids") + ": " + e);
+    }
     String marker = "-Dlocal-cluster.dir=" + dir;
     for (long pid : daemons) {
       ProcessHandle.of(pid).filter(h -> commandLine(h).contains(marker)).ifPresent(h -> {
-        System.err.println("daemon pid " + pid + " outlived 'local-cluster stop'; killing it");
+        System.err.println("killing daemon pid " + pid + " of the local cluster in " + dir);
         kill(h);
       });
     }

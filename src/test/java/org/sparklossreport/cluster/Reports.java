@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -24,7 +25,7 @@ import org.sparklossreport.testing.SharedSparkSession;
 
 /**
  * What the cluster tests share: a generated prediction table, the job's arguments, the local-mode
- * reference report (computed in the test JVM on its local session), and report comparison.
+ * reference report (computed in the test JVM on its local session, once per JVM), and report comparison.
  */
 final class Reports {
   private Reports() {}
@@ -65,6 +66,36 @@ final class Reports {
         .withColumn("probs", expr("array(s0 / (s0 + s1 + s2), s1 / (s0 + s1 + s2), s2 / (s0 + s1 + s2))"))
         .drop("s0", "s1", "s2");
     d.write().mode("overwrite").parquet(dir.toString());
+  }
+
+  /** The generated table and its local-mode report. */
+  record Fixture(Path input, Path reference) {}
+
+  private static Fixture fixture;
+
+  /**
+   * The prediction table and the local-mode report of {@link #LOSSES} on it, made on first use in a
+   * temporary directory that is deleted when the JVM ends, and shared by the IT classes of the JVM.
+   */
+  static synchronized Fixture fixture() throws IOException {
+    if (fixture == null) {
+      Path dir = Files.createTempDirectory("slr-cluster-it-");
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
+      Path input = dir.resolve("predictions");
+      writeTable(SharedSparkSession.get(), input);
+      Path reference = dir.resolve("local-report");
+      runLocally(jobArgs(input, reference, LOSSES));
+      fixture = new Fixture(input, reference);
+    }
+    return fixture;
+  }
+
+  private static void deleteTree(Path dir) {
+    try (Stream<Path> s = Files.walk(dir)) {
+      s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      System.err.println("could not delete " + dir + ": " + e);
+    }
   }
 
   /** The job's arguments for {@code input} → {@code output} with the given losses. */
