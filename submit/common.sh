@@ -83,7 +83,8 @@ SH
 # $SPARK_HOME/jars and conf/, the --add-opens flags, --driver-memory, --driver-java-options,
 # spark-defaults.conf ...), which is then run in place of this script.
 set -eo pipefail
-export SPARK_HOME="$(cd "$(dirname "$0")/.." && pwd)"
+SPARK_HOME="$(cd "$(dirname "$0")/.." && pwd)"
+export SPARK_HOME
 if [[ -f "${SPARK_CONF_DIR:-$SPARK_HOME/conf}/spark-env.sh" ]]; then
   set -a; . "${SPARK_CONF_DIR:-$SPARK_HOME/conf}/spark-env.sh"; set +a
 fi
@@ -91,6 +92,7 @@ export SPARK_SCALA_VERSION="${SPARK_SCALA_VERSION:-2.13}"
 RUNNER="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 
 build_command() {
+  # shellcheck disable=SC2086  # SPARK_LAUNCHER_OPTS holds several options, as in Spark's script
   "$RUNNER" -Xmx128m $SPARK_LAUNCHER_OPTS -cp "$SPARK_HOME/jars/*" org.apache.spark.launcher.Main "$@"
   printf '%d\0' $?
 }
