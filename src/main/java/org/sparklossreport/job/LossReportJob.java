@@ -72,7 +72,7 @@ public final class LossReportJob {
       throw new UsageException("--mode error-if-exists: output '" + writer.output() + "' already exists");
     }
 
-    Dataset<Row> input = read();
+    Dataset<Row> input = FaultInjection.input(spark, read()); // test-only hooks: off unless configured
     ReportPlan plan = ReportPlan.of(spec, input.schema());
     LOG.info("Plan: {} loss(es) [{}] over {} input column(s) {}, keys {}", plan.losses().size(),
         plan.set().signature(), plan.slots().size(),

@@ -1,0 +1,97 @@
+package org.sparklossreport.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.sparklossreport.cluster.Reports.LOSSES;
+import static org.sparklossreport.cluster.Reports.ONE_FILE_PER_TASK;
+import static org.sparklossreport.cluster.Reports.assertSameReport;
+import static org.sparklossreport.cluster.Reports.jobArgs;
+import static org.sparklossreport.cluster.Reports.with;
+
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparklossreport.job.FaultInjection;
+
+/**
+ * The job on a 2-worker standalone cluster (separate driver, executors of 1 core and 512 MiB, the
+ * application jar shipped by spark-submit) gives the local-mode report: as is, with task attempts failing,
+ * and with an executor killed in the middle of the aggregation.
+ */
+@Tag("cluster")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterReportIT {
+  @TempDir
+  static Path tmp;
+  static LocalCluster cluster;
+  static Path input;
+  static Path reference;
+
+  @BeforeAll
+  static void setUp() throws Exception {
+    cluster = new LocalCluster(LocalCluster.ROOT.resolve("target/it/" + ClusterReportIT.class.getSimpleName()));
+    cluster.launch(2); // the cluster comes up while the table and the local-mode report are made
+    input = Reports.fixture().input();
+    reference = Reports.fixture().reference();
+    cluster.awaitUp();
+  }
+
+  @AfterAll
+  static void tearDown() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void theClusterReportEqualsTheLocalModeReport() throws Exception {
+    Path out = tmp.resolve("a/report");
+    LocalCluster.Driver d = cluster.submit("a-cluster-report", jobArgs(input, out, LOSSES));
+    assertEquals(0, d.await(), d.tail());
+    assertTrue(d.stdout().contains("loss report: " + Reports.ROWS + " input row(s), " + Reports.KEYS + " key(s)"), d.tail());
+    assertSameReport(reference, out);
+  }
+
+  @Test
+  @Order(2)
+  void failedTaskAttemptsAreRetriedIntoTheSameReport() throws Exception {
+    Path out = tmp.resolve("b/report");
+    LocalCluster.Driver d = cluster.submit("b-failed-attempts", with(with(jobArgs(input, out, LOSSES),
+        ONE_FILE_PER_TASK), FaultInjection.FAIL_FIRST_ATTEMPT + "=true", "spark.task.maxFailures=2"));
+    assertEquals(0, d.await(), d.tail());
+    // The driver saw attempts fail (TaskSetManager warns "Lost task ...: ...InjectedFailure: ...").
+    assertTrue(d.stderr().contains("InjectedFailure"), "no injected failure reached the driver\n" + d.tail());
+    assertSameReport(reference, out);
+  }
+
+  @Test
+  @Order(3)
+  void anExecutorKilledMidJobLeavesTheReportUnchanged() throws Exception {
+    Path out = tmp.resolve("c/report");
+    Set<Path> before = cluster.appDirs();
+    LocalCluster.Driver d = cluster.submit("c-executor-killed", with(with(jobArgs(input, out, LOSSES),
+        ONE_FILE_PER_TASK), FaultInjection.SCAN_DELAY_MS + "=1000"));
+    // An input-scan task runs on some executor: kill that executor's JVM.
+    LocalCluster.ExecutorLine running = cluster.awaitExecutorLine(before, "test fault injection: input scan", d);
+    ProcessHandle victim = cluster.executor(running.appId(), running.executorId()).orElseThrow(() ->
+        new AssertionError("no process for executor " + running + " among " + cluster.executors()));
+    System.err.println("killing executor " + running.executorId() + " (pid " + victim.pid() + ") while: "
+        + running.line());
+    victim.destroyForcibly();
+    victim.onExit().get(1, TimeUnit.MINUTES);
+
+    assertEquals(0, d.await(), d.tail());
+    assertTrue(d.stderr().contains("Lost executor " + running.executorId()),
+        "the driver did not notice the lost executor\n" + d.tail());
+    assertSameReport(reference, out);
+  }
+}
