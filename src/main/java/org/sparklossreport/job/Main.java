@@ -94,7 +94,9 @@ public final class Main {
       b.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
           .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "8");
     }
-    b.config("spark.ui.showConsoleProgress", "true");
+    if (System.getProperty("spark.ui.showConsoleProgress") == null) { // spark-submit --conf wins
+      b.config("spark.ui.showConsoleProgress", "true");
+    }
     conf.forEach(b::config);
     return b.getOrCreate();
   }
