@@ -82,12 +82,7 @@ public record ReportPlan(List<String> keys, List<InputSlot> slots, LossSet set,
       cols.put("prediction", prediction);
       int weightSlot = -1;
       if (weight != null) {
-        Shape w = ColumnTypes.require(schema, weight, loss.canonical() + ": weight");
-        if (w != Shape.SCALAR) {
-          throw new LossSpecException(loss.canonical() + ": weight column '" + weight
-              + "' is a vector; expected a number");
-        }
-        weightSlot = slot(slots, schema, weight, w);
+        weightSlot = slot(slots, schema, weight, ColumnTypes.requireWeight(schema, weight, loss.canonical()));
         cols.put("weight", weight);
       }
       bindings.add(new Object[] {loss, labelSlot, labelShape, predictionSlot, predictionShape, weightSlot});

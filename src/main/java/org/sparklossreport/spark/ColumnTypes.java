@@ -52,6 +52,15 @@ public final class ColumnTypes {
     return s;
   }
 
+  /** Checks that weight column {@code name} exists and is a number; its shape (always scalar). */
+  public static Shape requireWeight(StructType schema, String name, String loss) {
+    Shape w = require(schema, name, loss + ": weight");
+    if (w != Shape.SCALAR) {
+      throw new LossSpecException(loss + ": weight column '" + name + "' is a vector; expected a number");
+    }
+    return w;
+  }
+
   /** The field called {@code name} (exact match first, then case-insensitive as Spark resolves), or null. */
   public static StructField find(StructType schema, String name) {
     for (StructField f : schema.fields()) {

@@ -160,12 +160,7 @@ public final class LossFunctions {
     int predictionSlot = add(slots, fields, schema, prediction, predictionShape);
     int weightSlot = -1;
     if (weight != null) {
-      Shape w = ColumnTypes.require(schema, weight, loss.canonical() + ": weight");
-      if (w != Shape.SCALAR) {
-        throw new LossSpecException(loss.canonical() + ": weight column '" + weight
-            + "' is a vector; expected a number");
-      }
-      weightSlot = add(slots, fields, schema, weight, w);
+      weightSlot = add(slots, fields, schema, weight, ColumnTypes.requireWeight(schema, weight, loss.canonical()));
     }
     LossSet set = LossSet.over(slots.size())
         .add(loss, labelSlot, labelShape, predictionSlot, predictionShape, weightSlot).build();
