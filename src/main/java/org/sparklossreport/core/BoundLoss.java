@@ -46,6 +46,34 @@ public final class BoundLoss implements Serializable {
     return loss;
   }
 
+  public Kernel kernel() {
+    return kernel;
+  }
+
+  /** The label's input slot, −1 for a loss without label. */
+  public int labelSlot() {
+    return labelSlot;
+  }
+
+  public int predictionSlot() {
+    return predictionSlot;
+  }
+
+  /** The weight's input slot, −1 for weight 1. */
+  public int weightSlot() {
+    return weightSlot;
+  }
+
+  /** Where this loss's counters start in the state: rows, then one per {@link InvalidReason}. */
+  public int countAt() {
+    return countAt;
+  }
+
+  /** Where this loss's sums start in the state: the Σw pair, then the kernel's slots. */
+  public int sumAt() {
+    return sumAt;
+  }
+
   /** Doubles of state: Σw as a compensated pair plus the kernel's. */
   int sumSlots() {
     return 2 + kernel.slots();

@@ -30,6 +30,11 @@ public enum InvalidReason {
     return label;
   }
 
+  /** The ordinal of a reason, −1 for none (a valid row): a row's reason as a number. */
+  public static int codeOf(InvalidReason reason) {
+    return reason == null ? -1 : reason.ordinal();
+  }
+
   /** The number of reasons: the length of the per-loss counter block after the row count. */
   public static final int COUNT = values().length;
 }

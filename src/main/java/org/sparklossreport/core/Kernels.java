@@ -1,6 +1,7 @@
 package org.sparklossreport.core;
 
 import java.io.Serializable;
+import java.util.List;
 
 /**
  * The common kernel forms: the weighted mean (or sum) of a per-row term ℓ_i over scalars, vectors, or a
@@ -66,8 +67,28 @@ public final class Kernels {
 
   /** Weighted mean (or sum) of a scalar term. */
   public static Kernel scalar(Reduction reduction, ScalarCheck check, ScalarTerm term) {
-    RowCheck rowCheck = check == ANY ? null : r -> check.of(r.y(), r.p());
-    return new TermKernel(reduction, rowCheck, r -> term.of(r.y(), r.p()), v -> v);
+    return scalar(reduction, check, term, v -> v);
+  }
+
+  /** Weighted mean (or sum) of a scalar term, then {@code then} of it (sqrt for RMSE). */
+  public static Kernel scalar(Reduction reduction, ScalarCheck check, ScalarTerm term, Finish then) {
+    return sums(check, List.of(new Accumulator.Term(term, false)),
+        (s, at, w, out) -> out[0] = then.of(reduction == Reduction.SUM ? Neumaier.value(s, at)
+            : Neumaier.value(s, at) / w));
+  }
+
+  /** A state's outputs from its blocks (at {@code at}) and the weight sum of its valid rows. */
+  @FunctionalInterface
+  public interface Outputs extends Serializable {
+    void of(double[] s, int at, double weightSum, double[] out);
+  }
+
+  /**
+   * A kernel over scalar inputs whose state is {@code blocks} side by side, valid rows as {@code check}
+   * says ({@link #ANY} for every finite row), outputs as {@code outputs} computes them.
+   */
+  public static Kernel sums(ScalarCheck check, List<Accumulator> blocks, Outputs outputs) {
+    return new SumsKernel(check == ANY ? null : check, List.copyOf(blocks), outputs);
   }
 
   /** Weighted mean (or sum) of a term of two vectors, which must have one length. */
@@ -162,6 +183,77 @@ public final class Kernels {
     public void finish(double[] s, int at, double weightSum, double[] out) {
       double total = Neumaier.value(s, at);
       out[0] = then.of(reduction == Reduction.SUM ? total : total / weightSum);
+    }
+  }
+
+  /** The scalar kernel: its state is its blocks side by side (see {@link ScalarSums}). */
+  private static final class SumsKernel implements Kernel, ScalarSums {
+    private static final long serialVersionUID = 1L;
+    private final ScalarCheck check;
+    private final List<Accumulator> blocks;
+    private final Accumulator.Term single; // the common case of one term, without the loop
+    private final Outputs outputs;
+    private final int slots;
+
+    SumsKernel(ScalarCheck check, List<Accumulator> blocks, Outputs outputs) {
+      this.check = check;
+      this.blocks = blocks;
+      this.single = blocks.size() == 1 && blocks.get(0) instanceof Accumulator.Term t ? t : null;
+      this.outputs = outputs;
+      this.slots = blocks.stream().mapToInt(Accumulator::slots).sum();
+    }
+
+    @Override
+    public ScalarCheck scalarCheck() {
+      return check;
+    }
+
+    @Override
+    public List<Accumulator> accumulators() {
+      return blocks;
+    }
+
+    @Override
+    public int slots() {
+      return slots;
+    }
+
+    @Override
+    public boolean checksRows() {
+      return check != null;
+    }
+
+    @Override
+    public InvalidReason check(LossRow r) {
+      return check == null ? null : check.of(r.y(), r.p());
+    }
+
+    @Override
+    public void add(double[] s, int at, LossRow r, double w) {
+      if (single != null) {
+        single.add(s, at, r.y(), r.p(), w);
+        return;
+      }
+      double y = r.y();
+      double p = r.p();
+      for (Accumulator b : blocks) {
+        b.add(s, at, y, p, w);
+        at += b.slots();
+      }
+    }
+
+    @Override
+    public void merge(double[] s, int at, double[] o, int from) {
+      for (Accumulator b : blocks) {
+        b.merge(s, at, o, from);
+        at += b.slots();
+        from += b.slots();
+      }
+    }
+
+    @Override
+    public void finish(double[] s, int at, double weightSum, double[] out) {
+      outputs.of(s, at, weightSum, out);
     }
   }
 }

@@ -75,9 +75,9 @@ public final class LossRow {
     return vectors[slot];
   }
 
-  /** The label as a number. */
+  /** The label as a number; 0 for a loss of the prediction alone. */
   public double y() {
-    return scalars[label];
+    return label < 0 ? 0 : scalars[label];
   }
 
   /** The prediction as a number. */

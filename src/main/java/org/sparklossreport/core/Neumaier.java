@@ -14,13 +14,17 @@ public final class Neumaier {
   /** Adds {@code x} to the compensated pair at {@code at}. */
   public static void add(double[] s, int at, double x) {
     double sum = s[at];
+    s[at + 1] += error(sum, x);
+    s[at] = sum + x;
+  }
+
+  /**
+   * The rounding error of {@code sum + x}: fl(sum + x) + error = sum + x exactly (the larger operand
+   * first, as Neumaier). The compiled engine calls this same function from its generated code.
+   */
+  public static double error(double sum, double x) {
     double t = sum + x;
-    if (Math.abs(sum) >= Math.abs(x)) {
-      s[at + 1] += (sum - t) + x;
-    } else {
-      s[at + 1] += (x - t) + sum;
-    }
-    s[at] = t;
+    return Math.abs(sum) >= Math.abs(x) ? (sum - t) + x : (x - t) + sum;
   }
 
   /** Adds the pair at {@code from} in {@code o} to the pair at {@code at} in {@code s}. */

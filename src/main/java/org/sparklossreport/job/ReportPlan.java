@@ -29,6 +29,7 @@ import org.sparklossreport.spark.LossFunctions;
 import org.sparklossreport.spark.PartitionStates;
 import org.sparklossreport.spark.RowDecoder;
 import org.sparklossreport.spark.StateAggregator;
+import org.sparklossreport.spark.compiled.CompiledStates;
 import org.sparklossreport.spark.States;
 
 /**
@@ -100,27 +101,48 @@ public record ReportPlan(List<String> keys, List<InputSlot> slots, LossSet set,
     return new ReportPlan(List.copyOf(keys), List.copyOf(slots), builder.build(), List.copyOf(columns));
   }
 
-  /** The Spark setting that picks the engine of the single pass: {@code partitions} or {@code aggregator}. */
+  /**
+   * The Spark setting that picks the engine of the single pass: {@code auto} (default), {@code compiled},
+   * {@code partitions} or {@code aggregator}.
+   */
   public static final String ENGINE_CONF = "spark.lossreport.engine";
 
   /**
    * The single pass: one {@link LossState} per key (column {@code state}, after the key columns), every
    * loss at once, each row decoded once. Without keys, one row holding the overall state.
    *
-   * <p>Two engines compute the same states with the same kernels: {@code partitions} (default) reads
-   * Spark's internal rows per partition ({@link PartitionStates}); {@code aggregator} runs the public
-   * {@link StateAggregator} through {@code groupBy().agg()}. Pick with {@code --conf
-   * spark.lossreport.engine=aggregator}.
+   * <p>Three engines compute the same states with the same kernels: {@code compiled} turns the pass into
+   * Catalyst aggregate expressions that call the losses' own functions ({@link CompiledStates}; scalar
+   * losses over scalar columns only); {@code partitions} reads Spark's internal rows per partition
+   * ({@link PartitionStates}; every loss); {@code aggregator} runs the public {@link StateAggregator}
+   * through {@code groupBy().agg()}. {@code auto} takes {@code compiled} when it applies, else
+   * {@code partitions}. Pick one with {@code --conf spark.lossreport.engine=...}.
    */
   public Dataset<Row> aggregate(Dataset<Row> input) {
-    String engine = input.sparkSession().conf().get(ENGINE_CONF, "partitions");
-    switch (engine) {
+    return switch (engine(input.sparkSession().conf().get(ENGINE_CONF, "auto"))) {
+      case "compiled" -> CompiledStates.aggregate(input, keys, slots, set);
+      case "partitions" -> PartitionStates.aggregate(input, keys, slots, set);
+      default -> aggregateWithAggregator(input);
+    };
+  }
+
+  /** The engine this plan runs on for setting {@code conf}; a usage error for an unknown or unfit one. */
+  public String engine(String conf) {
+    switch (conf) {
+      case "auto":
+        return CompiledStates.supports(set, slots) ? "compiled" : "partitions";
+      case "compiled":
+        if (!CompiledStates.supports(set, slots)) {
+          throw new UsageException(ENGINE_CONF + "=compiled takes losses of scalar columns with scalar "
+              + "kernels only; use auto, partitions or aggregator for " + set.signature());
+        }
+        return conf;
       case "partitions":
-        return PartitionStates.aggregate(input, keys, slots, set);
       case "aggregator":
-        return aggregateWithAggregator(input);
+        return conf;
       default:
-        throw new UsageException(ENGINE_CONF + " must be partitions or aggregator, got '" + engine + "'");
+        throw new UsageException(ENGINE_CONF + " must be auto, compiled, partitions or aggregator, got '"
+            + conf + "'");
     }
   }
 

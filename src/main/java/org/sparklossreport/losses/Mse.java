@@ -16,6 +16,12 @@ public final class Mse extends Loss {
     seal(params);
   }
 
+  /**
+   * The term as one shared function object: the losses built on it (rmse, r2, mse_gradient) pass this
+   * object, so an engine can see that they sum the same thing.
+   */
+  static final Kernels.ScalarTerm TERM = Mse::term;
+
   static double term(double y, double p) {
     double e = y - p;
     return e * e;
@@ -26,6 +32,6 @@ public final class Mse extends Loss {
     if (label != Shape.SCALAR || prediction != Shape.SCALAR) {
       throw shapeError(label, prediction, "numbers for both");
     }
-    return Kernels.scalar(reduction, Kernels.ANY, Mse::term);
+    return Kernels.scalar(reduction, Kernels.ANY, TERM);
   }
 }

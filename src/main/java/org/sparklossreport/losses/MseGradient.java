@@ -1,10 +1,10 @@
 package org.sparklossreport.losses;
 
 import java.util.List;
-import org.sparklossreport.core.InvalidReason;
+import org.sparklossreport.core.Accumulator;
 import org.sparklossreport.core.Kernel;
+import org.sparklossreport.core.Kernels;
 import org.sparklossreport.core.Loss;
-import org.sparklossreport.core.LossRow;
 import org.sparklossreport.core.Neumaier;
 import org.sparklossreport.core.Params;
 import org.sparklossreport.core.Reduction;
@@ -36,39 +36,19 @@ public final class MseGradient extends Loss {
       throw shapeError(label, prediction, "numbers for both");
     }
     Reduction r = reduction;
-    return new Kernel() {
-      private static final long serialVersionUID = 1L;
+    // state: Σw e², Σw e, Σw² e² with e = ŷ − y
+    return Kernels.sums(Kernels.ANY, List.of(new Accumulator.Term(Mse.TERM, false),
+        new Accumulator.Term(MseGradient::error, false), new Accumulator.Term(Mse.TERM, true)),
+        (s, at, w, out) -> {
+          double scale = r == Reduction.SUM ? 1 : w;
+          out[0] = Neumaier.value(s, at) / scale;
+          out[1] = 2 * Neumaier.value(s, at + 2) / scale;
+          out[2] = 2 * Math.sqrt(Neumaier.value(s, at + 4)) / scale;
+        });
+  }
 
-      @Override
-      public int slots() {
-        return 6; // Σ w e², Σ w e, Σ w² e²
-      }
-
-      @Override
-      public boolean checksRows() {
-        return false;
-      }
-
-      @Override
-      public InvalidReason check(LossRow row) {
-        return null;
-      }
-
-      @Override
-      public void add(double[] s, int at, LossRow row, double w) {
-        double e = row.p() - row.y();
-        Neumaier.add(s, at, w * e * e);
-        Neumaier.add(s, at + 2, w * e);
-        Neumaier.add(s, at + 4, (w * e) * (w * e));
-      }
-
-      @Override
-      public void finish(double[] s, int at, double weightSum, double[] out) {
-        double scale = r == Reduction.SUM ? 1 : weightSum;
-        out[0] = Neumaier.value(s, at) / scale;
-        out[1] = 2 * Neumaier.value(s, at + 2) / scale;
-        out[2] = 2 * Math.sqrt(Neumaier.value(s, at + 4)) / scale;
-      }
-    };
+  /** e = ŷ − y, the sign of the gradient of (ŷ − y)² in ŷ. */
+  static double error(double y, double p) {
+    return p - y;
   }
 }

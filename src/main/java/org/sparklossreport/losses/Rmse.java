@@ -21,6 +21,6 @@ public final class Rmse extends Loss {
     if (label != Shape.SCALAR || prediction != Shape.SCALAR) {
       throw shapeError(label, prediction, "numbers for both");
     }
-    return Kernels.row(reduction, r -> Mse.term(r.y(), r.p()), Math::sqrt);
+    return Kernels.scalar(reduction, Kernels.ANY, Mse.TERM, Math::sqrt);
   }
 }

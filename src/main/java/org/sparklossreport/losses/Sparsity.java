@@ -46,6 +46,6 @@ public final class Sparsity extends Loss {
     double l = lambda;
     return prediction == Shape.VECTOR
         ? Kernels.row(reduction, r -> term(r.pv(), l), v -> v)
-        : Kernels.row(reduction, r -> term(r.p(), l), v -> v);
+        : Kernels.scalar(reduction, Kernels.ANY, (y, p) -> term(p, l)); // y is 0: no label
   }
 }

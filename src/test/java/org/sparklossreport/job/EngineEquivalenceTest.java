@@ -1,6 +1,8 @@
 package org.sparklossreport.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
@@ -16,9 +18,10 @@ import org.sparklossreport.testing.Approx;
 import org.sparklossreport.testing.SparkTest;
 
 /**
- * The job's two engines of the single pass ({@code partitions}, the default, and {@code aggregator}, the
- * public StateAggregator) give the same report lines for every loss of the demo table, per key and overall,
- * including when the per-partition key map overflows and flushes partial states.
+ * The job's engines of the single pass give the same report lines for every loss of the demo table, per
+ * key: {@code partitions} and {@code aggregator} (the public StateAggregator), including when the
+ * per-partition key map overflows and flushes partial states; {@code auto} picks {@code compiled} only
+ * where it applies (CompiledStatesTest compares that engine).
  */
 @SparkTest
 class EngineEquivalenceTest {
@@ -29,7 +32,9 @@ class EngineEquivalenceTest {
     Dataset<Row> df = Demo.table(spark, 3000);
     Map<String, List<LossResult>> partitions = results(spark, df, "partitions");
     Map<String, List<LossResult>> aggregator = results(spark, df, "aggregator");
+    Map<String, List<LossResult>> auto = results(spark, df, "auto"); // partitions: the table has vector losses
     assertEquals(aggregator.keySet(), partitions.keySet());
+    assertEquals(partitions, auto);
     assertEquals(24, partitions.size(), "3 dates × 2 models × 4 segments");
     for (String key : aggregator.keySet()) {
       List<LossResult> a = aggregator.get(key);
@@ -50,9 +55,15 @@ class EngineEquivalenceTest {
         "cast(id % 7 as double) as label", "cast(id % 5 as double) as prediction");
     JobSpec spec = spec(List.of("key"), List.of("mse", "mae"));
     ReportPlan plan = ReportPlan.of(spec, df.schema());
-    Dataset<Row> states = plan.aggregate(df);
-    assertEquals(keys, states.count(), "one state per key after merging partial states");
-    LossState overall = plan.mergeAll(states);
+    spark.conf().set(ReportPlan.ENGINE_CONF, "partitions"); // auto would compile these scalar losses
+    LossState overall;
+    try {
+      Dataset<Row> states = plan.aggregate(df);
+      assertEquals(keys, states.count(), "one state per key after merging partial states");
+      overall = plan.mergeAll(states);
+    } finally {
+      spark.conf().unset(ReportPlan.ENGINE_CONF);
+    }
     List<LossResult> r = plan.set().results(overall);
     assertEquals(keys * 2L, r.get(0).rows());
     // mse over id = 0..2k-1 of (id%7 - id%5)^2, summed directly
@@ -62,6 +73,24 @@ class EngineEquivalenceTest {
       sum += e * e;
     }
     Approx.assertClose(sum / (keys * 2.0), r.get(0).value(), 1e-12, 0, "mse");
+  }
+
+  @Test
+  void autoCompilesScalarLossesAndFallsBackForVectors(SparkSession spark) {
+    Dataset<Row> df = Demo.table(spark, 10);
+    ReportPlan scalar = ReportPlan.of(spec(KEYS, List.of("mse", "r2", "log_loss(label=clicked,prediction=p_click)")),
+        df.schema());
+    ReportPlan vector = ReportPlan.of(spec(KEYS, List.of("mse", "log_loss(label=class,prediction=probs)")),
+        df.schema());
+    assertEquals("compiled", scalar.engine("auto"));
+    assertEquals("partitions", vector.engine("auto"));
+    assertEquals("aggregator", vector.engine("aggregator"));
+    UsageException unfit = assertThrows(UsageException.class, () -> vector.engine("compiled"));
+    assertTrue(unfit.getMessage().contains("spark.lossreport.engine=compiled")
+        && unfit.getMessage().contains("log_loss"), unfit.getMessage());
+    UsageException unknown = assertThrows(UsageException.class, () -> scalar.engine("fast"));
+    assertTrue(unknown.getMessage().contains("auto, compiled, partitions or aggregator, got 'fast'"),
+        unknown.getMessage());
   }
 
   private static Map<String, List<LossResult>> results(SparkSession spark, Dataset<Row> df, String engine) {

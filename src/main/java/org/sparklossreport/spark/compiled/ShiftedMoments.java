@@ -1,0 +1,189 @@
+package org.sparklossreport.spark.compiled;
+
+import static org.sparklossreport.spark.compiled.Catalyst.attribute;
+import static org.sparklossreport.spark.compiled.Catalyst.lit;
+import static org.sparklossreport.spark.compiled.Catalyst.minus;
+import static org.sparklossreport.spark.compiled.Catalyst.pairMerge;
+import static org.sparklossreport.spark.compiled.Catalyst.pairPlus;
+import static org.sparklossreport.spark.compiled.Catalyst.plus;
+import static org.sparklossreport.spark.compiled.Catalyst.seq;
+import static org.sparklossreport.spark.compiled.Catalyst.times;
+import static org.sparklossreport.spark.compiled.Catalyst.when;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.apache.spark.sql.catalyst.expressions.And;
+import org.apache.spark.sql.catalyst.expressions.AttributeReference;
+import org.apache.spark.sql.catalyst.expressions.CreateArray;
+import org.apache.spark.sql.catalyst.expressions.EqualTo;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.Not;
+import org.apache.spark.sql.catalyst.expressions.aggregate.DeclarativeAggregate;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.sparklossreport.core.Accumulator;
+import scala.collection.immutable.IndexedSeq;
+import scala.collection.immutable.Seq;
+
+/**
+ * {@link Accumulator.Moments} as a Catalyst aggregate: the weighted moments of {@code y} about a shift of
+ * the buffer's own (its first valid y), over the rows where {@code valid} holds. The buffer is the
+ * block's eight slots in the same order, {@code [K, has K, Σw, Σw(y − K), Σw(y − K)²]} with Neumaier
+ * pairs, and so is the value (an array of eight doubles); update and merge do what
+ * {@code Accumulator.Moments} does in Java, expression for expression.
+ */
+public final class ShiftedMoments extends DeclarativeAggregate {
+  private static final long serialVersionUID = 1L;
+  private final Expression y;
+  private final Expression w;
+  private final Expression valid;
+  private final AttributeReference[] buffer = new AttributeReference[8];
+
+  /** Unit weights (the product form, for Catalyst's reflective copies). */
+  public ShiftedMoments(Expression y, Expression valid) {
+    this(y, null, valid);
+  }
+
+  /** @param w the weight, or null for unit weights */
+  public ShiftedMoments(Expression y, Expression w, Expression valid) {
+    this.y = y;
+    this.w = w;
+    this.valid = valid;
+    String[] names = {"k", "has_k", "w", "w_c", "sum", "sum_c", "squares", "squares_c"};
+    for (int i = 0; i < buffer.length; i++) {
+      buffer[i] = attribute(names[i], DataTypes.DoubleType);
+    }
+  }
+
+  private Expression b(int i) {
+    return buffer[i];
+  }
+
+  private Expression right(int i) {
+    return RichAttribute(buffer[i]).right();
+  }
+
+  @Override
+  public Seq<AttributeReference> aggBufferAttributes() {
+    return seq(List.of(buffer));
+  }
+
+  @Override
+  public Seq<Expression> initialValues() {
+    List<Expression> zeros = new ArrayList<>();
+    for (int i = 0; i < buffer.length; i++) {
+      zeros.add(lit(0.0));
+    }
+    return seq(zeros);
+  }
+
+  @Override
+  public Seq<Expression> updateExpressions() {
+    int k = Accumulator.Moments.K;
+    int hasK = Accumulator.Moments.HAS_K;
+    Expression first = new And(valid, new EqualTo(b(hasK), lit(0.0)));
+    Expression shift = when(first, y, b(k));
+    Expression d = minus(y, shift);
+    Expression zero = lit(0.0);
+    Expression[] wSum;
+    Expression[] sum;
+    Expression[] squares;
+    if (w == null) { // unit weights: Σw is a count, exact in a double without compensation
+      wSum = new Expression[] {plus(b(2), when(valid, lit(1.0), zero)), b(3)};
+      sum = pairPlus(b(4), b(5), when(valid, d, zero));
+      squares = pairPlus(b(6), b(7), when(valid, times(d, d), zero));
+    } else {
+      wSum = pairPlus(b(2), b(3), when(valid, w, zero));
+      sum = pairPlus(b(4), b(5), when(valid, times(w, d), zero));
+      squares = pairPlus(b(6), b(7), when(valid, times(times(w, d), d), zero));
+    }
+    return seq(shift, when(valid, lit(1.0), b(hasK)), wSum[0], wSum[1], sum[0], sum[1], squares[0], squares[1]);
+  }
+
+  @Override
+  public Seq<Expression> mergeExpressions() {
+    int k = Accumulator.Moments.K;
+    int hasK = Accumulator.Moments.HAS_K;
+    Expression leftEmpty = new EqualTo(b(hasK), lit(0.0));
+    Expression both = new And(new Not(leftEmpty), new Not(new EqualTo(right(hasK), lit(0.0))));
+    // δ = K₂ − K₁ when both sides hold rows; with one side empty its sums are zero and δ = 0 adds nothing
+    Expression delta = when(both, minus(right(k), b(k)), lit(0.0));
+    Expression rightW = plus(right(2), right(3));
+    Expression rightSum = plus(right(4), right(5));
+    Expression[] wSum = pairMerge(b(2), b(3), right(2), right(3));
+    Expression[] sum = pairMerge(b(4), b(5), right(4), right(5));
+    sum = pairPlus(sum[0], sum[1], times(delta, rightW));
+    Expression[] squares = pairMerge(b(6), b(7), right(6), right(7));
+    squares = pairPlus(squares[0], squares[1], times(times(lit(2.0), delta), rightSum));
+    squares = pairPlus(squares[0], squares[1], times(times(delta, delta), rightW));
+    return seq(when(leftEmpty, right(k), b(k)), when(leftEmpty, right(hasK), b(hasK)), wSum[0], wSum[1],
+        sum[0], sum[1], squares[0], squares[1]);
+  }
+
+  @Override
+  public Expression evaluateExpression() {
+    return new CreateArray(seq(List.<Expression>of(buffer)), false);
+  }
+
+  @Override
+  public Seq<Expression> children() {
+    return w == null ? seq(y, valid) : seq(y, w, valid);
+  }
+
+  @Override
+  public boolean nullable() {
+    return false;
+  }
+
+  @Override
+  public DataType dataType() {
+    return DataTypes.createArrayType(DataTypes.DoubleType, false);
+  }
+
+  @Override
+  public String prettyName() {
+    return "shifted_moments";
+  }
+
+  @Override
+  public Expression withNewChildrenInternal(IndexedSeq<Expression> c) {
+    return w == null ? new ShiftedMoments(c.apply(0), c.apply(1))
+        : new ShiftedMoments(c.apply(0), c.apply(1), c.apply(2));
+  }
+
+  @Override
+  public int productArity() {
+    return w == null ? 2 : 3;
+  }
+
+  @Override
+  public Object productElement(int n) {
+    return switch (n) {
+      case 0 -> y;
+      case 1 -> w == null ? valid : w;
+      case 2 -> {
+        if (w == null) {
+          throw new IndexOutOfBoundsException(n);
+        }
+        yield valid;
+      }
+      default -> throw new IndexOutOfBoundsException(n);
+    };
+  }
+
+  @Override
+  public boolean canEqual(Object that) {
+    return that instanceof ShiftedMoments;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof ShiftedMoments m && m.y.equals(y) && Objects.equals(m.w, w) && m.valid.equals(valid);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(ShiftedMoments.class, y, w, valid);
+  }
+}
