@@ -62,11 +62,9 @@ public sealed interface Accumulator extends Serializable permits Accumulator.Ter
 
     @Override
     public void add(double[] s, int at, double y, double p, double w) {
-      if (s[at + HAS_K] == 0) {
-        s[at + K] = y;
-        s[at + HAS_K] = 1;
-      }
-      double d = y - s[at + K];
+      double d = deviation(s[at + K], s[at + HAS_K], y, true);
+      s[at + K] = shift(s[at + K], s[at + HAS_K], y, true);
+      s[at + HAS_K] = 1;
       Neumaier.add(s, at + W, w);
       Neumaier.add(s, at + SUM, w * d);
       Neumaier.add(s, at + SQUARES, w * d * d);
@@ -90,6 +88,16 @@ public sealed interface Accumulator extends Serializable permits Accumulator.Ter
       Neumaier.merge(s, at + SQUARES, o, from + SQUARES);
       Neumaier.add(s, at + SQUARES, 2 * delta * sum);
       Neumaier.add(s, at + SQUARES, delta * delta * w);
+    }
+
+    /** The shift after a row: its label when the block has none yet and the row is valid, else K. */
+    public static double shift(double k, double hasK, double y, boolean valid) {
+      return valid && hasK == 0 ? y : k;
+    }
+
+    /** y − K of a valid row, with K the shift after it; 0 for a row that is not valid. */
+    public static double deviation(double k, double hasK, double y, boolean valid) {
+      return valid ? y - shift(k, hasK, y, true) : 0;
     }
 
     /** Σw(y − ȳ)² of the block at {@code at}. */

@@ -2,6 +2,7 @@ package org.sparklossreport.spark.compiled;
 
 import static org.apache.spark.sql.functions.abs;
 import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count_if;
 import static org.apache.spark.sql.functions.lit;
@@ -84,7 +85,8 @@ public final class CompiledStates {
     for (int i = 0; i < slots.size(); i++) {
       Column v = input.col(LossFunctions.quote(slots.get(i).column())).cast(DataTypes.DoubleType);
       values.add(v);
-      projection.add(v.as(SLOT + i));
+      // what the aggregation reads of a slot is never null (a null is never valid): lean generated code
+      projection.add(coalesce(v, lit(0.0)).as(SLOT + i));
     }
     // one reason code per distinct (slots, check): losses over the same columns share it
     Map<List<Object>, String> codes = new LinkedHashMap<>();

@@ -20,6 +20,8 @@ import org.apache.spark.sql.catalyst.expressions.EqualTo;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.Not;
 import org.apache.spark.sql.catalyst.expressions.aggregate.DeclarativeAggregate;
+import org.apache.spark.sql.catalyst.expressions.objects.StaticInvoke;
+import org.apache.spark.sql.types.AbstractDataType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.sparklossreport.core.Accumulator;
@@ -31,7 +33,8 @@ import scala.collection.immutable.Seq;
  * the buffer's own (its first valid y), over the rows where {@code valid} holds. The buffer is the
  * block's eight slots in the same order, {@code [K, has K, Σw, Σw(y − K), Σw(y − K)²]} with Neumaier
  * pairs, and so is the value (an array of eight doubles); update and merge do what
- * {@code Accumulator.Moments} does in Java, expression for expression.
+ * {@code Accumulator.Moments} does in Java, expression for expression, and call its shift and deviation
+ * functions. {@code y} and {@code w} must not be null (pass 0 for rows that are not valid).
  */
 public final class ShiftedMoments extends DeclarativeAggregate {
   private static final long serialVersionUID = 1L;
@@ -82,23 +85,29 @@ public final class ShiftedMoments extends DeclarativeAggregate {
   public Seq<Expression> updateExpressions() {
     int k = Accumulator.Moments.K;
     int hasK = Accumulator.Moments.HAS_K;
-    Expression first = new And(valid, new EqualTo(b(hasK), lit(0.0)));
-    Expression shift = when(first, y, b(k));
-    Expression d = minus(y, shift);
+    Expression shift = moments("shift", b(k), b(hasK), y, valid);
+    Expression d = moments("deviation", b(k), b(hasK), y, valid); // 0 for a row that is not valid
     Expression zero = lit(0.0);
     Expression[] wSum;
     Expression[] sum;
     Expression[] squares;
     if (w == null) { // unit weights: Σw is a count, exact in a double without compensation
       wSum = new Expression[] {plus(b(2), when(valid, lit(1.0), zero)), b(3)};
-      sum = pairPlus(b(4), b(5), when(valid, d, zero));
-      squares = pairPlus(b(6), b(7), when(valid, times(d, d), zero));
+      sum = pairPlus(b(4), b(5), d);
+      squares = pairPlus(b(6), b(7), times(d, d));
     } else {
+      Expression wd = times(w, d);
       wSum = pairPlus(b(2), b(3), when(valid, w, zero));
-      sum = pairPlus(b(4), b(5), when(valid, times(w, d), zero));
-      squares = pairPlus(b(6), b(7), when(valid, times(times(w, d), d), zero));
+      sum = pairPlus(b(4), b(5), wd);
+      squares = pairPlus(b(6), b(7), times(wd, d));
     }
     return seq(shift, when(valid, lit(1.0), b(hasK)), wSum[0], wSum[1], sum[0], sum[1], squares[0], squares[1]);
+  }
+
+  /** A call to {@code Accumulator.Moments.name(k, hasK, y, valid)}: the Java arithmetic, small code. */
+  private static Expression moments(String name, Expression k, Expression hasK, Expression y, Expression valid) {
+    return new StaticInvoke(Accumulator.Moments.class, DataTypes.DoubleType, name, seq(k, hasK, y, valid),
+        seq(List.<AbstractDataType>of()), false, false, true, scala.Option.empty());
   }
 
   @Override
