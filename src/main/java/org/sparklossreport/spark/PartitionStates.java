@@ -30,8 +30,9 @@ import org.sparklossreport.core.Shape;
 import scala.Function1;
 
 /**
- * The job's fast engine for the single pass: the same loss kernels and states as the
- * {@link StateAggregator}, fed straight from Spark's internal rows instead of through an encoder.
+ * The job's engine for the single pass when a loss takes vectors (scalar losses are compiled:
+ * {@code compiled.CompiledStates}): the same loss kernels and states as the {@link StateAggregator}, fed
+ * straight from Spark's internal rows instead of through an encoder.
  *
  * <p>Each input partition is read once: its rows (keys, then the input columns cast to double or
  * array&lt;double&gt; by Spark's own code-generated projection) update one {@link LossState} per key in a
