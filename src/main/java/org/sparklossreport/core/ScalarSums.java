@@ -1,6 +1,9 @@
 package org.sparklossreport.core;
 
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A kernel over a scalar label and a scalar prediction whose state is a list of {@link Accumulator}s,
@@ -8,7 +11,14 @@ import java.util.List;
  * same term and check functions, while the Java kernel runs them directly.
  */
 public interface ScalarSums {
-  /** The domain check, or null when every finite row is valid. */
+  /**
+   * The reasons a scalar domain check may give (the shared checks of nulls, non-finite values and
+   * weights come before it): an engine counts only these for a loss with a check.
+   */
+  Set<InvalidReason> CHECK_REASONS = Collections.unmodifiableSet(EnumSet.of(InvalidReason.PROBABILITY_RANGE,
+      InvalidReason.LABEL_RANGE, InvalidReason.PREDICTION_RANGE));
+
+  /** The domain check, giving one of {@link #CHECK_REASONS}, or null when every finite row is valid. */
   Kernels.ScalarCheck scalarCheck();
 
   /** The state's blocks, in slot order. */

@@ -74,9 +74,10 @@ public final class LossReportJob {
 
     Dataset<Row> input = FaultInjection.input(spark, read()); // test-only hooks: off unless configured
     ReportPlan plan = ReportPlan.of(spec, input.schema());
-    LOG.info("Plan: {} loss(es) [{}] over {} input column(s) {}, keys {}", plan.losses().size(),
+    String engine = plan.engine(spark.conf().get(ReportPlan.ENGINE_CONF, "auto")); // a bad setting fails here
+    LOG.info("Plan: {} loss(es) [{}] over {} input column(s) {}, keys {}, engine {}", plan.losses().size(),
         plan.set().signature(), plan.slots().size(),
-        plan.slots().stream().map(InputSlot::column).toList(), plan.keys());
+        plan.slots().stream().map(InputSlot::column).toList(), plan.keys(), engine);
 
     Dataset<Row> states = plan.aggregate(input);
     states = states.persist(StorageLevel.MEMORY_AND_DISK());

@@ -24,10 +24,10 @@ public final class LogCosh extends Loss {
   static double term(double y, double p) {
     double a = Math.abs(y - p);
     if (a <= 1) {
-      double s = Math.sinh(0.5 * a);
-      return Math.log1p(2 * s * s);
+      double s = LossMath.sinhSmall(0.5 * a);
+      return LossMath.log1p(2 * s * s);
     }
-    return a + Math.log1p(Math.exp(-2 * a)) - LOG_2;
+    return a + LossMath.log1p(Math.exp(-2 * a)) - LOG_2;
   }
 
   @Override

@@ -20,11 +20,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparklossreport.job.FaultInjection;
+import org.sparklossreport.job.ReportPlan;
+import org.sparklossreport.testing.SharedSparkSession;
 
 /**
  * The job on a 2-worker standalone cluster (separate driver, executors of 1 core and 512 MiB, the
  * application jar shipped by spark-submit) gives the local-mode report: as is, with task attempts failing,
- * and with an executor killed in the middle of the aggregation.
+ * with an executor killed in the middle of the aggregation, and on the compiled engine.
  */
 @Tag("cluster")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -93,5 +95,25 @@ class ClusterReportIT {
     assertTrue(d.stderr().contains("Lost executor " + running.executorId()),
         "the driver did not notice the lost executor\n" + d.tail());
     assertSameReport(reference, out);
+  }
+
+  @Test
+  @Order(4)
+  void scalarLossesRunCompiledOnTheClusterAndEqualTheLocalAggregatorReport() throws Exception {
+    // every loss scalar: auto picks the compiled engine, whose generated code calls the losses' function
+    // objects, serialized with the plan to executors in other JVMs
+    String scalar = LOSSES.substring(0, LOSSES.indexOf(",log_loss("));
+    Path expected = tmp.resolve("d/local-aggregator-report");
+    try {
+      Reports.runLocally(with(jobArgs(input, expected, scalar), ReportPlan.ENGINE_CONF + "=aggregator"));
+    } finally {
+      SharedSparkSession.get().conf().unset(ReportPlan.ENGINE_CONF);
+    }
+    Path out = tmp.resolve("d/report");
+    LocalCluster.Driver d = cluster.submit("d-compiled", jobArgs(input, out, scalar));
+    assertEquals(0, d.await(), d.tail());
+    assertTrue(d.stderr().contains("engine compiled") || d.stdout().contains("engine compiled"),
+        "the cluster run did not use the compiled engine\n" + d.tail());
+    assertSameReport(expected, out);
   }
 }

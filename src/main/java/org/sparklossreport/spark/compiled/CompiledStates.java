@@ -128,7 +128,8 @@ public final class CompiledStates {
       counts[b.countAt()] = rowCount;
       for (InvalidReason r : InvalidReason.values()) {
         boolean possible = r == InvalidReason.NULL || r == InvalidReason.NOT_FINITE
-            || r == InvalidReason.WEIGHT && b.weightSlot() >= 0 || kernel.scalarCheck() != null;
+            || r == InvalidReason.WEIGHT && b.weightSlot() >= 0
+            || kernel.scalarCheck() != null && ScalarSums.CHECK_REASONS.contains(r);
         counts[b.countAt() + 1 + r.ordinal()] = possible ? count_if(code.equalTo(r.ordinal())) : lit(0L);
       }
       Column w = b.weightSlot() >= 0 ? col(SLOT + b.weightSlot()) : null;
