@@ -32,7 +32,7 @@ import scala.collection.immutable.Seq;
  * {@link Accumulator.Moments} as a Catalyst aggregate: the weighted moments of {@code y} about a shift of
  * the buffer's own (its first valid y), over the rows where {@code valid} holds. The buffer is the
  * block's eight slots in the same order, {@code [K, has K, Σw, Σw(y − K), Σw(y − K)²]} with Neumaier
- * pairs, and so is the value (an array of eight doubles); update and merge do what
+ * pairs (six with unit weights, see the constructor), and the value is those eight (an array of doubles); update and merge do what
  * {@code Accumulator.Moments} does in Java, expression for expression, and call its shift and deviation
  * functions. {@code y} and {@code w} must not be null (pass 0 for rows that are not valid).
  */
@@ -41,7 +41,7 @@ public final class ShiftedMoments extends DeclarativeAggregate {
   private final Expression y;
   private final Expression w;
   private final Expression valid;
-  private final AttributeReference[] buffer = new AttributeReference[8];
+  private final AttributeReference[] buffer;
 
   /** Unit weights (the product form, for Catalyst's reflective copies). */
   public ShiftedMoments(Expression y, Expression valid) {
@@ -53,18 +53,48 @@ public final class ShiftedMoments extends DeclarativeAggregate {
     this.y = y;
     this.w = w;
     this.valid = valid;
-    String[] names = {"k", "has_k", "w", "w_c", "sum", "sum_c", "squares", "squares_c"};
+    // with unit weights Σw is a count: exact without compensation, and non-zero exactly when the block
+    // has a shift, so the buffer keeps neither "has K" nor Σw's compensation (6 slots, not 8)
+    String[] names = w == null ? new String[] {"k", "w", "sum", "sum_c", "squares", "squares_c"}
+        : new String[] {"k", "has_k", "w", "w_c", "sum", "sum_c", "squares", "squares_c"};
+    buffer = new AttributeReference[names.length];
     for (int i = 0; i < buffer.length; i++) {
       buffer[i] = attribute(names[i], DataTypes.DoubleType);
     }
   }
 
+  /** Logical slot i of {@code Accumulator.Moments} (0..7) in the buffer, or in the right-hand buffer. */
+  private Expression slot(int i, boolean right) {
+    if (w != null) {
+      return right ? RichAttribute(buffer[i]).right() : buffer[i];
+    }
+    return switch (i) {
+      case Accumulator.Moments.HAS_K -> slot(Accumulator.Moments.W, right); // 0 exactly when empty
+      case Accumulator.Moments.W + 1 -> lit(0.0);
+      default -> {
+        AttributeReference a = buffer[i == Accumulator.Moments.K ? 0 : i - 1 - (i > Accumulator.Moments.W ? 1 : 0)];
+        yield right ? RichAttribute(a).right() : a;
+      }
+    };
+  }
+
+  /** The expressions of logical slots 0..7, kept for the slots the buffer has. */
+  private Seq<Expression> physical(Expression... logical) {
+    List<Expression> out = new ArrayList<>();
+    for (int i = 0; i < logical.length; i++) {
+      if (w != null || i != Accumulator.Moments.HAS_K && i != Accumulator.Moments.W + 1) {
+        out.add(logical[i]);
+      }
+    }
+    return seq(out);
+  }
+
   private Expression b(int i) {
-    return buffer[i];
+    return slot(i, false);
   }
 
   private Expression right(int i) {
-    return RichAttribute(buffer[i]).right();
+    return slot(i, true);
   }
 
   @Override
@@ -101,7 +131,8 @@ public final class ShiftedMoments extends DeclarativeAggregate {
       sum = pairPlus(b(4), b(5), wd);
       squares = pairPlus(b(6), b(7), times(wd, d));
     }
-    return seq(shift, when(valid, lit(1.0), b(hasK)), wSum[0], wSum[1], sum[0], sum[1], squares[0], squares[1]);
+    return physical(shift, when(valid, lit(1.0), b(hasK)), wSum[0], wSum[1], sum[0], sum[1], squares[0],
+        squares[1]);
   }
 
   /** A call to {@code Accumulator.Moments.name(k, hasK, y, valid)}: the Java arithmetic, small code. */
@@ -126,13 +157,17 @@ public final class ShiftedMoments extends DeclarativeAggregate {
     Expression[] squares = pairMerge(b(6), b(7), right(6), right(7));
     squares = pairPlus(squares[0], squares[1], times(times(lit(2.0), delta), rightSum));
     squares = pairPlus(squares[0], squares[1], times(times(delta, delta), rightW));
-    return seq(when(leftEmpty, right(k), b(k)), when(leftEmpty, right(hasK), b(hasK)), wSum[0], wSum[1],
-        sum[0], sum[1], squares[0], squares[1]);
+    return physical(when(leftEmpty, right(k), b(k)), when(leftEmpty, right(hasK), b(hasK)), wSum[0],
+        wSum[1], sum[0], sum[1], squares[0], squares[1]);
   }
 
   @Override
   public Expression evaluateExpression() {
-    return new CreateArray(seq(List.<Expression>of(buffer)), false);
+    List<Expression> slots = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      slots.add(i == Accumulator.Moments.HAS_K ? when(new EqualTo(b(i), lit(0.0)), lit(0.0), lit(1.0)) : b(i));
+    }
+    return new CreateArray(seq(slots), false);
   }
 
   @Override
