@@ -43,10 +43,16 @@ public final class Main {
         return Demo.run(cli, out);
       }
       JobSpec spec = JobOptions.toSpec(cli);
+      boolean existing = SparkSession.getActiveSession().isDefined();
       SparkSession spark = session(spec.master(), spec.sparkConf());
-      LossReportJob.Result result = new LossReportJob(spark, spec).run();
-      printSummary(result, out);
-      return 0;
+      Map<String, String> restore = existing ? applyToRunningSession(spark, spec.sparkConf()) : Map.of();
+      try {
+        LossReportJob.Result result = new LossReportJob(spark, spec).run();
+        printSummary(result, out);
+        return 0;
+      } finally {
+        restore(spark, restore);
+      }
     } catch (UsageException | LossSpecException e) {
       err.println("error: " + e.getMessage());
       return 2;
@@ -79,8 +85,9 @@ public final class Main {
   }
 
   /**
-   * The session: the active one (tests, notebooks), else a new one on {@code master} (default: what
-   * spark-submit set, or {@code local[*]}), with {@code conf} applied.
+   * The session: the active one (tests, notebooks; {@code conf} is then applied for the run by
+   * {@link #applyToRunningSession}), else a new one on {@code master} (default: what spark-submit set, or
+   * {@code local[*]}) with {@code conf}.
    */
   static SparkSession session(String master, Map<String, String> conf) {
     if (SparkSession.getActiveSession().isDefined()) {
@@ -99,6 +106,42 @@ public final class Main {
     }
     conf.forEach(b::config);
     return b.getOrCreate();
+  }
+
+  /**
+   * Sets {@code conf} on a session that was already running (a notebook's, a test's) for this run, and
+   * returns the earlier values (null: unset) to restore afterwards. A setting that a running session
+   * cannot change (a static or core Spark setting) is a usage error rather than silently ignored.
+   */
+  static Map<String, String> applyToRunningSession(SparkSession spark, Map<String, String> conf) {
+    Map<String, String> earlier = new java.util.LinkedHashMap<>();
+    try {
+      for (Map.Entry<String, String> e : conf.entrySet()) {
+        String before = spark.conf().getOption(e.getKey()).isDefined() ? spark.conf().get(e.getKey()) : null;
+        try {
+          spark.conf().set(e.getKey(), e.getValue());
+        } catch (Exception cannot) { // AnalysisException: a static or core setting
+          throw new UsageException("--conf " + e.getKey() + " cannot be changed on the running Spark session ("
+              + LossReportJob.firstLine(String.valueOf(cannot.getMessage())) + "); pass it to spark-submit");
+        }
+        earlier.put(e.getKey(), before);
+      }
+    } catch (UsageException u) {
+      restore(spark, earlier);
+      throw u;
+    }
+    return earlier;
+  }
+
+  /** Puts back the settings {@link #applyToRunningSession} changed. */
+  private static void restore(SparkSession spark, Map<String, String> earlier) {
+    earlier.forEach((k, v) -> {
+      if (v == null) {
+        spark.conf().unset(k);
+      } else {
+        spark.conf().set(k, v);
+      }
+    });
   }
 
   static String version() {

@@ -100,6 +100,20 @@ class MainBadInputTest {
   }
 
   @Test
+  void anUnknownOrUnfitEngineIsAUsageError(SparkSession spark, @TempDir Path tmp) {
+    contains(fails(tmp.resolve("a"), "--losses", "mse", "--conf", ReportPlan.ENGINE_CONF + "=fast"),
+        "spark.lossreport.engine must be auto, compiled, partitions or aggregator, got 'fast'");
+    contains(fails(tmp.resolve("b"), "--losses", "log_loss(label=class,prediction=probs)", "--conf",
+        ReportPlan.ENGINE_CONF + "=compiled"), "spark.lossreport.engine=compiled takes losses of scalar "
+        + "columns", "log_loss(label=class,prediction=probs)", "use auto, partitions or aggregator");
+    // --conf applies to the running (shared) session for the run only
+    assertFalse(spark.conf().getOption(ReportPlan.ENGINE_CONF).isDefined());
+    contains(fails(tmp.resolve("c"), "--losses", "mse", "--conf", "spark.sql.warehouse.dir=/tmp/elsewhere"),
+        "--conf spark.sql.warehouse.dir cannot be changed on the running Spark session",
+        "pass it to spark-submit");
+  }
+
+  @Test
   void lossParameterOutOfBounds(SparkSession spark, @TempDir Path tmp) {
     contains(failsBeforeSpark(spark, tmp.resolve("out"), "--losses", "mse,huber(delta=-1)"),
         "huber: parameter delta must be in (0, inf), got -1");
