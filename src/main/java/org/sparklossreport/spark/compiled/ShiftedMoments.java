@@ -122,7 +122,8 @@ public final class ShiftedMoments extends DeclarativeAggregate {
     Expression[] sum;
     Expression[] squares;
     if (w == null) { // unit weights: Σw is a count, exact in a double without compensation
-      wSum = new Expression[] {plus(b(2), when(valid, lit(1.0), zero)), b(3)};
+      wSum = new Expression[] {new StaticInvoke(ShiftedMoments.class, DataTypes.DoubleType, "countAfter",
+          seq(b(2), valid), seq(List.<AbstractDataType>of()), false, false, true, scala.Option.empty()), b(3)};
       sum = pairPlus(b(4), b(5), d);
       squares = pairPlus(b(6), b(7), times(d, d));
     } else {
@@ -133,6 +134,14 @@ public final class ShiftedMoments extends DeclarativeAggregate {
     }
     return physical(shift, when(valid, lit(1.0), b(hasK)), wSum[0], wSum[1], sum[0], sum[1], squares[0],
         squares[1]);
+  }
+
+  /**
+   * The unit-weight Σw after a row: n + 1 for a valid row, else n. A call rather than an expression keeps
+   * the generated update small enough for the JIT to inline into the aggregation loop.
+   */
+  public static double countAfter(double n, boolean valid) {
+    return valid ? n + 1 : n;
   }
 
   /** A call to {@code Accumulator.Moments.name(k, hasK, y, valid)}: the Java arithmetic, small code. */
