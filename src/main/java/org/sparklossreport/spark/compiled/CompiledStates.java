@@ -54,6 +54,7 @@ import org.sparklossreport.spark.LossFunctions;
 public final class CompiledStates {
   private CompiledStates() {}
 
+  private static final String VALUE = "__lossreport_value_";
   private static final String SLOT = "__lossreport_slot_";
   private static final String CODE = "__lossreport_code_";
   private static final String TERM = "__lossreport_term_";
@@ -77,31 +78,36 @@ public final class CompiledStates {
       throw new IllegalArgumentException("the compiled engine takes scalar kernels over scalar inputs only: "
           + set.signature());
     }
-    List<Column> projection = new ArrayList<>();
-    for (String k : keys) {
-      projection.add(input.col(LossFunctions.quote(k)));
-    }
+    // first the inputs as doubles and one reason code per distinct (slots, check): losses over the same
+    // columns share it
+    List<Column> first = new ArrayList<>();
+    keys.forEach(k -> first.add(input.col(LossFunctions.quote(k))));
     List<Column> values = new ArrayList<>();
     for (int i = 0; i < slots.size(); i++) {
       Column v = input.col(LossFunctions.quote(slots.get(i).column())).cast(DataTypes.DoubleType);
       values.add(v);
-      // what the aggregation reads of a slot is never null (a null is never valid): lean generated code
-      projection.add(coalesce(v, lit(0.0)).as(SLOT + i));
+      first.add(v.as(VALUE + i));
     }
-    // one reason code per distinct (slots, check): losses over the same columns share it
     Map<List<Object>, String> codes = new LinkedHashMap<>();
     for (BoundLoss b : set.losses()) {
       List<Object> id = checkId(b);
       if (!codes.containsKey(id)) {
         String name = CODE + codes.size();
         codes.put(id, name);
-        projection.add(reasonCode(b, values).as(name));
+        first.add(reasonCode(b, values).as(name));
       }
     }
-    // the per-row values the sums add (w·ℓ of valid rows, else 0), computed before the aggregation so
-    // that its update expressions only add; one column per distinct (term, inputs, code)
+    Dataset<Row> coded = input.select(first.toArray(new Column[0]));
+    // then what the aggregation reads: the slots never null (a null is never valid: lean generated code),
+    // the codes, and the per-row values the sums add (w·ℓ of valid rows, else 0), so that the aggregation's
+    // update expressions only add; one column per distinct (term, inputs, code)
+    List<Column> projection = new ArrayList<>();
+    keys.forEach(k -> projection.add(coded.col(LossFunctions.quote(k))));
+    for (int i = 0; i < slots.size(); i++) {
+      projection.add(coalesce(col(VALUE + i), lit(0.0)).as(SLOT + i));
+    }
+    codes.values().forEach(name -> projection.add(col(name)));
     Map<List<Object>, String> terms = new LinkedHashMap<>();
-    List<Column> termColumns = new ArrayList<>();
     for (BoundLoss b : set.losses()) {
       for (Accumulator a : ((ScalarSums) b.kernel()).accumulators()) {
         if (a instanceof Accumulator.Term t) {
@@ -109,13 +115,12 @@ public final class CompiledStates {
           if (!terms.containsKey(id)) {
             String name = TERM + terms.size();
             terms.put(id, name);
-            termColumns.add(weightedTerm(b, t, values, codes).as(name));
+            projection.add(weightedTerm(b, t, col(codes.get(checkId(b)))).as(name));
           }
         }
       }
     }
-    projection.addAll(termColumns);
-    Dataset<Row> rows = input.select(projection.toArray(new Column[0]));
+    Dataset<Row> rows = coded.select(projection.toArray(new Column[0]));
 
     int countSlots = set.losses().stream().mapToInt(b -> b.countAt() + 1 + InvalidReason.COUNT).max().orElse(0);
     Column[] counts = new Column[countSlots];
@@ -165,15 +170,15 @@ public final class CompiledStates {
   }
 
   /** w·ℓ(y, ŷ) (w²·ℓ for a squared weight, ℓ without weights) of a valid row, else 0. */
-  private static Column weightedTerm(BoundLoss b, Accumulator.Term t, List<Column> values,
-      Map<List<Object>, String> codes) {
-    Column y = b.labelSlot() >= 0 ? values.get(b.labelSlot()) : lit(0.0);
-    Column p = values.get(b.predictionSlot());
-    Column w = b.weightSlot() >= 0 ? values.get(b.weightSlot()) : null;
+  private static Column weightedTerm(BoundLoss b, Accumulator.Term t, Column code) {
+    Column y = b.labelSlot() >= 0 ? col(VALUE + b.labelSlot()) : lit(0.0);
+    Column p = col(VALUE + b.predictionSlot());
+    Column w = b.weightSlot() >= 0 ? col(VALUE + b.weightSlot()) : null;
     Column term = call(t.term(), Kernels.ScalarTerm.class, DataTypes.DoubleType, false, y, p);
     Column weighted = w == null ? term : (t.squaredWeight() ? w.multiply(w) : w).multiply(term);
-    return when(reasonCode(b, values).equalTo(-1), weighted).otherwise(0.0);
+    return when(code.equalTo(-1), weighted).otherwise(0.0);
   }
+
 
   /** What decides a loss's reason code: its input slots and its check. */
   private static List<Object> checkId(BoundLoss b) {
