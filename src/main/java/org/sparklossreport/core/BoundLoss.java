@@ -81,19 +81,33 @@ public final class BoundLoss implements Serializable {
 
   /** Why the row cannot contribute to this loss, or null. */
   public InvalidReason classify(LossRow row) {
-    byte label = labelSlot >= 0 ? row.status(labelSlot) : LossRow.OK;
-    byte prediction = row.status(predictionSlot);
-    byte weight = weightSlot >= 0 ? row.status(weightSlot) : LossRow.OK;
+    InvalidReason shared = rowCheck(labelSlot >= 0 ? row.status(labelSlot) : LossRow.OK,
+        row.status(predictionSlot), weightSlot >= 0 ? row.status(weightSlot) : LossRow.OK,
+        weightSlot >= 0 ? row.scalar(weightSlot) : 1.0);
+    if (shared != null) {
+      return shared;
+    }
+    return checksRows ? kernel.check(row.view(labelSlot, predictionSlot)) : null;
+  }
+
+  /**
+   * The checks every loss shares, before its own: a null input, then a weight that is not a finite
+   * number ≥ 0, then a label or prediction that is not finite. Statuses are {@link LossRow#OK},
+   * {@link LossRow#NULL} or {@link LossRow#NOT_FINITE} (OK and weight 1 for an input the loss lacks).
+   *
+   * @return the reason, or null when the row passes
+   */
+  public static InvalidReason rowCheck(byte label, byte prediction, byte weight, double w) {
     if (label == LossRow.NULL || prediction == LossRow.NULL || weight == LossRow.NULL) {
       return InvalidReason.NULL;
     }
-    if (weightSlot >= 0 && !(row.scalar(weightSlot) >= 0) || weight == LossRow.NOT_FINITE) {
+    if (!(w >= 0) || weight == LossRow.NOT_FINITE) {
       return InvalidReason.WEIGHT;
     }
     if (label != LossRow.OK || prediction != LossRow.OK) {
       return InvalidReason.NOT_FINITE;
     }
-    return checksRows ? kernel.check(row.view(labelSlot, predictionSlot)) : null;
+    return null;
   }
 
   /** Adds one row to the state: to the sums when valid, else to the counter of its reason. */

@@ -225,11 +225,7 @@ public final class Kernels {
 
     @Override
     public InvalidReason check(LossRow r) {
-      InvalidReason reason = check == null ? null : check.of(r.y(), r.p());
-      if (reason != null && !CHECK_REASONS.contains(reason)) { // the compiled engine would not count it
-        throw new IllegalStateException("a scalar check gave " + reason + ", not one of " + CHECK_REASONS);
-      }
-      return reason;
+      return ScalarSums.check(check, r.y(), r.p());
     }
 
     @Override

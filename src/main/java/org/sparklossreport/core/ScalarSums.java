@@ -18,6 +18,18 @@ public interface ScalarSums {
   Set<InvalidReason> CHECK_REASONS = Collections.unmodifiableSet(EnumSet.of(InvalidReason.PROBABILITY_RANGE,
       InvalidReason.LABEL_RANGE, InvalidReason.PREDICTION_RANGE));
 
+  /**
+   * {@code check}'s reason for a row that passed the shared checks (null for no check or a valid row);
+   * a reason outside {@link #CHECK_REASONS} is a bug in the loss, since engines count only those.
+   */
+  static InvalidReason check(Kernels.ScalarCheck check, double y, double p) {
+    InvalidReason reason = check == null ? null : check.of(y, p);
+    if (reason != null && !CHECK_REASONS.contains(reason)) {
+      throw new IllegalStateException("a scalar check gave " + reason + ", not one of " + CHECK_REASONS);
+    }
+    return reason;
+  }
+
   /** The domain check, giving one of {@link #CHECK_REASONS}, or null when every finite row is valid. */
   Kernels.ScalarCheck scalarCheck();
 

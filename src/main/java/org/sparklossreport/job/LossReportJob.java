@@ -74,12 +74,12 @@ public final class LossReportJob {
 
     Dataset<Row> input = FaultInjection.input(spark, read()); // test-only hooks: off unless configured
     ReportPlan plan = ReportPlan.of(spec, input.schema());
-    String engine = plan.engine(spark.conf().get(ReportPlan.ENGINE_CONF, "auto")); // a bad setting fails here
+    String engine = plan.engine(spark.conf().get(ReportPlan.ENGINE_CONF, "auto"), input); // bad: fails here
     LOG.info("Plan: {} loss(es) [{}] over {} input column(s) {}, keys {}, engine {}", plan.losses().size(),
         plan.set().signature(), plan.slots().size(),
         plan.slots().stream().map(InputSlot::column).toList(), plan.keys(), engine);
 
-    Dataset<Row> states = plan.aggregate(input);
+    Dataset<Row> states = plan.aggregate(input, engine);
     states = states.persist(StorageLevel.MEMORY_AND_DISK());
     try {
       LossSet set = plan.set();

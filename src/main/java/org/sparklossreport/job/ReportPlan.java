@@ -29,6 +29,7 @@ import org.sparklossreport.spark.LossFunctions;
 import org.sparklossreport.spark.PartitionStates;
 import org.sparklossreport.spark.RowDecoder;
 import org.sparklossreport.spark.StateAggregator;
+import org.sparklossreport.spark.columnar.ColumnarStates;
 import org.sparklossreport.spark.compiled.CompiledStates;
 import org.sparklossreport.spark.States;
 
@@ -102,48 +103,79 @@ public record ReportPlan(List<String> keys, List<InputSlot> slots, LossSet set,
   }
 
   /**
-   * The Spark setting that picks the engine of the single pass: {@code auto} (default), {@code compiled},
-   * {@code partitions} or {@code aggregator}.
+   * The Spark setting that picks the engine of the single pass: {@code auto} (default), {@code columnar},
+   * {@code compiled}, {@code partitions} or {@code aggregator}.
    */
   public static final String ENGINE_CONF = "spark.lossreport.engine";
 
   /**
    * The single pass: one {@link LossState} per key (column {@code state}, after the key columns), every
-   * loss at once, each row decoded once. Without keys, one row holding the overall state.
-   *
-   * <p>Three engines compute the same states with the same kernels: {@code compiled} turns the pass into
-   * Catalyst aggregate expressions that call the losses' own functions ({@link CompiledStates}; scalar
-   * losses over scalar columns only); {@code partitions} reads Spark's internal rows per partition
-   * ({@link PartitionStates}; every loss); {@code aggregator} runs the public {@link StateAggregator}
-   * through {@code groupBy().agg()}. {@code auto} takes {@code compiled} when it applies, else
-   * {@code partitions}. Pick one with {@code --conf spark.lossreport.engine=...}.
+   * loss at once, each row decoded once. Without keys, one row holding the overall state. The engine is
+   * the one {@link #engine} picks for the session's {@link #ENGINE_CONF}.
    */
   public Dataset<Row> aggregate(Dataset<Row> input) {
-    return switch (engine(input.sparkSession().conf().get(ENGINE_CONF, "auto"))) {
+    return aggregate(input, engine(input.sparkSession().conf().get(ENGINE_CONF, "auto"), input));
+  }
+
+  /**
+   * The single pass on {@code engine} (one that {@link #engine} gave for this input). Four engines compute
+   * the same states with the same kernels:
+   * <ul>
+   *   <li>{@code columnar} reads the column batches of a Parquet or ORC scan into arrays and runs the
+   *       losses' functions over them ({@link ColumnarStates}; scalar losses over scalar columns);
+   *   <li>{@code compiled} turns the pass into Catalyst aggregate expressions that call the losses' own
+   *       functions ({@link CompiledStates}; scalar losses over scalar columns);
+   *   <li>{@code partitions} reads Spark's internal rows per partition ({@link PartitionStates}; every
+   *       loss);
+   *   <li>{@code aggregator} runs the public {@link StateAggregator} through {@code groupBy().agg()}.
+   * </ul>
+   */
+  public Dataset<Row> aggregate(Dataset<Row> input, String engine) {
+    return switch (engine) {
+      case "columnar" -> ColumnarStates.aggregate(ColumnarStates.source(input, keys, slots)
+          .orElseThrow(() -> notColumnar()), keys, set);
       case "compiled" -> CompiledStates.aggregate(input, keys, slots, set);
       case "partitions" -> PartitionStates.aggregate(input, keys, slots, set);
-      default -> aggregateWithAggregator(input);
+      case "aggregator" -> aggregateWithAggregator(input);
+      default -> throw new IllegalArgumentException("no engine " + engine);
     };
   }
 
-  /** The engine this plan runs on for setting {@code conf}; a usage error for an unknown or unfit one. */
-  public String engine(String conf) {
+  /**
+   * The engine this plan runs on over {@code input} for setting {@code conf}: {@code auto} takes the
+   * first that applies of {@code columnar}, {@code compiled} and {@code partitions}. A usage error for an
+   * unknown engine or one that does not apply.
+   */
+  public String engine(String conf, Dataset<Row> input) {
+    boolean scalar = CompiledStates.supports(set, slots);
     switch (conf) {
       case "auto":
-        return CompiledStates.supports(set, slots) ? "compiled" : "partitions";
+        if (scalar && ColumnarStates.source(input, keys, slots).isPresent()) {
+          return "columnar";
+        }
+        return scalar ? "compiled" : "partitions";
+      case "columnar":
       case "compiled":
-        if (!CompiledStates.supports(set, slots)) {
-          throw new UsageException(ENGINE_CONF + "=compiled takes losses of scalar columns with scalar "
+        if (!scalar) {
+          throw new UsageException(ENGINE_CONF + "=" + conf + " takes losses of scalar columns with scalar "
               + "kernels only; use auto, partitions or aggregator for " + set.signature());
+        }
+        if (conf.equals("columnar") && ColumnarStates.source(input, keys, slots).isEmpty()) {
+          throw notColumnar();
         }
         return conf;
       case "partitions":
       case "aggregator":
         return conf;
       default:
-        throw new UsageException(ENGINE_CONF + " must be auto, compiled, partitions or aggregator, got '"
-            + conf + "'");
+        throw new UsageException(ENGINE_CONF + " must be auto, columnar, compiled, partitions or aggregator, "
+            + "got '" + conf + "'");
     }
+  }
+
+  private static UsageException notColumnar() {
+    return new UsageException(ENGINE_CONF + "=columnar reads column batches of a Parquet or ORC input of "
+        + "numeric columns, with no --where filter; this input is read row by row: use auto or compiled");
   }
 
   private Dataset<Row> aggregateWithAggregator(Dataset<Row> input) {

@@ -48,6 +48,12 @@ final class LossMath {
   /** −[y log p + (1 − y) log(1 − p)] with p clipped to [ε, 1 − ε]. */
   static double binaryCrossEntropy(double y, double p, double eps) {
     double q = clip(p, eps);
+    if (y == 1) { // hard labels, the common case: the same value with one logarithm instead of two
+      return -Math.log(q);
+    }
+    if (y == 0) {
+      return -Math.log(1 - q);
+    }
     return -(y * Math.log(q) + (1 - y) * Math.log(1 - q));
   }
 

@@ -65,19 +65,28 @@ public final class PartitionStates {
     Dataset<Row> projected = input.select(cols.toArray(new Column[0]));
     StructType schema = projected.schema();
     DataType[] keyTypes = new DataType[keys.size()];
-    List<StructField> outFields = new ArrayList<>();
+    List<StructField> keyFields = new ArrayList<>();
     for (int i = 0; i < keys.size(); i++) {
       keyTypes[i] = schema.fields()[i].dataType();
-      outFields.add(schema.fields()[i]);
+      keyFields.add(schema.fields()[i]);
     }
-    outFields.add(DataTypes.createStructField("state", Encoders.bean(LossState.class).schema(), false));
     Shape[] shapes = slots.stream().map(InputSlot::shape).toArray(Shape[]::new);
     Reader reader = new Reader(set, keyTypes, shapes);
     JavaRDD<InternalRow> rows = ((org.apache.spark.sql.classic.Dataset<Row>) projected)
         .queryExecution().toRdd().toJavaRDD();
-    JavaRDD<Row> partial = rows.mapPartitions(reader::states);
-    Dataset<Row> partialStates = input.sparkSession().createDataFrame(partial,
-        DataTypes.createStructType(outFields));
+    return mergePartials(input.sparkSession(), rows.mapPartitions(reader::states), keyFields, keys, set);
+  }
+
+  /**
+   * Merges partial states per key: {@code partial} holds rows of the key columns ({@code keyFields},
+   * external values) then a {@link LossState}; any number of rows per key, from any partitions. The
+   * result has the layout of {@link #aggregate}. Shared by the engines that fill states per partition.
+   */
+  public static Dataset<Row> mergePartials(org.apache.spark.sql.SparkSession spark, JavaRDD<Row> partial,
+      List<StructField> keyFields, List<String> keys, LossSet set) {
+    List<StructField> outFields = new ArrayList<>(keyFields);
+    outFields.add(DataTypes.createStructField("state", Encoders.bean(LossState.class).schema(), false));
+    Dataset<Row> partialStates = spark.createDataFrame(partial, DataTypes.createStructType(outFields));
     Column merged = org.apache.spark.sql.functions.udaf(new MergeAggregator(set),
         Encoders.bean(LossState.class)).apply(partialStates.col("state.counts"), partialStates.col("state.sums"),
         partialStates.col("state.version")).as("state");
@@ -86,6 +95,12 @@ public final class PartitionStates {
     }
     Column[] keyCols = keys.stream().map(k -> partialStates.col(LossFunctions.quote(k))).toArray(Column[]::new);
     return partialStates.groupBy(keyCols).agg(merged);
+  }
+
+  /** A key value as Spark gives it to users (String, java.sql.Date, ...) from its internal form. */
+  public static Object external(Object catalyst, DataType t) {
+    Function1<Object, Object> f = CatalystTypeConverters.createToScalaConverter(t);
+    return f.apply(catalyst);
   }
 
   /** The slot as double, or array&lt;double&gt; (from float arrays and ML vectors too). */
@@ -128,7 +143,7 @@ public final class PartitionStates {
         Object[] v = new Object[keyTypes.length + 1];
         UnsafeRow key = e.getKey();
         for (int i = 0; i < keyTypes.length; i++) {
-          v[i] = key.isNullAt(i) ? null : toScala(key.get(i, keyTypes[i]), keyTypes[i]);
+          v[i] = key.isNullAt(i) ? null : external(key.get(i, keyTypes[i]), keyTypes[i]);
         }
         LossState s = e.getValue();
         v[keyTypes.length] = RowFactory.create(s.getCounts(), s.getSums(), s.getVersion());
@@ -137,10 +152,6 @@ public final class PartitionStates {
       states.clear();
     }
 
-    private static Object toScala(Object catalyst, DataType t) {
-      Function1<Object, Object> f = CatalystTypeConverters.createToScalaConverter(t);
-      return f.apply(catalyst);
-    }
 
     static double[] toArray(ArrayData a) {
       int n = a.numElements();

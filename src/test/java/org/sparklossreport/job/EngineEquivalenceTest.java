@@ -82,14 +82,14 @@ class EngineEquivalenceTest {
         df.schema());
     ReportPlan vector = ReportPlan.of(spec(KEYS, List.of("mse", "log_loss(label=class,prediction=probs)")),
         df.schema());
-    assertEquals("compiled", scalar.engine("auto"));
-    assertEquals("partitions", vector.engine("auto"));
-    assertEquals("aggregator", vector.engine("aggregator"));
-    UsageException unfit = assertThrows(UsageException.class, () -> vector.engine("compiled"));
+    assertEquals("compiled", scalar.engine("auto", df));
+    assertEquals("partitions", vector.engine("auto", df));
+    assertEquals("aggregator", vector.engine("aggregator", df));
+    UsageException unfit = assertThrows(UsageException.class, () -> vector.engine("compiled", df));
     assertTrue(unfit.getMessage().contains("spark.lossreport.engine=compiled")
         && unfit.getMessage().contains("log_loss"), unfit.getMessage());
-    UsageException unknown = assertThrows(UsageException.class, () -> scalar.engine("fast"));
-    assertTrue(unknown.getMessage().contains("auto, compiled, partitions or aggregator, got 'fast'"),
+    UsageException unknown = assertThrows(UsageException.class, () -> scalar.engine("fast", df));
+    assertTrue(unknown.getMessage().contains("auto, columnar, compiled, partitions or aggregator, got 'fast'"),
         unknown.getMessage());
   }
 

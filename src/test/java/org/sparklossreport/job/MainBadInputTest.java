@@ -102,7 +102,7 @@ class MainBadInputTest {
   @Test
   void anUnknownOrUnfitEngineIsAUsageError(SparkSession spark, @TempDir Path tmp) {
     contains(fails(tmp.resolve("a"), "--losses", "mse", "--conf", ReportPlan.ENGINE_CONF + "=fast"),
-        "spark.lossreport.engine must be auto, compiled, partitions or aggregator, got 'fast'");
+        "spark.lossreport.engine must be auto, columnar, compiled, partitions or aggregator, got 'fast'");
     contains(fails(tmp.resolve("b"), "--losses", "log_loss(label=class,prediction=probs)", "--conf",
         ReportPlan.ENGINE_CONF + "=compiled"), "spark.lossreport.engine=compiled takes losses of scalar "
         + "columns", "log_loss(label=class,prediction=probs)", "use auto, partitions or aggregator");

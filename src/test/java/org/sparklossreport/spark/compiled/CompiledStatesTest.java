@@ -35,8 +35,8 @@ import org.sparklossreport.testing.SparkTest;
  * empty and non-empty partial buffers), and on labels of mean 1e6 for r2.
  */
 @SparkTest
-class CompiledStatesTest {
-  static final List<String> SCALAR_LOSSES = List.of("mse", "rmse", "mae", "r2", "huber(delta=1.5)", "log_cosh",
+public class CompiledStatesTest {
+  public static final List<String> SCALAR_LOSSES = List.of("mse", "rmse", "mae", "r2", "huber(delta=1.5)", "log_cosh",
       "quantile(tau=0.9)", "mape", "mse_gradient", "msle(label=count,prediction=rate)",
       "poisson(label=count,prediction=rate)", "binary_cross_entropy(label=clicked,prediction=p_click)",
       "binary_cross_entropy(label=clicked,prediction=logit,from_logits=true,label_smoothing=0.1)",
@@ -47,7 +47,7 @@ class CompiledStatesTest {
       "r2(label=big,prediction=big_hat)", "mse(label=big,prediction=big_hat,reduction=sum)");
 
   /** 4,000 rows in 5 partitions; about one row in 15 is invalid for some reason. */
-  static Dataset<Row> table(SparkSession spark) {
+  public static Dataset<Row> table(SparkSession spark) {
     Column id = col("id");
     return spark.range(0, 4000, 1, 5)
         .withColumn("key", when(id.geq(3000).and(id.mod(5).equalTo(0)), 7).otherwise(id.mod(7)).cast("int"))
@@ -136,7 +136,8 @@ class CompiledStatesTest {
     return results(spark, df, weight, engine, SCALAR_LOSSES);
   }
 
-  private static Map<String, List<LossResult>> results(SparkSession spark, Dataset<Row> df, String weight,
+  /** The key states of {@code losses} on {@code engine}, by key (as text), finished. */
+  public static Map<String, List<LossResult>> results(SparkSession spark, Dataset<Row> df, String weight,
       String engine, List<String> losses) {
     spark.conf().set(ReportPlan.ENGINE_CONF, engine);
     try {

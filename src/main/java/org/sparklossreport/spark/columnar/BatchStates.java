@@ -1,0 +1,308 @@
+package org.sparklossreport.spark.columnar;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.BooleanType;
+import org.apache.spark.sql.types.ByteType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DecimalType;
+import org.apache.spark.sql.types.DoubleType;
+import org.apache.spark.sql.types.FloatType;
+import org.apache.spark.sql.types.IntegerType;
+import org.apache.spark.sql.types.LongType;
+import org.apache.spark.sql.types.ShortType;
+import org.apache.spark.sql.vectorized.ColumnVector;
+import org.apache.spark.sql.vectorized.ColumnarBatch;
+import org.sparklossreport.core.Accumulator;
+import org.sparklossreport.core.BoundLoss;
+import org.sparklossreport.core.InvalidReason;
+import org.sparklossreport.core.Kernels;
+import org.sparklossreport.core.LossRow;
+import org.sparklossreport.core.LossSet;
+import org.sparklossreport.core.LossState;
+import org.sparklossreport.core.Neumaier;
+import org.sparklossreport.core.ScalarSums;
+import org.sparklossreport.spark.PartitionStates;
+
+/**
+ * The states of one partition's keys, filled from its column batches. Each batch is read once into
+ * arrays (values as a cast to double gives them, and a status per value); then each distinct row check
+ * runs once over the batch into reason codes and counters, and each distinct accumulator adds the valid
+ * rows, one accumulator at a time over the batch. Every step does what {@code BoundLoss.add} does for one
+ * row: the shared checks ({@link BoundLoss#rowCheck}), the loss's check ({@link ScalarSums#check}), the
+ * counters, Σw and the loss's own {@link Accumulator}s.
+ *
+ * <p>Losses share work as in the compiled engine: losses with the same inputs and check share the row
+ * check and its counters; identical accumulators over the same inputs (mse, rmse and r2 all sum e²) are
+ * filled once; and with unit weights Σw is the row count (a Neumaier sum of ones is exact). Per key the
+ * counters and sums are blocks of flat arrays; {@link #emit} lays them out as each loss's part of a
+ * {@link LossState}.
+ *
+ * <p>The number of keys held is bounded as in {@code PartitionStates}: past
+ * {@link PartitionStates#MAX_KEYS_IN_MEMORY} keys the states are emitted and filling starts afresh.
+ */
+final class BatchStates {
+  private final ColumnarStates.Layout layout;
+  private final BoundLoss[] losses;
+  private final List<Check> checks = new ArrayList<>();
+  private final List<Block> blocks = new ArrayList<>();
+  private final int[] checkOf; // per loss: its row check
+  private final int[][] blocksOf; // per loss: its accumulators' blocks
+  private final int[] weightAt; // per check: where its Σw pair is in a key's sums, −1 without weights
+  private final int countStride; // counters per key: COUNT_SLOTS per check
+  private final int sumStride; // sums per key: the blocks and the Σw pairs
+  private final LossState zero;
+  private final KeyIndex keys;
+  private final List<Row> out = new ArrayList<>();
+
+  private long[] counts = new long[0];
+  private double[] sums = new double[0];
+  private int capacity; // keys the state arrays hold
+  private int rows; // rows a batch's arrays hold
+  private int[] index = new int[0];
+  private final double[][] values;
+  private final byte[][] status;
+  private final int[][] reasons;
+  private double[] zeros = new double[0];
+  private byte[] ok = new byte[0];
+
+  /** A distinct row check: the input slots it reads (−1: none) and the loss's own check (or null). */
+  private record Check(int label, int prediction, int weight, Kernels.ScalarCheck own) {}
+
+  /** A distinct accumulator over the valid rows of a check, at {@code at} in a key's sums. */
+  private record Block(Accumulator accumulator, int check, int at) {}
+
+  BatchStates(LossSet set, ColumnarStates.Layout layout) {
+    this.layout = layout;
+    this.losses = set.losses().toArray(new BoundLoss[0]);
+    this.checkOf = new int[losses.length];
+    this.blocksOf = new int[losses.length][];
+    Map<Check, Integer> distinctChecks = new LinkedHashMap<>();
+    Map<List<Object>, Integer> distinctBlocks = new LinkedHashMap<>();
+    int at = 0;
+    for (int l = 0; l < losses.length; l++) {
+      BoundLoss b = losses[l];
+      ScalarSums kernel = (ScalarSums) b.kernel();
+      int check = distinctChecks.computeIfAbsent(
+          new Check(b.labelSlot(), b.predictionSlot(), b.weightSlot(), kernel.scalarCheck()),
+          x -> distinctChecks.size());
+      checkOf[l] = check;
+      List<Accumulator> accs = kernel.accumulators();
+      blocksOf[l] = new int[accs.size()];
+      for (int j = 0; j < accs.size(); j++) {
+        Accumulator a = accs.get(j);
+        List<Object> id = Arrays.asList(a, check); // a record: equal terms over equal inputs are one sum
+        Integer block = distinctBlocks.get(id);
+        if (block == null) {
+          block = blocks.size();
+          distinctBlocks.put(id, block);
+          blocks.add(new Block(a, check, at));
+          at += a.slots();
+        }
+        blocksOf[l][j] = block;
+      }
+    }
+    checks.addAll(distinctChecks.keySet());
+    this.weightAt = new int[checks.size()];
+    for (int c = 0; c < checks.size(); c++) {
+      weightAt[c] = checks.get(c).weight() >= 0 ? at : -1;
+      at += checks.get(c).weight() >= 0 ? 2 : 0;
+    }
+    this.sumStride = at;
+    this.countStride = checks.size() * BoundLoss.COUNT_SLOTS;
+    this.zero = set.zero();
+    this.keys = KeyIndex.of(layout.keyOrdinals(), layout.keyTypes());
+    int slots = layout.slotOrdinals().length;
+    this.values = new double[slots][0];
+    this.status = new byte[slots][0];
+    this.reasons = new int[checks.size()][0];
+  }
+
+  /** Reads every batch, then gives the partial state of each key: the key values, then the state. */
+  Iterator<Row> statesOf(Iterator<ColumnarBatch> batches) {
+    while (batches.hasNext()) {
+      add(batches.next());
+    }
+    emit();
+    return out.iterator();
+  }
+
+  void add(ColumnarBatch batch) {
+    int n = batch.numRows();
+    if (n == 0) {
+      return;
+    }
+    if (keys.size() > PartitionStates.MAX_KEYS_IN_MEMORY - n) {
+      emit();
+    }
+    ensureRows(n);
+    keys.index(batch, n, index);
+    ensureKeys(keys.size());
+    for (int s = 0; s < values.length; s++) {
+      read(batch.column(layout.slotOrdinals()[s]), layout.slotTypes()[s], n, values[s], status[s]);
+    }
+    for (int c = 0; c < checks.size(); c++) {
+      check(checks.get(c), n, reasons[c]);
+      count(c, n);
+    }
+    for (Block b : blocks) {
+      add(b, n);
+    }
+  }
+
+  /** The reason code ({@link InvalidReason#ordinal}, −1 for a valid row) of each row for {@code c}. */
+  private void check(Check c, int n, int[] reason) {
+    byte[] label = c.label() >= 0 ? status[c.label()] : ok;
+    byte[] prediction = status[c.prediction()];
+    byte[] weight = c.weight() >= 0 ? status[c.weight()] : ok;
+    double[] w = c.weight() >= 0 ? values[c.weight()] : zeros; // weight 0 passes like weight 1
+    double[] y = c.label() >= 0 ? values[c.label()] : zeros;
+    double[] p = values[c.prediction()];
+    for (int i = 0; i < n; i++) {
+      InvalidReason r = BoundLoss.rowCheck(label[i], prediction[i], weight[i], w[i]);
+      if (r == null && c.own() != null) {
+        r = ScalarSums.check(c.own(), y[i], p[i]);
+      }
+      reason[i] = r == null ? -1 : r.ordinal();
+    }
+  }
+
+  /** Counts each row of check {@code c}: valid rows, or the rows of its reason; and Σw of valid rows. */
+  private void count(int c, int n) {
+    int[] reason = reasons[c];
+    long[] k = counts;
+    int at = c * BoundLoss.COUNT_SLOTS + 1; // + reason: the layout of BoundLoss, valid rows at reason −1
+    for (int i = 0; i < n; i++) {
+      k[index[i] * countStride + at + reason[i]]++;
+    }
+    if (weightAt[c] >= 0) {
+      double[] w = values[checks.get(c).weight()];
+      double[] s = sums;
+      for (int i = 0; i < n; i++) {
+        if (reason[i] < 0) {
+          Neumaier.add(s, index[i] * sumStride + weightAt[c], w[i]);
+        }
+      }
+    }
+  }
+
+  /** Adds the valid rows of the batch to accumulator block {@code b}. */
+  private void add(Block b, int n) {
+    Check c = checks.get(b.check());
+    int[] reason = reasons[b.check()];
+    double[] y = c.label() >= 0 ? values[c.label()] : zeros;
+    double[] p = values[c.prediction()];
+    double[] w = c.weight() >= 0 ? values[c.weight()] : null;
+    Accumulator a = b.accumulator();
+    double[] s = sums;
+    int at = b.at();
+    for (int i = 0; i < n; i++) {
+      if (reason[i] < 0) {
+        a.add(s, index[i] * sumStride + at, y[i], p[i], w == null ? 1.0 : w[i]);
+      }
+    }
+  }
+
+  /**
+   * Column {@code c} of type {@code t} as a cast to double reads it, with each value's status
+   * ({@link LossRow#OK}, {@link LossRow#NULL} or {@link LossRow#NOT_FINITE}); 0 in place of a null.
+   */
+  static void read(ColumnVector c, DataType t, int n, double[] v, byte[] st) {
+    boolean nulls = c.hasNull();
+    for (int i = 0; i < n; i++) {
+      if (nulls && c.isNullAt(i)) {
+        v[i] = 0;
+        st[i] = LossRow.NULL;
+        continue;
+      }
+      double x = t instanceof DoubleType ? c.getDouble(i) : other(c, t, i);
+      v[i] = x;
+      st[i] = Double.isFinite(x) ? LossRow.OK : LossRow.NOT_FINITE;
+    }
+  }
+
+  /** A value of a column that is not of doubles. */
+  private static double other(ColumnVector c, DataType t, int i) {
+    if (t instanceof FloatType) {
+      return c.getFloat(i);
+    } else if (t instanceof LongType) {
+      return c.getLong(i);
+    } else if (t instanceof IntegerType) {
+      return c.getInt(i);
+    } else if (t instanceof ShortType) {
+      return c.getShort(i);
+    } else if (t instanceof ByteType) {
+      return c.getByte(i);
+    } else if (t instanceof BooleanType) {
+      return c.getBoolean(i) ? 1 : 0;
+    } else if (t instanceof DecimalType d) {
+      return c.getDecimal(i, d.precision(), d.scale()).toDouble();
+    }
+    throw new IllegalArgumentException("the columnar engine does not read columns of type " + t);
+  }
+
+  private void ensureRows(int n) {
+    if (n <= rows) {
+      return;
+    }
+    rows = n;
+    index = new int[n];
+    zeros = new double[n];
+    ok = new byte[n];
+    for (int s = 0; s < values.length; s++) {
+      values[s] = new double[n];
+      status[s] = new byte[n];
+    }
+    for (int c = 0; c < reasons.length; c++) {
+      reasons[c] = new int[n];
+    }
+  }
+
+  private void ensureKeys(int size) {
+    if (size <= capacity) {
+      return;
+    }
+    capacity = Math.max(size, 2 * capacity);
+    counts = Arrays.copyOf(counts, capacity * countStride);
+    sums = Arrays.copyOf(sums, capacity * sumStride);
+  }
+
+  /** Emits every key's state, laid out as the {@link LossSet}'s state, and starts afresh. */
+  private void emit() {
+    for (int k = 0; k < keys.size(); k++) {
+      long[] c = zero.getCounts().clone();
+      double[] s = zero.getSums().clone();
+      for (int l = 0; l < losses.length; l++) {
+        BoundLoss b = losses[l];
+        int check = checkOf[l];
+        int from = k * countStride + check * BoundLoss.COUNT_SLOTS;
+        System.arraycopy(counts, from, c, b.countAt(), BoundLoss.COUNT_SLOTS);
+        if (weightAt[check] >= 0) {
+          System.arraycopy(sums, k * sumStride + weightAt[check], s, b.sumAt(), 2);
+        } else {
+          s[b.sumAt()] = counts[from]; // Σ1 over the valid rows: exactly their count
+        }
+        int at = b.sumAt() + 2;
+        for (int block : blocksOf[l]) {
+          Block x = blocks.get(block);
+          int slots = x.accumulator().slots();
+          System.arraycopy(sums, k * sumStride + x.at(), s, at, slots);
+          at += slots;
+        }
+      }
+      Object[] key = keys.key(k);
+      Object[] row = Arrays.copyOf(key, key.length + 1);
+      row[key.length] = RowFactory.create(c, s, LossState.CURRENT_VERSION);
+      out.add(RowFactory.create(row));
+    }
+    Arrays.fill(counts, 0, keys.size() * countStride, 0);
+    Arrays.fill(sums, 0, keys.size() * sumStride, 0);
+    keys.clear();
+  }
+}

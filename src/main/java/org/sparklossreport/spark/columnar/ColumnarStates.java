@@ -1,0 +1,156 @@
+package org.sparklossreport.spark.columnar;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.rdd.RDD;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.expressions.Attribute;
+import org.apache.spark.sql.catalyst.expressions.AttributeReference;
+import org.apache.spark.sql.catalyst.expressions.ExprId;
+import org.apache.spark.sql.catalyst.expressions.NamedExpression;
+import org.apache.spark.sql.execution.ColumnarToRowExec;
+import org.apache.spark.sql.execution.InputAdapter;
+import org.apache.spark.sql.execution.ProjectExec;
+import org.apache.spark.sql.execution.SparkPlan;
+import org.apache.spark.sql.execution.WholeStageCodegenExec;
+import org.apache.spark.sql.types.BooleanType;
+import org.apache.spark.sql.types.ByteType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DecimalType;
+import org.apache.spark.sql.types.DoubleType;
+import org.apache.spark.sql.types.FloatType;
+import org.apache.spark.sql.types.IntegerType;
+import org.apache.spark.sql.types.LongType;
+import org.apache.spark.sql.types.ShortType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.vectorized.ColumnarBatch;
+import org.sparklossreport.core.LossSet;
+import org.sparklossreport.spark.InputSlot;
+import org.sparklossreport.spark.LossFunctions;
+import org.sparklossreport.spark.PartitionStates;
+import org.sparklossreport.spark.compiled.CompiledStates;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * The job's columnar engine: the single pass over the column batches that Spark's Parquet and ORC
+ * readers produce, without turning them into rows. Each partition fills flat arrays of states, one
+ * block per key ({@link BatchStates}), a batch and a loss at a time, calling each loss's own check, term
+ * and accumulator functions; the partial states are then merged per key like those of the
+ * {@code partitions} engine.
+ *
+ * <p>Why: in Spark's hash aggregation every slot of the aggregation buffer costs a read and a write of
+ * an {@code UnsafeRow} per row, so the exact state of several losses (counters per reason, compensated
+ * pairs, r2's shifted moments) costs more than the losses' arithmetic. Plain arrays cost almost
+ * nothing (docs/PERFORMANCE.md has the numbers).
+ *
+ * <p>It applies when every loss has scalar sums over scalar columns (as for the compiled engine) and
+ * Spark reads the input columns as batches: a Parquet or ORC scan of numeric columns with nothing
+ * between it and the losses (no {@code --where} filter). Otherwise {@link #source} is empty.
+ */
+public final class ColumnarStates {
+  private ColumnarStates() {}
+
+  /** True when every loss has scalar sums over scalar columns, the losses this engine computes. */
+  public static boolean supports(LossSet set, List<InputSlot> slots) {
+    return CompiledStates.supports(set, slots);
+  }
+
+  /**
+   * The columns of the keys and slots as Spark's scan reads them in batches, or empty when Spark would
+   * read this input row by row (not Parquet or ORC, a filter or computed column on top, vectorized
+   * reading off, or a column type the engine does not read).
+   */
+  public static Optional<Source> source(Dataset<Row> input, List<String> keys, List<InputSlot> slots) {
+    List<String> names = new ArrayList<>(new LinkedHashSet<>(keys));
+    slots.forEach(s -> {
+      if (!names.contains(s.column())) {
+        names.add(s.column());
+      }
+    });
+    Dataset<Row> projected = input.select(names.stream().map(n -> input.col(LossFunctions.quote(n)))
+        .toArray(Column[]::new));
+    SparkPlan plan = ((org.apache.spark.sql.classic.Dataset<Row>) projected).queryExecution().executedPlan();
+    List<Attribute> wanted = CollectionConverters.asJava(plan.output());
+    SparkPlan p = plan instanceof WholeStageCodegenExec w ? w.child() : plan;
+    if (p instanceof ProjectExec project) { // reordering only: every projected column a plain attribute
+      for (NamedExpression e : CollectionConverters.asJava(project.projectList())) {
+        if (!(e instanceof AttributeReference)) {
+          return Optional.empty();
+        }
+      }
+      p = project.child();
+    }
+    if (p instanceof InputAdapter adapter) {
+      p = adapter.child();
+    }
+    if (!(p instanceof ColumnarToRowExec toRows) || !toRows.child().supportsColumnar()) {
+      return Optional.empty();
+    }
+    SparkPlan scan = toRows.child();
+    List<Attribute> scanned = CollectionConverters.asJava(scan.output());
+    int[] ordinal = new int[wanted.size()];
+    for (int i = 0; i < wanted.size(); i++) {
+      ExprId id = wanted.get(i).exprId(); // a plain projected attribute keeps its id
+      ordinal[i] = -1;
+      for (int j = 0; j < scanned.size(); j++) {
+        if (scanned.get(j).exprId().equals(id)) {
+          ordinal[i] = j;
+        }
+      }
+      if (ordinal[i] < 0) {
+        return Optional.empty();
+      }
+    }
+    List<StructField> keyFields = new ArrayList<>();
+    int[] keyOrdinals = new int[keys.size()];
+    for (int i = 0; i < keys.size(); i++) {
+      int at = names.indexOf(keys.get(i));
+      keyOrdinals[i] = ordinal[at];
+      keyFields.add(projected.schema().fields()[at]);
+    }
+    int[] slotOrdinals = new int[slots.size()];
+    DataType[] slotTypes = new DataType[slots.size()];
+    for (int i = 0; i < slots.size(); i++) {
+      int at = names.indexOf(slots.get(i).column());
+      slotOrdinals[i] = ordinal[at];
+      slotTypes[i] = projected.schema().fields()[at].dataType();
+      if (!readable(slotTypes[i])) {
+        return Optional.empty();
+      }
+    }
+    return Optional.of(new Source(scan.executeColumnar(), new Layout(keyOrdinals,
+        keyFields.stream().map(StructField::dataType).toArray(DataType[]::new), slotOrdinals, slotTypes),
+        keyFields, input.sparkSession()));
+  }
+
+  /** Input column types the engine reads as doubles, as a cast to double would. */
+  static boolean readable(DataType t) {
+    return t instanceof DoubleType || t instanceof FloatType || t instanceof LongType || t instanceof IntegerType
+        || t instanceof ShortType || t instanceof ByteType || t instanceof DecimalType || t instanceof BooleanType;
+  }
+
+  /**
+   * One state per key (columns: the keys, then {@code state}), as the other engines give it; one row
+   * without keys.
+   */
+  public static Dataset<Row> aggregate(Source source, List<String> keys, LossSet set) {
+    Layout layout = source.layout();
+    JavaRDD<Row> partial = source.batches().toJavaRDD()
+        .mapPartitions(batches -> new BatchStates(set, layout).statesOf(batches));
+    return PartitionStates.mergePartials(source.spark(), partial, source.keyFields(), keys, set);
+  }
+
+  /** Where a partition's batches hold the keys and the input slots, and their types. */
+  record Layout(int[] keyOrdinals, DataType[] keyTypes, int[] slotOrdinals, DataType[] slotTypes)
+      implements Serializable {}
+
+  /** The input's scan as column batches, and where the keys and slots are in them. */
+  public record Source(RDD<ColumnarBatch> batches, Layout layout, List<StructField> keyFields,
+      org.apache.spark.sql.SparkSession spark) {}
+}

@@ -1,0 +1,179 @@
+package org.sparklossreport.spark.columnar;
+
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.sparklossreport.core.LossResult;
+import org.sparklossreport.job.InvalidPolicy;
+import org.sparklossreport.job.JobSpec;
+import org.sparklossreport.job.ReportPlan;
+import org.sparklossreport.job.UsageException;
+import org.sparklossreport.job.WriteMode;
+import org.sparklossreport.spark.PartitionStates;
+import org.sparklossreport.spark.States;
+import org.sparklossreport.spark.compiled.CompiledStatesTest;
+import org.sparklossreport.testing.Approx;
+import org.sparklossreport.testing.SparkTest;
+
+/**
+ * The columnar engine gives what the public Aggregator gives, line for line, on Parquet input: every
+ * scalar loss, with and without weights, on the rows of {@link CompiledStatesTest#table} (null, NaN,
+ * infinite, out-of-domain and negatively weighted rows); for keys of every kind (none, int, negative and
+ * large longs, strings, several columns, null keys); past the number of keys a partition holds; and it is
+ * picked only where Spark reads the input as column batches.
+ */
+@SparkTest
+class ColumnarStatesTest {
+
+  private static Dataset<Row> parquet(SparkSession spark, Dataset<Row> df, Path dir) {
+    String path = dir.resolve("in.parquet").toString();
+    df.write().mode("overwrite").parquet(path);
+    return spark.read().parquet(path);
+  }
+
+  @ParameterizedTest(name = "weight column: {0}")
+  @ValueSource(strings = {"", "weight"})
+  void columnarEngineEqualsTheAggregatorOnEveryScalarLoss(String weight, SparkSession spark, @TempDir Path tmp) {
+    Dataset<Row> df = parquet(spark, CompiledStatesTest.table(spark), tmp);
+    Map<String, List<LossResult>> columnar = CompiledStatesTest.results(spark, df, weight, "columnar",
+        CompiledStatesTest.SCALAR_LOSSES);
+    Map<String, List<LossResult>> aggregator = CompiledStatesTest.results(spark, df, weight, "aggregator",
+        CompiledStatesTest.SCALAR_LOSSES);
+    assertEquals(8, columnar.size(), "keys 0..7");
+    long invalid = assertSameResults(aggregator, columnar);
+    assertTrue(invalid > 1000, "the table exercises the row checks: " + invalid + " invalid (row, loss) pairs");
+  }
+
+  @ParameterizedTest(name = "keys: {0}")
+  @ValueSource(strings = {"", "key", "big_key", "name", "key,name", "maybe"})
+  void keysOfEveryKindGiveTheAggregatorsStates(String keys, SparkSession spark, @TempDir Path tmp) {
+    Dataset<Row> table = CompiledStatesTest.table(spark)
+        .withColumn("big_key", col("key").cast("long").multiply(-4_000_000_000_000L).plus(1)) // hashed
+        .withColumn("name", concat(lit("segment-"), col("key").cast("string")))
+        .withColumn("maybe", when(col("key").equalTo(3), lit(null)).otherwise(col("key")));
+    Dataset<Row> df = parquet(spark, table, tmp);
+    List<String> keyList = keys.isEmpty() ? List.of() : List.of(keys.split(","));
+    List<String> losses = List.of("mse", "r2", "log_loss(label=clicked,prediction=p_click)");
+    Map<String, List<LossResult>> columnar = byKeys(spark, df, keyList, "columnar", losses);
+    assertEquals(keyList.isEmpty() ? 1 : 8, columnar.size(), "distinct keys");
+    assertSameResults(byKeys(spark, df, keyList, "aggregator", losses), columnar);
+  }
+
+  @Test
+  void morePartitionKeysThanAPartitionHoldsAreEmittedAndMerged(SparkSession spark, @TempDir Path tmp) {
+    int keys = PartitionStates.MAX_KEYS_IN_MEMORY + 5000;
+    Dataset<Row> table = spark.range(0, 2L * keys, 1, 1)
+        .withColumn("key", col("id").mod(keys))
+        .withColumn("label", col("id").cast("double").divide(1000))
+        .withColumn("prediction", col("label").plus(when(col("id").lt(keys), 0.5).otherwise(-0.25)));
+    Dataset<Row> df = parquet(spark, table.coalesce(1), tmp);
+    Map<String, List<LossResult>> columnar = byKeys(spark, df, List.of("key"), "columnar", List.of("mae"));
+    assertEquals(keys, columnar.size());
+    for (List<LossResult> r : columnar.values()) {
+      assertEquals(2, r.get(0).rows(), "each key's two rows, whichever emission they fell in");
+      Approx.assertClose(0.375, r.get(0).value(), 1e-12, 0, "mae");
+    }
+  }
+
+  @Test
+  void statesDoNotDependOnHowTheFilesAreSplit(SparkSession spark, @TempDir Path tmp) {
+    Dataset<Row> one = parquet(spark, CompiledStatesTest.table(spark).coalesce(1), tmp.resolve("one"));
+    Dataset<Row> many = parquet(spark, CompiledStatesTest.table(spark).repartition(9, col("id")), tmp.resolve("many"));
+    Map<String, List<LossResult>> a = CompiledStatesTest.results(spark, one, "weight", "columnar",
+        CompiledStatesTest.SCALAR_LOSSES);
+    Map<String, List<LossResult>> b = CompiledStatesTest.results(spark, many, "weight", "columnar",
+        CompiledStatesTest.SCALAR_LOSSES);
+    assertSameResults(a, b);
+  }
+
+  @Test
+  void autoPicksTheColumnarEngineOnlyWhereSparkReadsBatches(SparkSession spark, @TempDir Path tmp) {
+    Dataset<Row> df = parquet(spark, CompiledStatesTest.table(spark), tmp);
+    ReportPlan scalar = plan(df, List.of("key"), List.of("mse", "r2"));
+    assertEquals("columnar", scalar.engine("auto", df));
+    Dataset<Row> filtered = df.where(col("id").gt(10));
+    assertEquals("compiled", scalar.engine("auto", filtered), "a filter between the scan and the losses");
+    Dataset<Row> inMemory = CompiledStatesTest.table(spark);
+    assertEquals("compiled", scalar.engine("auto", inMemory), "rows computed by Spark, not scanned");
+    UsageException e = assertThrows(UsageException.class, () -> scalar.engine("columnar", filtered));
+    assertTrue(e.getMessage().contains("spark.lossreport.engine=columnar") && e.getMessage().contains("--where"),
+        e.getMessage());
+    Dataset<Row> vectors = df.withColumn("probs", array(col("p_click"), lit(1).minus(col("p_click"))))
+        .withColumn("onehot", array(col("clicked").cast("double"), lit(1).minus(col("clicked")).cast("double")));
+    ReportPlan vector = plan(vectors, List.of("key"), List.of("cross_entropy(label=onehot,prediction=probs)"));
+    assertEquals("partitions", vector.engine("auto", vectors), "a loss of vectors");
+  }
+
+  private static ReportPlan plan(Dataset<Row> df, List<String> keys, List<String> losses) {
+    JobSpec spec = new JobSpec("in", null, "parquet", null, null, "label", "prediction", null, keys, losses,
+        "out", "parquet", WriteMode.OVERWRITE, InvalidPolicy.SKIP, null, Map.of());
+    return ReportPlan.of(spec, df.schema());
+  }
+
+  /** Finished key states by the key values (joined as text). */
+  private static Map<String, List<LossResult>> byKeys(SparkSession spark, Dataset<Row> df, List<String> keys,
+      String engine, List<String> losses) {
+    spark.conf().set(ReportPlan.ENGINE_CONF, engine);
+    try {
+      ReportPlan plan = plan(df, keys, losses);
+      Map<String, List<LossResult>> out = new TreeMap<>();
+      for (Row r : plan.aggregate(df).collectAsList()) {
+        List<Object> key = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+          key.add(r.get(i));
+        }
+        String k = key.stream().map(String::valueOf).collect(Collectors.joining("|"));
+        assertTrue(out.put(k, plan.set().results(States.fromRow(r.getStruct(keys.size())))) == null,
+            "one state per key: " + k);
+      }
+      return out;
+    } finally {
+      spark.conf().unset(ReportPlan.ENGINE_CONF);
+    }
+  }
+
+  /** Same keys, rows and invalid rows by reason; Σw to 1e-14 and values to 1e-13. Gives the invalid rows. */
+  private static long assertSameResults(Map<String, List<LossResult>> expected,
+      Map<String, List<LossResult>> actual) {
+    assertEquals(expected.keySet(), actual.keySet());
+    long invalid = 0;
+    for (String key : expected.keySet()) {
+      List<LossResult> a = expected.get(key);
+      List<LossResult> c = actual.get(key);
+      assertEquals(a.size(), c.size());
+      for (int i = 0; i < a.size(); i++) {
+        String what = "key " + key + ", " + a.get(i).loss();
+        assertEquals(a.get(i).loss(), c.get(i).loss());
+        assertEquals(a.get(i).rows(), c.get(i).rows(), what + ": rows");
+        assertEquals(a.get(i).invalidByReason(), c.get(i).invalidByReason(), what + ": invalid rows by reason");
+        Approx.assertClose(a.get(i).weightSum(), c.get(i).weightSum(), 1e-14, 0, what + ": Σw");
+        if (a.get(i).value() == null) {
+          assertEquals(null, c.get(i).value(), what);
+        } else {
+          Approx.assertClose(a.get(i).value(), c.get(i).value(), 1e-13, 1e-15, what);
+        }
+        invalid += c.get(i).invalidRows();
+      }
+    }
+    return invalid;
+  }
+}
