@@ -118,7 +118,18 @@ public record ReportPlan(List<String> keys, List<InputSlot> slots, LossSet set,
   }
 
   /**
-   * The single pass on {@code engine} (one that {@link #engine} gave for this input). Four engines compute
+   * The engine of a pass over one input: its name, and for {@code columnar} the input's column batches
+   * (found once, when the engine is picked).
+   */
+  public record Engine(String name, ColumnarStates.Source batches) {
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  /**
+   * The single pass on {@code engine} (as {@link #engine} gave it for this input). Four engines compute
    * the same states with the same kernels:
    * <ul>
    *   <li>{@code columnar} reads the column batches of a Parquet or ORC scan into arrays and runs the
@@ -130,10 +141,9 @@ public record ReportPlan(List<String> keys, List<InputSlot> slots, LossSet set,
    *   <li>{@code aggregator} runs the public {@link StateAggregator} through {@code groupBy().agg()}.
    * </ul>
    */
-  public Dataset<Row> aggregate(Dataset<Row> input, String engine) {
-    return switch (engine) {
-      case "columnar" -> ColumnarStates.aggregate(ColumnarStates.source(input, keys, slots)
-          .orElseThrow(() -> notColumnar()), keys, set);
+  public Dataset<Row> aggregate(Dataset<Row> input, Engine engine) {
+    return switch (engine.name()) {
+      case "columnar" -> ColumnarStates.aggregate(engine.batches(), keys, set);
       case "compiled" -> CompiledStates.aggregate(input, keys, slots, set);
       case "partitions" -> PartitionStates.aggregate(input, keys, slots, set);
       case "aggregator" -> aggregateWithAggregator(input);
@@ -146,27 +156,30 @@ public record ReportPlan(List<String> keys, List<InputSlot> slots, LossSet set,
    * first that applies of {@code columnar}, {@code compiled} and {@code partitions}. A usage error for an
    * unknown engine or one that does not apply.
    */
-  public String engine(String conf, Dataset<Row> input) {
+  public Engine engine(String conf, Dataset<Row> input) {
     boolean scalar = CompiledStates.supports(set, slots);
     switch (conf) {
-      case "auto":
-        if (scalar && ColumnarStates.source(input, keys, slots).isPresent()) {
-          return "columnar";
+      case "auto": {
+        java.util.Optional<ColumnarStates.Source> batches =
+            scalar ? ColumnarStates.source(input, keys, slots) : java.util.Optional.empty();
+        if (batches.isPresent()) {
+          return new Engine("columnar", batches.get());
         }
-        return scalar ? "compiled" : "partitions";
+        return new Engine(scalar ? "compiled" : "partitions", null);
+      }
       case "columnar":
       case "compiled":
         if (!scalar) {
           throw new UsageException(ENGINE_CONF + "=" + conf + " takes losses of scalar columns with scalar "
               + "kernels only; use auto, partitions or aggregator for " + set.signature());
         }
-        if (conf.equals("columnar") && ColumnarStates.source(input, keys, slots).isEmpty()) {
-          throw notColumnar();
+        if (conf.equals("columnar")) {
+          return new Engine(conf, ColumnarStates.source(input, keys, slots).orElseThrow(ReportPlan::notColumnar));
         }
-        return conf;
+        return new Engine(conf, null);
       case "partitions":
       case "aggregator":
-        return conf;
+        return new Engine(conf, null);
       default:
         throw new UsageException(ENGINE_CONF + " must be auto, columnar, compiled, partitions or aggregator, "
             + "got '" + conf + "'");

@@ -82,13 +82,13 @@ class EngineEquivalenceTest {
         df.schema());
     ReportPlan vector = ReportPlan.of(spec(KEYS, List.of("mse", "log_loss(label=class,prediction=probs)")),
         df.schema());
-    assertEquals("compiled", scalar.engine("auto", df));
-    assertEquals("partitions", vector.engine("auto", df));
-    assertEquals("aggregator", vector.engine("aggregator", df));
-    UsageException unfit = assertThrows(UsageException.class, () -> vector.engine("compiled", df));
+    assertEquals("compiled", scalar.engine("auto", df).name());
+    assertEquals("partitions", vector.engine("auto", df).name());
+    assertEquals("aggregator", vector.engine("aggregator", df).name());
+    UsageException unfit = assertThrows(UsageException.class, () -> vector.engine("compiled", df).name());
     assertTrue(unfit.getMessage().contains("spark.lossreport.engine=compiled")
         && unfit.getMessage().contains("log_loss"), unfit.getMessage());
-    UsageException unknown = assertThrows(UsageException.class, () -> scalar.engine("fast", df));
+    UsageException unknown = assertThrows(UsageException.class, () -> scalar.engine("fast", df).name());
     assertTrue(unknown.getMessage().contains("auto, columnar, compiled, partitions or aggregator, got 'fast'"),
         unknown.getMessage());
   }

@@ -78,6 +78,9 @@ final class BatchStates {
   /** A distinct accumulator over the valid rows of a check, at {@code at} in a key's sums. */
   private record Block(Accumulator accumulator, int check, int at) {}
 
+  private final Loops[] checkLoops;
+  private final Loops[] blockLoops;
+
   BatchStates(LossSet set, ColumnarStates.Layout layout) {
     this.layout = layout;
     this.losses = set.losses().toArray(new BoundLoss[0]);
@@ -122,6 +125,10 @@ final class BatchStates {
     this.values = new double[slots][0];
     this.status = new byte[slots][0];
     this.reasons = new int[checks.size()][0];
+    this.checkLoops = checks.stream().map(c -> Loops.specialize(new Loops.Fn(null, c.own())))
+        .toArray(Loops[]::new);
+    this.blockLoops = blocks.stream().map(b -> Loops.specialize(new Loops.Fn(b.accumulator(), null)))
+        .toArray(Loops[]::new);
   }
 
   /** Reads every batch, then gives the partial state of each key: the key values, then the state. */
@@ -148,29 +155,22 @@ final class BatchStates {
       read(batch.column(layout.slotOrdinals()[s]), layout.slotTypes()[s], n, values[s], status[s]);
     }
     for (int c = 0; c < checks.size(); c++) {
-      check(checks.get(c), n, reasons[c]);
+      check(c, n);
       count(c, n);
     }
-    for (Block b : blocks) {
+    for (int b = 0; b < blocks.size(); b++) {
       add(b, n);
     }
   }
 
-  /** The reason code ({@link InvalidReason#ordinal}, −1 for a valid row) of each row for {@code c}. */
-  private void check(Check c, int n, int[] reason) {
-    byte[] label = c.label() >= 0 ? status[c.label()] : ok;
-    byte[] prediction = status[c.prediction()];
-    byte[] weight = c.weight() >= 0 ? status[c.weight()] : ok;
-    double[] w = c.weight() >= 0 ? values[c.weight()] : zeros; // weight 0 passes like weight 1
-    double[] y = c.label() >= 0 ? values[c.label()] : zeros;
-    double[] p = values[c.prediction()];
-    for (int i = 0; i < n; i++) {
-      InvalidReason r = BoundLoss.rowCheck(label[i], prediction[i], weight[i], w[i]);
-      if (r == null && c.own() != null) {
-        r = ScalarSums.check(c.own(), y[i], p[i]);
-      }
-      reason[i] = r == null ? -1 : r.ordinal();
-    }
+  /** The reason code ({@link InvalidReason#ordinal}, −1 for a valid row) of each row for check {@code c}. */
+  private void check(int c, int n) {
+    Check x = checks.get(c);
+    byte[] label = x.label() >= 0 ? status[x.label()] : ok;
+    byte[] weight = x.weight() >= 0 ? status[x.weight()] : ok;
+    double[] w = x.weight() >= 0 ? values[x.weight()] : zeros; // weight 0 passes like weight 1
+    double[] y = x.label() >= 0 ? values[x.label()] : zeros;
+    checkLoops[c].reasons(n, label, status[x.prediction()], weight, w, y, values[x.prediction()], reasons[c]);
   }
 
   /** Counts each row of check {@code c}: valid rows, or the rows of its reason; and Σw of valid rows. */
@@ -193,20 +193,12 @@ final class BatchStates {
   }
 
   /** Adds the valid rows of the batch to accumulator block {@code b}. */
-  private void add(Block b, int n) {
-    Check c = checks.get(b.check());
-    int[] reason = reasons[b.check()];
+  private void add(int b, int n) {
+    Block x = blocks.get(b);
+    Check c = checks.get(x.check());
     double[] y = c.label() >= 0 ? values[c.label()] : zeros;
-    double[] p = values[c.prediction()];
     double[] w = c.weight() >= 0 ? values[c.weight()] : null;
-    Accumulator a = b.accumulator();
-    double[] s = sums;
-    int at = b.at();
-    for (int i = 0; i < n; i++) {
-      if (reason[i] < 0) {
-        a.add(s, index[i] * sumStride + at, y[i], p[i], w == null ? 1.0 : w[i]);
-      }
-    }
+    blockLoops[b].add(n, sums, sumStride, x.at(), index, reasons[x.check()], y, values[c.prediction()], w);
   }
 
   /**

@@ -109,18 +109,18 @@ class ColumnarStatesTest {
   void autoPicksTheColumnarEngineOnlyWhereSparkReadsBatches(SparkSession spark, @TempDir Path tmp) {
     Dataset<Row> df = parquet(spark, CompiledStatesTest.table(spark), tmp);
     ReportPlan scalar = plan(df, List.of("key"), List.of("mse", "r2"));
-    assertEquals("columnar", scalar.engine("auto", df));
+    assertEquals("columnar", scalar.engine("auto", df).name());
     Dataset<Row> filtered = df.where(col("id").gt(10));
-    assertEquals("compiled", scalar.engine("auto", filtered), "a filter between the scan and the losses");
+    assertEquals("compiled", scalar.engine("auto", filtered).name(), "a filter between the scan and the losses");
     Dataset<Row> inMemory = CompiledStatesTest.table(spark);
-    assertEquals("compiled", scalar.engine("auto", inMemory), "rows computed by Spark, not scanned");
-    UsageException e = assertThrows(UsageException.class, () -> scalar.engine("columnar", filtered));
+    assertEquals("compiled", scalar.engine("auto", inMemory).name(), "rows computed by Spark, not scanned");
+    UsageException e = assertThrows(UsageException.class, () -> scalar.engine("columnar", filtered).name());
     assertTrue(e.getMessage().contains("spark.lossreport.engine=columnar") && e.getMessage().contains("--where"),
         e.getMessage());
     Dataset<Row> vectors = df.withColumn("probs", array(col("p_click"), lit(1).minus(col("p_click"))))
         .withColumn("onehot", array(col("clicked").cast("double"), lit(1).minus(col("clicked")).cast("double")));
     ReportPlan vector = plan(vectors, List.of("key"), List.of("cross_entropy(label=onehot,prediction=probs)"));
-    assertEquals("partitions", vector.engine("auto", vectors), "a loss of vectors");
+    assertEquals("partitions", vector.engine("auto", vectors).name(), "a loss of vectors");
   }
 
   private static ReportPlan plan(Dataset<Row> df, List<String> keys, List<String> losses) {
