@@ -2,10 +2,12 @@ package org.sparklossreport.spark.columnar;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.BooleanType;
@@ -44,10 +46,14 @@ import org.sparklossreport.spark.PartitionStates;
  * counters and sums are blocks of flat arrays; {@link #emit} lays them out as each loss's part of a
  * {@link LossState}.
  *
- * <p>The number of keys held is bounded as in {@code PartitionStates}: past
- * {@link PartitionStates#MAX_KEYS_IN_MEMORY} keys the states are emitted and filling starts afresh.
+ * <p>The keys held at a time are bounded: past {@link #STATE_BYTES} of state (and at least
+ * {@link PartitionStates#MAX_KEYS_IN_MEMORY} keys), or {@link ColumnarStates#MAX_KEYS_CONF} keys, the
+ * states are emitted and filling starts afresh, which is correct because states merge.
  */
 final class BatchStates {
+  /** State held per partition before emitting (with 1M keys: a few emissions per partition). */
+  static final long STATE_BYTES = 64L << 20;
+
   private final ColumnarStates.Layout layout;
   private final BoundLoss[] losses;
   private final List<Check> checks = new ArrayList<>();
@@ -59,7 +65,7 @@ final class BatchStates {
   private final int sumStride; // sums per key: the blocks and the Σw pairs
   private final LossState zero;
   private final KeyIndex keys;
-  private final List<Row> out = new ArrayList<>();
+  private final int maxKeys;
 
   private long[] counts = new long[0];
   private double[] sums = new double[0];
@@ -81,7 +87,8 @@ final class BatchStates {
   private final Loops[] checkLoops;
   private final Loops[] blockLoops;
 
-  BatchStates(LossSet set, ColumnarStates.Layout layout) {
+  /** @param maxKeys keys held before emitting; 0 for as many as {@link #STATE_BYTES} hold */
+  BatchStates(LossSet set, ColumnarStates.Layout layout, int maxKeys) {
     this.layout = layout;
     this.losses = set.losses().toArray(new BoundLoss[0]);
     this.checkOf = new int[losses.length];
@@ -120,6 +127,8 @@ final class BatchStates {
     this.sumStride = at;
     this.countStride = checks.size() * BoundLoss.COUNT_SLOTS;
     this.zero = set.zero();
+    this.maxKeys = maxKeys > 0 ? maxKeys : (int) Math.max(PartitionStates.MAX_KEYS_IN_MEMORY,
+        Math.min(1 << 20, STATE_BYTES / (8L * (countStride + sumStride) + 24)));
     this.keys = KeyIndex.of(layout.keyOrdinals(), layout.keyTypes());
     int slots = layout.slotOrdinals().length;
     this.values = new double[slots][0];
@@ -131,23 +140,45 @@ final class BatchStates {
         .toArray(Loops[]::new);
   }
 
-  /** Reads every batch, then gives the partial state of each key: the key values, then the state. */
+  /**
+   * The partial states of the partition's keys (the key values, then the state), read from its batches
+   * as they are consumed: at most {@link #maxKeys} keys are held at a time.
+   */
   Iterator<Row> statesOf(Iterator<ColumnarBatch> batches) {
-    while (batches.hasNext()) {
-      add(batches.next());
-    }
-    emit();
-    return out.iterator();
+    return new Iterator<>() {
+      private Iterator<Row> pending = Collections.emptyIterator();
+      private boolean done;
+
+      @Override
+      public boolean hasNext() {
+        while (!pending.hasNext() && !done) {
+          if (batches.hasNext()) {
+            pending = add(batches.next()).iterator();
+          } else {
+            done = true;
+            pending = emit().iterator();
+          }
+        }
+        return pending.hasNext();
+      }
+
+      @Override
+      public Row next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        return pending.next();
+      }
+    };
   }
 
-  void add(ColumnarBatch batch) {
+  /** Adds a batch; gives the states emitted first to make room for its keys (usually none). */
+  List<Row> add(ColumnarBatch batch) {
     int n = batch.numRows();
     if (n == 0) {
-      return;
+      return List.of();
     }
-    if (keys.size() > PartitionStates.MAX_KEYS_IN_MEMORY - n) {
-      emit();
-    }
+    List<Row> emitted = keys.size() > maxKeys - n ? emit() : List.of();
     ensureRows(n);
     keys.index(batch, n, index);
     ensureKeys(keys.size());
@@ -161,6 +192,7 @@ final class BatchStates {
     for (int b = 0; b < blocks.size(); b++) {
       add(b, n);
     }
+    return emitted;
   }
 
   /** The reason code ({@link InvalidReason#ordinal}, −1 for a valid row) of each row for check {@code c}. */
@@ -265,8 +297,9 @@ final class BatchStates {
     sums = Arrays.copyOf(sums, capacity * sumStride);
   }
 
-  /** Emits every key's state, laid out as the {@link LossSet}'s state, and starts afresh. */
-  private void emit() {
+  /** Every key's state, laid out as the {@link LossSet}'s state; then starts afresh. */
+  private List<Row> emit() {
+    List<Row> out = new ArrayList<>(keys.size());
     for (int k = 0; k < keys.size(); k++) {
       long[] c = zero.getCounts().clone();
       double[] s = zero.getSums().clone();
@@ -296,5 +329,6 @@ final class BatchStates {
     Arrays.fill(counts, 0, keys.size() * countStride, 0);
     Arrays.fill(sums, 0, keys.size() * sumStride, 0);
     keys.clear();
+    return out;
   }
 }

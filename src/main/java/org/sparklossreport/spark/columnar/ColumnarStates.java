@@ -56,6 +56,12 @@ import scala.jdk.javaapi.CollectionConverters;
 public final class ColumnarStates {
   private ColumnarStates() {}
 
+  /**
+   * Keys whose states a partition holds before emitting them for the merge (a tuning setting; the
+   * default, 0, holds as many as 64 MB of state, at least 65,536).
+   */
+  public static final String MAX_KEYS_CONF = "spark.lossreport.columnar.maxKeys";
+
   /** True when every loss has scalar sums over scalar columns, the losses this engine computes. */
   public static boolean supports(LossSet set, List<InputSlot> slots) {
     return CompiledStates.supports(set, slots);
@@ -141,8 +147,9 @@ public final class ColumnarStates {
    */
   public static Dataset<Row> aggregate(Source source, List<String> keys, LossSet set) {
     Layout layout = source.layout();
+    int maxKeys = Integer.parseInt(source.spark().conf().get(MAX_KEYS_CONF, "0"));
     JavaRDD<Row> partial = source.batches().toJavaRDD()
-        .mapPartitions(batches -> new BatchStates(set, layout).statesOf(batches));
+        .mapPartitions(batches -> new BatchStates(set, layout, maxKeys).statesOf(batches));
     return PartitionStates.mergePartials(source.spark(), partial, source.keyFields(), keys, set);
   }
 

@@ -28,7 +28,6 @@ import org.sparklossreport.job.JobSpec;
 import org.sparklossreport.job.ReportPlan;
 import org.sparklossreport.job.UsageException;
 import org.sparklossreport.job.WriteMode;
-import org.sparklossreport.spark.PartitionStates;
 import org.sparklossreport.spark.States;
 import org.sparklossreport.spark.compiled.CompiledStatesTest;
 import org.sparklossreport.testing.Approx;
@@ -80,13 +79,19 @@ class ColumnarStatesTest {
 
   @Test
   void morePartitionKeysThanAPartitionHoldsAreEmittedAndMerged(SparkSession spark, @TempDir Path tmp) {
-    int keys = PartitionStates.MAX_KEYS_IN_MEMORY + 5000;
+    int keys = 6000; // past 1,000 keys the states are emitted before each batch: merged from several
     Dataset<Row> table = spark.range(0, 2L * keys, 1, 1)
         .withColumn("key", col("id").mod(keys))
         .withColumn("label", col("id").cast("double").divide(1000))
         .withColumn("prediction", col("label").plus(when(col("id").lt(keys), 0.5).otherwise(-0.25)));
     Dataset<Row> df = parquet(spark, table.coalesce(1), tmp);
-    Map<String, List<LossResult>> columnar = byKeys(spark, df, List.of("key"), "columnar", List.of("mae"));
+    spark.conf().set(ColumnarStates.MAX_KEYS_CONF, "1000");
+    Map<String, List<LossResult>> columnar;
+    try {
+      columnar = byKeys(spark, df, List.of("key"), "columnar", List.of("mae"));
+    } finally {
+      spark.conf().unset(ColumnarStates.MAX_KEYS_CONF);
+    }
     assertEquals(keys, columnar.size());
     for (List<LossResult> r : columnar.values()) {
       assertEquals(2, r.get(0).rows(), "each key's two rows, whichever emission they fell in");
