@@ -9,6 +9,7 @@ import static org.sparklossreport.cluster.Reports.jobArgs;
 import static org.sparklossreport.cluster.Reports.with;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -99,9 +100,10 @@ class ClusterReportIT {
 
   @Test
   @Order(4)
-  void scalarLossesRunCompiledOnTheClusterAndEqualTheLocalAggregatorReport() throws Exception {
-    // every loss scalar: auto picks the compiled engine, whose generated code calls the losses' function
-    // objects, serialized with the plan to executors in other JVMs
+  void scalarLossesRunColumnarAndCompiledOnTheClusterAndEqualTheLocalAggregatorReport() throws Exception {
+    // every loss scalar over a Parquet input: auto picks the columnar engine, whose loops are compiled per
+    // loss function in the executors; the compiled engine's generated code calls the losses' function
+    // objects. Both are serialized with the plan to executors in other JVMs.
     String scalar = LOSSES.substring(0, LOSSES.indexOf(",log_loss("));
     Path expected = tmp.resolve("d/local-aggregator-report");
     try {
@@ -109,11 +111,15 @@ class ClusterReportIT {
     } finally {
       SharedSparkSession.get().conf().unset(ReportPlan.ENGINE_CONF);
     }
-    Path out = tmp.resolve("d/report");
-    LocalCluster.Driver d = cluster.submit("d-compiled", jobArgs(input, out, scalar));
-    assertEquals(0, d.await(), d.tail());
-    assertTrue(d.stderr().contains("engine compiled") || d.stdout().contains("engine compiled"),
-        "the cluster run did not use the compiled engine\n" + d.tail());
-    assertSameReport(expected, out);
+    for (String engine : List.of("columnar", "compiled")) {
+      Path out = tmp.resolve("d/report-" + engine);
+      List<String> args = jobArgs(input, out, scalar);
+      LocalCluster.Driver d = cluster.submit("d-" + engine,
+          engine.equals("columnar") ? args : with(args, ReportPlan.ENGINE_CONF + "=" + engine));
+      assertEquals(0, d.await(), d.tail());
+      assertTrue(d.stderr().contains("engine " + engine) || d.stdout().contains("engine " + engine),
+          "the cluster run did not use the " + engine + " engine\n" + d.tail());
+      assertSameReport(expected, out);
+    }
   }
 }

@@ -141,7 +141,8 @@ final class BatchStates {
   }
 
   /**
-   * The partial states of the partition's keys (the key values, then the state), read from its batches
+   * The partial states of the partition's keys (the key values, then the state's counters and sums, as
+   * {@code CompiledStates.mergePartials} takes them), read from its batches
    * as they are consumed: at most {@link #maxKeys} keys are held at a time.
    */
   Iterator<Row> statesOf(Iterator<ColumnarBatch> batches) {
@@ -322,8 +323,13 @@ final class BatchStates {
         }
       }
       Object[] key = keys.key(k);
-      Object[] row = Arrays.copyOf(key, key.length + 1);
-      row[key.length] = RowFactory.create(c, s, LossState.CURRENT_VERSION);
+      Object[] row = Arrays.copyOf(key, key.length + c.length + s.length);
+      for (int i = 0; i < c.length; i++) {
+        row[key.length + i] = c[i];
+      }
+      for (int i = 0; i < s.length; i++) {
+        row[key.length + c.length + i] = s[i];
+      }
       out.add(RowFactory.create(row));
     }
     Arrays.fill(counts, 0, keys.size() * countStride, 0);

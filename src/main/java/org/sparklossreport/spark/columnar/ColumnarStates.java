@@ -28,12 +28,13 @@ import org.apache.spark.sql.types.FloatType;
 import org.apache.spark.sql.types.IntegerType;
 import org.apache.spark.sql.types.LongType;
 import org.apache.spark.sql.types.ShortType;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.vectorized.ColumnarBatch;
 import org.sparklossreport.core.LossSet;
+import org.sparklossreport.core.LossState;
 import org.sparklossreport.spark.InputSlot;
 import org.sparklossreport.spark.LossFunctions;
-import org.sparklossreport.spark.PartitionStates;
 import org.sparklossreport.spark.compiled.CompiledStates;
 import scala.jdk.javaapi.CollectionConverters;
 
@@ -41,8 +42,9 @@ import scala.jdk.javaapi.CollectionConverters;
  * The job's columnar engine: the single pass over the column batches that Spark's Parquet and ORC
  * readers produce, without turning them into rows. Each partition fills flat arrays of states, one
  * block per key ({@link BatchStates}), a batch and a loss at a time, calling each loss's own check, term
- * and accumulator functions; the partial states are then merged per key like those of the
- * {@code partitions} engine.
+ * and accumulator functions; the partial states (a few per key: one per partition, unless a partition
+ * holds too many keys) are then merged per key by Spark's own aggregation
+ * ({@link CompiledStates#mergePartials}), which spills.
  *
  * <p>Why: in Spark's hash aggregation every slot of the aggregation buffer costs a read and a write of
  * an {@code UnsafeRow} per row, so the exact state of several losses (counters per reason, compensated
@@ -150,7 +152,16 @@ public final class ColumnarStates {
     int maxKeys = Integer.parseInt(source.spark().conf().get(MAX_KEYS_CONF, "0"));
     JavaRDD<Row> partial = source.batches().toJavaRDD()
         .mapPartitions(batches -> new BatchStates(set, layout, maxKeys).statesOf(batches));
-    return PartitionStates.mergePartials(source.spark(), partial, source.keyFields(), keys, set);
+    List<StructField> fields = new ArrayList<>(source.keyFields());
+    LossState zero = set.zero();
+    for (int i = 0; i < zero.getCounts().length; i++) {
+      fields.add(DataTypes.createStructField(CompiledStates.countColumn(i), DataTypes.LongType, false));
+    }
+    for (int i = 0; i < zero.getSums().length; i++) {
+      fields.add(DataTypes.createStructField(CompiledStates.sumColumn(i), DataTypes.DoubleType, false));
+    }
+    Dataset<Row> partialStates = source.spark().createDataFrame(partial, DataTypes.createStructType(fields));
+    return CompiledStates.mergePartials(partialStates, keys, set);
   }
 
   /** Where a partition's batches hold the keys and the input slots, and their types. */

@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count_if;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import java.util.ArrayList;
@@ -161,6 +162,64 @@ public final class CompiledStates {
     }
     Column[] keyCols = keys.stream().map(k -> rows.col(LossFunctions.quote(k))).toArray(Column[]::new);
     return rows.groupBy(keyCols).agg(state);
+  }
+
+  /** Column {@code i} of a partial state's counters in {@link #mergePartials}' input. */
+  public static String countColumn(int i) {
+    return "__lossreport_count_" + i;
+  }
+
+  /** Column {@code i} of a partial state's sums in {@link #mergePartials}' input. */
+  public static String sumColumn(int i) {
+    return "__lossreport_sum_" + i;
+  }
+
+  /**
+   * Merges partial states of {@code set} (scalar kernels, as {@link #supports}) per key, as one
+   * {@code groupBy(keys).agg(...)} of Catalyst expressions: rows of the key columns, then the state's
+   * counters ({@link #countColumn}, longs) and sums ({@link #sumColumn}, doubles), any number per key.
+   * Counters are summed exactly; each Neumaier pair (s, c) merges as a {@link NeumaierSum} of s plus the
+   * sum of c, like {@code Neumaier.merge}; r2's moment blocks by {@link MergedMoments}. The result has the
+   * layout of {@link #aggregate}.
+   */
+  public static Dataset<Row> mergePartials(Dataset<Row> partial, List<String> keys, LossSet set) {
+    LossState zero = set.zero();
+    Column[] counts = new Column[zero.getCounts().length];
+    for (int i = 0; i < counts.length; i++) {
+      counts[i] = sum(col(countColumn(i)));
+    }
+    Column[] sums = new Column[zero.getSums().length];
+    for (BoundLoss b : set.losses()) {
+      mergePair(sums, b.sumAt());
+      int at = b.sumAt() + 2;
+      for (Accumulator a : ((ScalarSums) b.kernel()).accumulators()) {
+        if (a instanceof Accumulator.Moments) {
+          Expression[] block = new Expression[a.slots()];
+          for (int j = 0; j < block.length; j++) {
+            block[j] = expr(col(sumColumn(at + j)));
+          }
+          Column merged = aggregate(new MergedMoments(block));
+          for (int j = 0; j < block.length; j++) {
+            sums[at + j] = merged.getItem(j);
+          }
+        } else {
+          mergePair(sums, at);
+        }
+        at += a.slots();
+      }
+    }
+    Column state = struct(array(counts).as("counts"), array(sums).as("sums"),
+        lit(LossState.CURRENT_VERSION).as("version")).as("state");
+    if (keys.isEmpty()) {
+      return partial.agg(state);
+    }
+    Column[] keyCols = keys.stream().map(k -> partial.col(LossFunctions.quote(k))).toArray(Column[]::new);
+    return partial.groupBy(keyCols).agg(state);
+  }
+
+  private static void mergePair(Column[] sums, int at) {
+    sums[at] = neumaierSum(col(sumColumn(at)));
+    sums[at + 1] = sum(col(sumColumn(at + 1)));
   }
 
   /** What decides the column of a term's per-row values. */

@@ -13,6 +13,7 @@ import static org.sparklossreport.spark.compiled.Catalyst.when;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.IntFunction;
 import org.apache.spark.sql.catalyst.expressions.And;
 import org.apache.spark.sql.catalyst.expressions.AttributeReference;
 import org.apache.spark.sql.catalyst.expressions.CreateArray;
@@ -152,22 +153,32 @@ public final class ShiftedMoments extends DeclarativeAggregate {
 
   @Override
   public Seq<Expression> mergeExpressions() {
+    return physical(merged(this::b, this::right));
+  }
+
+  /**
+   * The eight slots of block {@code left} merged with block {@code right} (logical slots 0..7 of
+   * {@code Accumulator.Moments}), as {@code Accumulator.Moments.merge} computes them: an empty side adds
+   * nothing, else the right's sums are moved to the left's shift, δ = K₂ − K₁.
+   */
+  static Expression[] merged(IntFunction<Expression> left, IntFunction<Expression> right) {
     int k = Accumulator.Moments.K;
     int hasK = Accumulator.Moments.HAS_K;
-    Expression leftEmpty = new EqualTo(b(hasK), lit(0.0));
-    Expression both = new And(new Not(leftEmpty), new Not(new EqualTo(right(hasK), lit(0.0))));
+    Expression leftEmpty = new EqualTo(left.apply(hasK), lit(0.0));
+    Expression both = new And(new Not(leftEmpty), new Not(new EqualTo(right.apply(hasK), lit(0.0))));
     // δ = K₂ − K₁ when both sides hold rows; with one side empty its sums are zero and δ = 0 adds nothing
-    Expression delta = when(both, minus(right(k), b(k)), lit(0.0));
-    Expression rightW = plus(right(2), right(3));
-    Expression rightSum = plus(right(4), right(5));
-    Expression[] wSum = pairMerge(b(2), b(3), right(2), right(3));
-    Expression[] sum = pairMerge(b(4), b(5), right(4), right(5));
+    Expression delta = when(both, minus(right.apply(k), left.apply(k)), lit(0.0));
+    Expression rightW = plus(right.apply(2), right.apply(3));
+    Expression rightSum = plus(right.apply(4), right.apply(5));
+    Expression[] wSum = pairMerge(left.apply(2), left.apply(3), right.apply(2), right.apply(3));
+    Expression[] sum = pairMerge(left.apply(4), left.apply(5), right.apply(4), right.apply(5));
     sum = pairPlus(sum[0], sum[1], times(delta, rightW));
-    Expression[] squares = pairMerge(b(6), b(7), right(6), right(7));
+    Expression[] squares = pairMerge(left.apply(6), left.apply(7), right.apply(6), right.apply(7));
     squares = pairPlus(squares[0], squares[1], times(times(lit(2.0), delta), rightSum));
     squares = pairPlus(squares[0], squares[1], times(times(delta, delta), rightW));
-    return physical(when(leftEmpty, right(k), b(k)), when(leftEmpty, right(hasK), b(hasK)), wSum[0],
-        wSum[1], sum[0], sum[1], squares[0], squares[1]);
+    return new Expression[] {when(leftEmpty, right.apply(k), left.apply(k)),
+        when(leftEmpty, right.apply(hasK), left.apply(hasK)), wSum[0], wSum[1], sum[0], sum[1], squares[0],
+        squares[1]};
   }
 
   @Override

@@ -62,6 +62,17 @@ class ColumnarStatesTest {
     assertTrue(invalid > 1000, "the table exercises the row checks: " + invalid + " invalid (row, loss) pairs");
   }
 
+  @Test
+  void orcInputIsReadInBatchesToo(SparkSession spark, @TempDir Path tmp) {
+    String path = tmp.resolve("in.orc").toString();
+    CompiledStatesTest.table(spark).write().orc(path);
+    Dataset<Row> df = spark.read().orc(path);
+    List<String> losses = List.of("mse", "r2", "huber(delta=1.5)", "log_loss(label=clicked,prediction=p_click)");
+    assertEquals("columnar", plan(df, List.of("key"), losses).engine("auto", df).name());
+    assertSameResults(CompiledStatesTest.results(spark, df, "weight", "aggregator", losses),
+        CompiledStatesTest.results(spark, df, "weight", "columnar", losses));
+  }
+
   @ParameterizedTest(name = "keys: {0}")
   @ValueSource(strings = {"", "key", "big_key", "name", "key,name", "maybe"})
   void keysOfEveryKindGiveTheAggregatorsStates(String keys, SparkSession spark, @TempDir Path tmp) {
