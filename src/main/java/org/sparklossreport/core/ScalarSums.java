@@ -8,7 +8,8 @@ import java.util.Set;
 /**
  * A kernel over a scalar label and a scalar prediction whose state is a list of {@link Accumulator}s,
  * described as data: the job's compiled engine turns it into Spark aggregate expressions that call the
- * same term and check functions, while the Java kernel runs them directly.
+ * same term and check functions, the columnar engine runs them in loops over column batches, and the
+ * Java kernel runs them a row at a time.
  */
 public interface ScalarSums {
   /**

@@ -30,8 +30,8 @@ import org.sparklossreport.core.Shape;
 import scala.Function1;
 
 /**
- * The job's engine for the single pass when a loss takes vectors (scalar losses are compiled:
- * {@code compiled.CompiledStates}): the same loss kernels and states as the {@link StateAggregator}, fed
+ * The job's engine for the single pass when a loss takes vectors (scalar losses run on
+ * {@code columnar.ColumnarStates} or {@code compiled.CompiledStates}): the same loss kernels and states as the {@link StateAggregator}, fed
  * straight from Spark's internal rows instead of through an encoder.
  *
  * <p>Each input partition is read once: its rows (keys, then the input columns cast to double or

@@ -142,25 +142,46 @@ final class BatchStates {
 
   /**
    * The partial states of the partition's keys (the key values, then the state's counters and sums, as
-   * {@code CompiledStates.mergePartials} takes them), read from its batches
-   * as they are consumed: at most {@link #maxKeys} keys are held at a time.
+   * {@code CompiledStates.mergePartials} takes them), read from its batches as they are consumed: at most
+   * about {@link #maxKeys} keys are held at a time, and each state becomes a row only when it is taken.
    */
   Iterator<Row> statesOf(Iterator<ColumnarBatch> batches) {
     return new Iterator<>() {
       private Iterator<Row> pending = Collections.emptyIterator();
+      private boolean emitting; // pending reads the held states: clear them once it is drained
+      private ColumnarBatch waiting; // a batch read before an emission, added after it
       private boolean done;
 
       @Override
       public boolean hasNext() {
-        while (!pending.hasNext() && !done) {
-          if (batches.hasNext()) {
-            pending = add(batches.next()).iterator();
-          } else {
+        while (!pending.hasNext()) {
+          if (emitting) {
+            clear();
+            emitting = false;
+          }
+          if (waiting != null) {
+            add(waiting);
+            waiting = null;
+          }
+          if (done) {
+            return false;
+          }
+          if (!batches.hasNext()) {
             done = true;
-            pending = emit().iterator();
+            pending = emission();
+            emitting = true;
+          } else {
+            ColumnarBatch batch = batches.next();
+            if (keys.size() > 0 && keys.size() > maxKeys - batch.numRows()) {
+              waiting = batch; // the reader reuses the batch only when asked for the next one
+              pending = emission();
+              emitting = true;
+            } else {
+              add(batch);
+            }
           }
         }
-        return pending.hasNext();
+        return true;
       }
 
       @Override
@@ -173,13 +194,12 @@ final class BatchStates {
     };
   }
 
-  /** Adds a batch; gives the states emitted first to make room for its keys (usually none). */
-  List<Row> add(ColumnarBatch batch) {
+  /** Adds a batch's rows to the states of their keys. */
+  void add(ColumnarBatch batch) {
     int n = batch.numRows();
     if (n == 0) {
-      return List.of();
+      return;
     }
-    List<Row> emitted = keys.size() > maxKeys - n ? emit() : List.of();
     ensureRows(n);
     keys.index(batch, n, index);
     ensureKeys(keys.size());
@@ -193,7 +213,6 @@ final class BatchStates {
     for (int b = 0; b < blocks.size(); b++) {
       add(b, n);
     }
-    return emitted;
   }
 
   /** The reason code ({@link InvalidReason#ordinal}, −1 for a valid row) of each row for check {@code c}. */
@@ -298,43 +317,64 @@ final class BatchStates {
     sums = Arrays.copyOf(sums, capacity * sumStride);
   }
 
-  /** Every key's state, laid out as the {@link LossSet}'s state; then starts afresh. */
-  private List<Row> emit() {
-    List<Row> out = new ArrayList<>(keys.size());
-    for (int k = 0; k < keys.size(); k++) {
-      long[] c = zero.getCounts().clone();
-      double[] s = zero.getSums().clone();
-      for (int l = 0; l < losses.length; l++) {
-        BoundLoss b = losses[l];
-        int check = checkOf[l];
-        int from = k * countStride + check * BoundLoss.COUNT_SLOTS;
-        System.arraycopy(counts, from, c, b.countAt(), BoundLoss.COUNT_SLOTS);
-        if (weightAt[check] >= 0) {
-          System.arraycopy(sums, k * sumStride + weightAt[check], s, b.sumAt(), 2);
-        } else {
-          s[b.sumAt()] = counts[from]; // Σ1 over the valid rows: exactly their count
+  /** The held keys' states as rows, made as they are taken; {@link #clear} only after. */
+  private Iterator<Row> emission() {
+    int size = keys.size();
+    return new Iterator<>() {
+      private int k;
+
+      @Override
+      public boolean hasNext() {
+        return k < size;
+      }
+
+      @Override
+      public Row next() {
+        if (k >= size) {
+          throw new NoSuchElementException();
         }
-        int at = b.sumAt() + 2;
-        for (int block : blocksOf[l]) {
-          Block x = blocks.get(block);
-          int slots = x.accumulator().slots();
-          System.arraycopy(sums, k * sumStride + x.at(), s, at, slots);
-          at += slots;
-        }
+        return state(k++);
       }
-      Object[] key = keys.key(k);
-      Object[] row = Arrays.copyOf(key, key.length + c.length + s.length);
-      for (int i = 0; i < c.length; i++) {
-        row[key.length + i] = c[i];
+    };
+  }
+
+  /** Key {@code k}'s values, then its state laid out as the {@link LossSet}'s: counters, then sums. */
+  private Row state(int k) {
+    long[] c = zero.getCounts().clone();
+    double[] s = zero.getSums().clone();
+    for (int l = 0; l < losses.length; l++) {
+      BoundLoss b = losses[l];
+      int check = checkOf[l];
+      int from = k * countStride + check * BoundLoss.COUNT_SLOTS;
+      System.arraycopy(counts, from, c, b.countAt(), BoundLoss.COUNT_SLOTS);
+      if (weightAt[check] >= 0) {
+        System.arraycopy(sums, k * sumStride + weightAt[check], s, b.sumAt(), 2);
+      } else {
+        s[b.sumAt()] = counts[from]; // Σ1 over the valid rows: exactly their count
       }
-      for (int i = 0; i < s.length; i++) {
-        row[key.length + c.length + i] = s[i];
+      int at = b.sumAt() + 2;
+      for (int block : blocksOf[l]) {
+        Block x = blocks.get(block);
+        int slots = x.accumulator().slots();
+        System.arraycopy(sums, k * sumStride + x.at(), s, at, slots);
+        at += slots;
       }
-      out.add(RowFactory.create(row));
     }
+    Object[] key = keys.key(k);
+    Object[] row = Arrays.copyOf(key, key.length + c.length + s.length);
+    for (int i = 0; i < c.length; i++) {
+      row[key.length + i] = c[i];
+    }
+    for (int i = 0; i < s.length; i++) {
+      row[key.length + c.length + i] = s[i];
+    }
+    return RowFactory.create(row);
+  }
+
+  /** Forgets the held keys and their states. */
+  private void clear() {
     Arrays.fill(counts, 0, keys.size() * countStride, 0);
     Arrays.fill(sums, 0, keys.size() * sumStride, 0);
     keys.clear();
-    return out;
   }
 }

@@ -15,7 +15,7 @@ import org.apache.spark.sql.types.TimestampNTZType;
 import org.apache.spark.sql.types.TimestampType;
 import org.apache.spark.sql.vectorized.ColumnVector;
 import org.apache.spark.sql.vectorized.ColumnarBatch;
-import org.sparklossreport.spark.PartitionStates;
+import org.apache.spark.sql.catalyst.CatalystTypeConverters;
 
 /**
  * Dense indices {@code 0 .. size−1} for the distinct keys of a partition's rows, so that the states of
@@ -83,8 +83,8 @@ abstract class KeyIndex {
   /** One integer-like key column: linear probing over a power-of-two table, null as a key of its own. */
   private static final class PrimitiveKeys extends KeyIndex {
     private final int ordinal;
-    private final DataType type;
     private final boolean ints;
+    private final scala.Function1<Object, Object> external; // internal key value to the user's
     private static final long DIRECT = 1 << 16;
     private int[] direct = new int[64]; // index + 1 of key k < DIRECT, 0 for none
     private long[] table = new long[64]; // the other keys
@@ -96,8 +96,8 @@ abstract class KeyIndex {
 
     PrimitiveKeys(int ordinal, DataType type) {
       this.ordinal = ordinal;
-      this.type = type;
       this.ints = isInt(type);
+      this.external = CatalystTypeConverters.createToScalaConverter(type);
     }
 
     @Override
@@ -196,7 +196,7 @@ abstract class KeyIndex {
         return new Object[] {null};
       }
       Object internal = ints ? (Object) (int) keys[i] : (Object) keys[i];
-      return new Object[] {PartitionStates.external(internal, type)};
+      return new Object[] {external.apply(internal)};
     }
 
     @Override
@@ -214,6 +214,7 @@ abstract class KeyIndex {
     private final int[] ordinals;
     private final DataType[] types;
     private final UnsafeProjection binary;
+    private final List<scala.Function1<Object, Object>> external = new ArrayList<>();
     private final Map<UnsafeRow, Integer> indices = new HashMap<>();
     private final List<UnsafeRow> keys = new ArrayList<>();
 
@@ -221,6 +222,9 @@ abstract class KeyIndex {
       this.ordinals = ordinals;
       this.types = types;
       this.binary = UnsafeProjection.create(types);
+      for (DataType t : types) {
+        external.add(CatalystTypeConverters.createToScalaConverter(t));
+      }
     }
 
     @Override
@@ -259,7 +263,7 @@ abstract class KeyIndex {
       UnsafeRow k = keys.get(i);
       Object[] v = new Object[types.length];
       for (int j = 0; j < types.length; j++) {
-        v[j] = k.isNullAt(j) ? null : PartitionStates.external(k.get(j, types[j]), types[j]);
+        v[j] = k.isNullAt(j) ? null : external.get(j).apply(k.get(j, types[j]));
       }
       return v;
     }
