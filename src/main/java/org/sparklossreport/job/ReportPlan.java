@@ -121,10 +121,10 @@ public record ReportPlan(List<String> keys, List<InputSlot> slots, LossSet set,
    * The engine of a pass over one input: its name, and for {@code columnar} the input's column batches
    * (found once, when the engine is picked).
    */
-  public record Engine(String name, ColumnarStates.Source batches) {
+  public record Engine(String name, ColumnarStates.Source batches, String why) {
     @Override
     public String toString() {
-      return name;
+      return name + " (" + why + ")";
     }
   }
 
@@ -152,20 +152,38 @@ public record ReportPlan(List<String> keys, List<InputSlot> slots, LossSet set,
   }
 
   /**
-   * The engine this plan runs on over {@code input} for setting {@code conf}: {@code auto} takes the
-   * first that applies of {@code columnar}, {@code compiled} and {@code partitions}. A usage error for an
-   * unknown engine or one that does not apply.
+   * The engine this plan runs on over {@code input} for setting {@code conf}. {@code auto} takes
+   * {@code columnar} when the losses are scalar and Spark reads the input in column batches, unless the
+   * first rows of an input of {@link ColumnarStates#SAMPLE_ABOVE_BYTES} or more show many keys per
+   * partition ({@link ColumnarStates#keysInSample}: a small job over the first partition's first rows),
+   * then {@code compiled} for scalar losses, else {@code partitions}. A
+   * usage error for an unknown engine or one that does not apply.
    */
   public Engine engine(String conf, Dataset<Row> input) {
     boolean scalar = CompiledStates.supports(set, slots);
     switch (conf) {
       case "auto": {
-        java.util.Optional<ColumnarStates.Source> batches =
-            scalar ? ColumnarStates.source(input, keys, slots) : java.util.Optional.empty();
-        if (batches.isPresent()) {
-          return new Engine("columnar", batches.get());
+        if (!scalar) {
+          return new Engine("partitions", null, "auto: a loss takes vectors");
         }
-        return new Engine(scalar ? "compiled" : "partitions", null);
+        java.util.Optional<ColumnarStates.Source> batches = ColumnarStates.source(input, keys, slots);
+        if (batches.isEmpty()) {
+          return new Engine("compiled", null, "auto: the input is not read in column batches");
+        }
+        if (keys.isEmpty()) {
+          return new Engine("columnar", batches.get(), "auto: column batches, no keys");
+        }
+        long bytes = ((org.apache.spark.sql.classic.Dataset<Row>) input).queryExecution().optimizedPlan().stats()
+            .sizeInBytes().longValue();
+        long sampleAbove = Long.parseLong(input.sparkSession().conf().get(ColumnarStates.SAMPLE_ABOVE_CONF,
+            String.valueOf(ColumnarStates.SAMPLE_ABOVE_BYTES)));
+        if (bytes < sampleAbove) {
+          return new Engine("columnar", batches.get(), String.format("auto: column batches, %,d bytes", bytes));
+        }
+        long sampled = ColumnarStates.keysInSample(batches.get());
+        String why = String.format("auto: %,d keys in the first %,d rows", sampled, ColumnarStates.SAMPLE_ROWS);
+        return sampled <= ColumnarStates.MAX_SAMPLE_KEYS ? new Engine("columnar", batches.get(), why)
+            : new Engine("compiled", null, why + ", more than " + ColumnarStates.MAX_SAMPLE_KEYS);
       }
       case "columnar":
       case "compiled":
@@ -174,12 +192,13 @@ public record ReportPlan(List<String> keys, List<InputSlot> slots, LossSet set,
               + "kernels only; use auto, partitions or aggregator for " + set.signature());
         }
         if (conf.equals("columnar")) {
-          return new Engine(conf, ColumnarStates.source(input, keys, slots).orElseThrow(ReportPlan::notColumnar));
+          return new Engine(conf, ColumnarStates.source(input, keys, slots).orElseThrow(ReportPlan::notColumnar),
+              "set");
         }
-        return new Engine(conf, null);
+        return new Engine(conf, null, "set");
       case "partitions":
       case "aggregator":
-        return new Engine(conf, null);
+        return new Engine(conf, null, "set");
       default:
         throw new UsageException(ENGINE_CONF + " must be auto, columnar, compiled, partitions or aggregator, "
             + "got '" + conf + "'");

@@ -8,8 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.types.BooleanType;
 import org.apache.spark.sql.types.ByteType;
 import org.apache.spark.sql.types.DataType;
@@ -141,13 +141,13 @@ final class BatchStates {
   }
 
   /**
-   * The partial states of the partition's keys (the key values, then the state's counters and sums, as
-   * {@code CompiledStates.mergePartials} takes them), read from its batches as they are consumed: at most
+   * The partial states of the partition's keys as Spark's internal rows (the key values, then the
+   * state's counters and sums, as {@code CompiledStates.mergePartials} takes them), read from its batches as they are consumed: at most
    * about {@link #maxKeys} keys are held at a time, and each state becomes a row only when it is taken.
    */
-  Iterator<Row> statesOf(Iterator<ColumnarBatch> batches) {
+  Iterator<InternalRow> statesOf(Iterator<ColumnarBatch> batches) {
     return new Iterator<>() {
-      private Iterator<Row> pending = Collections.emptyIterator();
+      private Iterator<InternalRow> pending = Collections.emptyIterator();
       private boolean emitting; // pending reads the held states: clear them once it is drained
       private ColumnarBatch waiting; // a batch read before an emission, added after it
       private boolean done;
@@ -185,7 +185,7 @@ final class BatchStates {
       }
 
       @Override
-      public Row next() {
+      public InternalRow next() {
         if (!hasNext()) {
           throw new NoSuchElementException();
         }
@@ -318,7 +318,7 @@ final class BatchStates {
   }
 
   /** The held keys' states as rows, made as they are taken; {@link #clear} only after. */
-  private Iterator<Row> emission() {
+  private Iterator<InternalRow> emission() {
     int size = keys.size();
     return new Iterator<>() {
       private int k;
@@ -329,7 +329,7 @@ final class BatchStates {
       }
 
       @Override
-      public Row next() {
+      public InternalRow next() {
         if (k >= size) {
           throw new NoSuchElementException();
         }
@@ -339,7 +339,7 @@ final class BatchStates {
   }
 
   /** Key {@code k}'s values, then its state laid out as the {@link LossSet}'s: counters, then sums. */
-  private Row state(int k) {
+  private InternalRow state(int k) {
     long[] c = zero.getCounts().clone();
     double[] s = zero.getSums().clone();
     for (int l = 0; l < losses.length; l++) {
@@ -360,7 +360,7 @@ final class BatchStates {
         at += slots;
       }
     }
-    Object[] key = keys.key(k);
+    Object[] key = keys.internalKey(k);
     Object[] row = Arrays.copyOf(key, key.length + c.length + s.length);
     for (int i = 0; i < c.length; i++) {
       row[key.length + i] = c[i];
@@ -368,7 +368,7 @@ final class BatchStates {
     for (int i = 0; i < s.length; i++) {
       row[key.length + c.length + i] = s[i];
     }
-    return RowFactory.create(row);
+    return new GenericInternalRow(row);
   }
 
   /** Forgets the held keys and their states. */

@@ -10,6 +10,7 @@ import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
 import org.apache.spark.sql.catalyst.expressions.AttributeReference;
 import org.apache.spark.sql.catalyst.expressions.ExprId;
@@ -63,6 +64,56 @@ public final class ColumnarStates {
    * default, 0, holds as many as 64 MB of state, at least 65,536).
    */
   public static final String MAX_KEYS_CONF = "spark.lossreport.columnar.maxKeys";
+
+  /**
+   * Inputs this large or larger are sampled for their keys before {@code auto} picks this engine; below
+   * it the engine is picked without a look (at most a few seconds are at stake).
+   */
+  public static final long SAMPLE_ABOVE_BYTES = 64L << 20;
+
+  /** The Spark setting for {@link #SAMPLE_ABOVE_BYTES} (a tuning setting, in bytes). */
+  public static final String SAMPLE_ABOVE_CONF = "spark.lossreport.columnar.sampleAboveBytes";
+
+  /** Rows of the input's first partition that {@link #keysInSample} reads. */
+  public static final int SAMPLE_ROWS = 1 << 16;
+
+  /**
+   * Distinct keys in {@link #SAMPLE_ROWS} rows past which the engine does not pay: each partition would
+   * hand on about as many partial states as it reads rows, and merging those wide states costs more
+   * than Spark's own hash aggregation of the rows (docs/PERFORMANCE.md, "Many keys").
+   */
+  public static final int MAX_SAMPLE_KEYS = 1 << 13;
+
+  /**
+   * Distinct keys among the first {@link #SAMPLE_ROWS} rows of the input's first partition (a small Spark
+   * job reading only those batches); 1 without keys, 0 for an input without partitions.
+   */
+  public static long keysInSample(Source source) {
+    Layout layout = source.layout();
+    if (layout.keyOrdinals().length == 0) {
+      return 1;
+    }
+    JavaRDD<ColumnarBatch> batches = source.batches().toJavaRDD();
+    if (batches.getNumPartitions() == 0) {
+      return 0;
+    }
+    List<Long>[] counted = batches.mapPartitions(it -> {
+      KeyIndex keys = KeyIndex.of(layout.keyOrdinals(), layout.keyTypes());
+      int read = 0;
+      int[] index = new int[0];
+      while (read < SAMPLE_ROWS && it.hasNext()) {
+        ColumnarBatch b = it.next();
+        int n = b.numRows();
+        if (index.length < n) {
+          index = new int[n];
+        }
+        keys.index(b, n, index);
+        read += n;
+      }
+      return List.of((long) keys.size()).iterator();
+    }).collectPartitions(new int[] {0});
+    return counted[0].get(0);
+  }
 
   /** True when every loss has scalar sums over scalar columns, the losses this engine computes. */
   public static boolean supports(LossSet set, List<InputSlot> slots) {
@@ -150,7 +201,7 @@ public final class ColumnarStates {
   public static Dataset<Row> aggregate(Source source, List<String> keys, LossSet set) {
     Layout layout = source.layout();
     int maxKeys = Integer.parseInt(source.spark().conf().get(MAX_KEYS_CONF, "0"));
-    JavaRDD<Row> partial = source.batches().toJavaRDD()
+    JavaRDD<InternalRow> partial = source.batches().toJavaRDD()
         .mapPartitions(batches -> new BatchStates(set, layout, maxKeys).statesOf(batches));
     List<StructField> fields = new ArrayList<>(source.keyFields());
     LossState zero = set.zero();
@@ -160,7 +211,8 @@ public final class ColumnarStates {
     for (int i = 0; i < zero.getSums().length; i++) {
       fields.add(DataTypes.createStructField(CompiledStates.sumColumn(i), DataTypes.DoubleType, false));
     }
-    Dataset<Row> partialStates = source.spark().createDataFrame(partial, DataTypes.createStructType(fields));
+    Dataset<Row> partialStates = ((org.apache.spark.sql.classic.SparkSession) source.spark())
+        .internalCreateDataFrame(partial.rdd(), DataTypes.createStructType(fields), false);
     return CompiledStates.mergePartials(partialStates, keys, set);
   }
 

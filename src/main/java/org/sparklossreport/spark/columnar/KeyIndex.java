@@ -15,7 +15,6 @@ import org.apache.spark.sql.types.TimestampNTZType;
 import org.apache.spark.sql.types.TimestampType;
 import org.apache.spark.sql.vectorized.ColumnVector;
 import org.apache.spark.sql.vectorized.ColumnarBatch;
-import org.apache.spark.sql.catalyst.CatalystTypeConverters;
 
 /**
  * Dense indices {@code 0 .. size−1} for the distinct keys of a partition's rows, so that the states of
@@ -31,8 +30,11 @@ abstract class KeyIndex {
   /** Distinct keys seen since the last {@link #clear}. */
   abstract int size();
 
-  /** The key columns' values of index {@code i}, as Spark gives them to users. */
-  abstract Object[] key(int i);
+  /**
+   * The key columns' values of index {@code i} in Spark's internal form (Integer, Long, UTF8String, ...),
+   * valid until {@link #clear}.
+   */
+  abstract Object[] internalKey(int i);
 
   abstract void clear();
 
@@ -70,7 +72,7 @@ abstract class KeyIndex {
     }
 
     @Override
-    Object[] key(int i) {
+    Object[] internalKey(int i) {
       return new Object[0];
     }
 
@@ -84,7 +86,6 @@ abstract class KeyIndex {
   private static final class PrimitiveKeys extends KeyIndex {
     private final int ordinal;
     private final boolean ints;
-    private final scala.Function1<Object, Object> external; // internal key value to the user's
     private static final long DIRECT = 1 << 16;
     private int[] direct = new int[64]; // index + 1 of key k < DIRECT, 0 for none
     private long[] table = new long[64]; // the other keys
@@ -97,7 +98,6 @@ abstract class KeyIndex {
     PrimitiveKeys(int ordinal, DataType type) {
       this.ordinal = ordinal;
       this.ints = isInt(type);
-      this.external = CatalystTypeConverters.createToScalaConverter(type);
     }
 
     @Override
@@ -191,12 +191,11 @@ abstract class KeyIndex {
     }
 
     @Override
-    Object[] key(int i) {
+    Object[] internalKey(int i) {
       if (i == nullIndex) {
         return new Object[] {null};
       }
-      Object internal = ints ? (Object) (int) keys[i] : (Object) keys[i];
-      return new Object[] {external.apply(internal)};
+      return new Object[] {ints ? (Object) (int) keys[i] : (Object) keys[i]};
     }
 
     @Override
@@ -214,7 +213,6 @@ abstract class KeyIndex {
     private final int[] ordinals;
     private final DataType[] types;
     private final UnsafeProjection binary;
-    private final List<scala.Function1<Object, Object>> external = new ArrayList<>();
     private final Map<UnsafeRow, Integer> indices = new HashMap<>();
     private final List<UnsafeRow> keys = new ArrayList<>();
 
@@ -222,9 +220,6 @@ abstract class KeyIndex {
       this.ordinals = ordinals;
       this.types = types;
       this.binary = UnsafeProjection.create(types);
-      for (DataType t : types) {
-        external.add(CatalystTypeConverters.createToScalaConverter(t));
-      }
     }
 
     @Override
@@ -259,11 +254,11 @@ abstract class KeyIndex {
     }
 
     @Override
-    Object[] key(int i) {
+    Object[] internalKey(int i) {
       UnsafeRow k = keys.get(i);
       Object[] v = new Object[types.length];
       for (int j = 0; j < types.length; j++) {
-        v[j] = k.isNullAt(j) ? null : external.get(j).apply(k.get(j, types[j]));
+        v[j] = k.isNullAt(j) ? null : k.get(j, types[j]);
       }
       return v;
     }
