@@ -112,6 +112,7 @@ public final class LossBenchmark {
     cases.put("handwritten", () -> df.groupBy("key").agg(handwritten()[0], Arrays.copyOfRange(handwritten(), 1,
         handwritten().length)).collectAsList());
     cases.put("ours_overall", () -> ours(df, ARITH, List.of()));
+    cases.put("arith_columnar", () -> withEngine(spark, "columnar", () -> ours(df, ARITH, List.of("key"))));
     cases.put("arith_compiled", () -> withEngine(spark, "compiled", () -> ours(df, ARITH, List.of("key"))));
     cases.put("suite_compiled", () -> withEngine(spark, "compiled", () -> ours(df, SUITE, List.of("key"))));
     cases.put("arith_aggregator", () -> withEngine(spark, "aggregator", () -> ours(df, ARITH, List.of("key"))));
