@@ -36,14 +36,15 @@ import org.sparklossreport.spark.PartitionStates;
  * The states of one partition's keys, filled from its column batches. Each batch is read once into
  * arrays (values as a cast to double gives them, and a status per value); then each distinct row check
  * runs once over the batch into reason codes and counters, and each distinct accumulator adds the valid
- * rows, one accumulator at a time over the batch. Every step does what {@code BoundLoss.add} does for one
- * row: the shared checks ({@link BoundLoss#rowCheck}), the loss's check ({@link ScalarSums#check}), the
- * counters, Σw and the loss's own {@link Accumulator}s.
+ * rows, one accumulator at a time over the batch, in {@link Loops} compiled for that check or accumulator.
+ * Every step does what {@code BoundLoss.add} does for one row: the shared checks
+ * ({@link BoundLoss#rowCheck}), the loss's check ({@link ScalarSums#check}), the counters, Σw and the
+ * loss's own {@link Accumulator}s.
  *
  * <p>Losses share work as in the compiled engine: losses with the same inputs and check share the row
  * check and its counters; identical accumulators over the same inputs (mse, rmse and r2 all sum e²) are
  * filled once; and with unit weights Σw is the row count (a Neumaier sum of ones is exact). Per key the
- * counters and sums are blocks of flat arrays; {@link #emit} lays them out as each loss's part of a
+ * counters and sums are blocks of flat arrays; {@link #state} lays them out as each loss's part of a
  * {@link LossState}.
  *
  * <p>The keys held at a time are bounded: past {@link #STATE_BYTES} of state (and at least
