@@ -3,25 +3,20 @@ package org.sparklossreport.spark.compiled;
 import static org.sparklossreport.spark.compiled.Catalyst.attribute;
 import static org.sparklossreport.spark.compiled.Catalyst.lit;
 import static org.sparklossreport.spark.compiled.Catalyst.seq;
-import static org.sparklossreport.spark.compiled.Catalyst.when;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.sql.catalyst.expressions.AttributeReference;
-import org.apache.spark.sql.catalyst.expressions.CreateArray;
-import org.apache.spark.sql.catalyst.expressions.EqualTo;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.aggregate.DeclarativeAggregate;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
-import org.sparklossreport.core.Accumulator;
 import scala.collection.immutable.IndexedSeq;
 import scala.collection.immutable.Seq;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
- * Merges {@link Accumulator.Moments} blocks of partial states: each input row is a block (its eight
+ * Merges {@code Accumulator.Moments} blocks of partial states: each input row is a block (its eight
  * slots as the children), merged into the buffer by the same formula that merges two
  * {@link ShiftedMoments} buffers ({@link ShiftedMoments#merged}). The value is the merged block's eight
  * slots (an array of doubles).
@@ -67,12 +62,7 @@ public final class MergedMoments extends DeclarativeAggregate {
 
   @Override
   public Expression evaluateExpression() {
-    List<Expression> slots = new ArrayList<>();
-    for (int i = 0; i < 8; i++) {
-      slots.add(i == Accumulator.Moments.HAS_K ? when(new EqualTo(buffer[i], lit(0.0)), lit(0.0), lit(1.0))
-          : buffer[i]);
-    }
-    return new CreateArray(seq(slots), false);
+    return ShiftedMoments.value(i -> buffer[i]);
   }
 
   @Override

@@ -183,9 +183,15 @@ public final class ShiftedMoments extends DeclarativeAggregate {
 
   @Override
   public Expression evaluateExpression() {
+    return value(this::b);
+  }
+
+  /** A block's eight logical slots as an aggregate's value (an array of doubles), "has K" as 0 or 1. */
+  static Expression value(IntFunction<Expression> slot) {
     List<Expression> slots = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
-      slots.add(i == Accumulator.Moments.HAS_K ? when(new EqualTo(b(i), lit(0.0)), lit(0.0), lit(1.0)) : b(i));
+      Expression x = slot.apply(i);
+      slots.add(i == Accumulator.Moments.HAS_K ? when(new EqualTo(x, lit(0.0)), lit(0.0), lit(1.0)) : x);
     }
     return new CreateArray(seq(slots), false);
   }

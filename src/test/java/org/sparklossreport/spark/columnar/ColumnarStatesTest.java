@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.when;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.sparklossreport.testing.SameResults.assertSameResults;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -183,31 +184,5 @@ class ColumnarStatesTest {
     } finally {
       spark.conf().unset(ReportPlan.ENGINE_CONF);
     }
-  }
-
-  /** Same keys, rows and invalid rows by reason; Σw to 1e-14 and values to 1e-13. Gives the invalid rows. */
-  private static long assertSameResults(Map<String, List<LossResult>> expected,
-      Map<String, List<LossResult>> actual) {
-    assertEquals(expected.keySet(), actual.keySet());
-    long invalid = 0;
-    for (String key : expected.keySet()) {
-      List<LossResult> a = expected.get(key);
-      List<LossResult> c = actual.get(key);
-      assertEquals(a.size(), c.size());
-      for (int i = 0; i < a.size(); i++) {
-        String what = "key " + key + ", " + a.get(i).loss();
-        assertEquals(a.get(i).loss(), c.get(i).loss());
-        assertEquals(a.get(i).rows(), c.get(i).rows(), what + ": rows");
-        assertEquals(a.get(i).invalidByReason(), c.get(i).invalidByReason(), what + ": invalid rows by reason");
-        Approx.assertClose(a.get(i).weightSum(), c.get(i).weightSum(), 1e-14, 0, what + ": Σw");
-        if (a.get(i).value() == null) {
-          assertEquals(null, c.get(i).value(), what);
-        } else {
-          Approx.assertClose(a.get(i).value(), c.get(i).value(), 1e-13, 1e-15, what);
-        }
-        invalid += c.get(i).invalidRows();
-      }
-    }
-    return invalid;
   }
 }

@@ -26,6 +26,7 @@ import org.sparklossreport.job.ReportPlan;
 import org.sparklossreport.job.WriteMode;
 import org.sparklossreport.spark.States;
 import org.sparklossreport.testing.Approx;
+import org.sparklossreport.testing.SameResults;
 import org.sparklossreport.testing.SparkTest;
 
 /**
@@ -74,26 +75,7 @@ public class CompiledStatesTest {
     Map<String, List<LossResult>> compiled = results(spark, df, weight, "compiled");
     Map<String, List<LossResult>> aggregator = results(spark, df, weight, "aggregator");
     assertEquals(8, compiled.size(), "keys 0..7");
-    assertEquals(aggregator.keySet(), compiled.keySet());
-    long invalid = 0;
-    for (String key : aggregator.keySet()) {
-      List<LossResult> a = aggregator.get(key);
-      List<LossResult> c = compiled.get(key);
-      assertEquals(a.size(), c.size());
-      for (int i = 0; i < a.size(); i++) {
-        String what = "key " + key + ", " + a.get(i).loss();
-        assertEquals(a.get(i).loss(), c.get(i).loss());
-        assertEquals(a.get(i).rows(), c.get(i).rows(), what + ": rows");
-        assertEquals(a.get(i).invalidByReason(), c.get(i).invalidByReason(), what + ": invalid rows by reason");
-        Approx.assertClose(a.get(i).weightSum(), c.get(i).weightSum(), 1e-14, 0, what + ": Σw");
-        if (a.get(i).value() == null) {
-          assertEquals(null, c.get(i).value(), what);
-        } else {
-          Approx.assertClose(a.get(i).value(), c.get(i).value(), 1e-13, 1e-15, what);
-        }
-        invalid += c.get(i).invalidRows();
-      }
-    }
+    long invalid = SameResults.assertSameResults(aggregator, compiled);
     assertTrue(invalid > 1000, "the table exercises the row checks: " + invalid + " invalid (row, loss) pairs");
   }
 
