@@ -98,7 +98,7 @@ public final class PartitionStates {
   }
 
   /** A key value as Spark gives it to users (String, java.sql.Date, ...) from its internal form. */
-  public static Object external(Object catalyst, DataType t) {
+  private static Object external(Object catalyst, DataType t) {
     Function1<Object, Object> f = CatalystTypeConverters.createToScalaConverter(t);
     return f.apply(catalyst);
   }

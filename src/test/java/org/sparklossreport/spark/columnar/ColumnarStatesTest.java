@@ -74,6 +74,24 @@ class ColumnarStatesTest {
         CompiledStatesTest.results(spark, df, "weight", "columnar", losses));
   }
 
+  @Test
+  void partitionDirectoriesAreKeysToo(SparkSession spark, @TempDir Path tmp) {
+    // date=.../segment=... directories: Spark's reader gives their values as constant columns of each batch
+    String path = tmp.resolve("by-dir").toString();
+    CompiledStatesTest.table(spark)
+        .withColumn("date", org.apache.spark.sql.functions.expr("date_add(DATE'2026-11-01', CAST(key % 3 AS INT))"))
+        .withColumn("segment", concat(lit("s"), col("key").cast("string")))
+        .write().partitionBy("date", "segment").parquet(path);
+    Dataset<Row> df = spark.read().parquet(path);
+    List<String> losses = List.of("mse", "r2", "log_loss(label=clicked,prediction=p_click)");
+    for (List<String> keys : List.of(List.of("date"), List.of("date", "segment"), List.of("segment", "key"))) {
+      assertEquals("columnar", plan(df, keys, losses).engine("auto", df).name(), keys.toString());
+      Map<String, List<LossResult>> columnar = byKeys(spark, df, keys, "columnar", losses);
+      assertEquals(keys.equals(List.of("date")) ? 3 : 8, columnar.size(), keys.toString());
+      assertSameResults(byKeys(spark, df, keys, "aggregator", losses), columnar);
+    }
+  }
+
   @ParameterizedTest(name = "keys: {0}")
   @ValueSource(strings = {"", "key", "big_key", "name", "key,name", "maybe"})
   void keysOfEveryKindGiveTheAggregatorsStates(String keys, SparkSession spark, @TempDir Path tmp) {
