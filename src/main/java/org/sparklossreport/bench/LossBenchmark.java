@@ -166,7 +166,7 @@ public final class LossBenchmark {
   }
 
   static List<LossResult> ours(Dataset<Row> df, List<String> losses, List<String> keys) {
-    JobSpec spec = new JobSpec("bench", null, "parquet", null, null, "label", "prediction", null, keys, losses,
+    JobSpec spec = new JobSpec("bench", null, "parquet", null, null, null, null, "label", "prediction", null, keys, losses,
         "unused", "parquet", WriteMode.OVERWRITE, InvalidPolicy.SKIP, null, Map.of());
     ReportPlan plan = ReportPlan.of(spec, df.schema());
     Dataset<Row> agg = plan.aggregate(df);

@@ -72,7 +72,7 @@ final class Demo {
       out.printf("demo: reusing %s%n", input);
     }
     String output = new File(dir, "report").getPath();
-    JobSpec spec = new JobSpec(input, null, "parquet", null, null, "label", "prediction", "weight",
+    JobSpec spec = new JobSpec(input, null, "parquet", null, null, null, null, "label", "prediction", "weight",
         List.of("date", "model", "segment"), LOSSES, output, "parquet", WriteMode.OVERWRITE,
         InvalidPolicy.FAIL, null, conf);
     LossReportJob.Result result = new LossReportJob(spark, spec).run();

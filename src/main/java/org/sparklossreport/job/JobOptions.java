@@ -27,6 +27,8 @@ public final class JobOptions {
       new Option("input", "PATH", false, "prediction table: a file, directory or glob"),
       new Option("table", "NAME", false, "a catalog table instead of --input"),
       new Option("input-format", "FMT", false, "parquet (default), csv (header; schema inferred or --input-schema), json, orc, delta"),
+      new Option("input-version", "N", false, "delta input: read the table as of version N (time travel)"),
+      new Option("input-timestamp", "T", false, "delta input: read the table as of time T, e.g. \"2026-11-24 06:00:00\""),
       new Option("input-schema", "DDL", false, "schema for csv/json input, e.g. \"y DOUBLE, p DOUBLE, date STRING\""),
       new Option("where", "SQL", false, "optional filter, e.g. \"date = '2026-11-24'\""),
       new Option("label", "COL", false, "label column (default: label)"),
@@ -35,8 +37,8 @@ public final class JobOptions {
       new Option("partition-by", "C1,C2", false, "key columns: one report row per key and loss, plus the overall row"),
       new Option("losses", "SPEC,...", false, "e.g. \"mse,mae,huber(delta=1.5),log_loss(epsilon=1e-7)\"; all = every loss whose inputs exist"),
       new Option("output", "PATH", false, "report destination (a directory)"),
-      new Option("output-format", "FMT", false, "parquet (default), csv (with header), json"),
-      new Option("mode", "MODE", false, "overwrite (default: replaces only the keys this run writes), append, error-if-exists"),
+      new Option("output-format", "FMT", false, "parquet (default), csv (with header), json, delta (a Delta Lake table)"),
+      new Option("mode", "MODE", false, "overwrite (default: replaces the rows of the keys and losses this run computes, keeps the rest), append, error-if-exists"),
       new Option("invalid", "POLICY", false, "fail (default), skip (count them), 'quarantine PATH' (skip, and write the bad rows to PATH)"),
       new Option("master", "URL", false, "Spark master when not under spark-submit (default local[*])"),
       new Option("conf", "KEY=VALUE", true, "extra Spark configuration, repeatable"),
@@ -117,8 +119,13 @@ public final class JobOptions {
         .append("  Parquet or ORC input without --where, else compiled for scalar losses, else partitions;\n")
         .append("  with hundreds of thousands of keys per input partition, compiled is faster than columnar.\n")
         .append("  See docs/PERFORMANCE.md.\n\n")
+        .append("Report: a row's identity is (grouping, key values, loss); overwrite replaces the rows whose\n")
+        .append("  identity this run computes and keeps every other row; the scope column holds --where.\n")
+        .append("  Concurrent runs on one output commit one after the other (a lock file beside file outputs,\n")
+        .append("  Delta's commit protocol for delta): rows of both land; for the same identity the later wins.\n\n")
         .append("Exit codes: 0 done; 2 usage, configuration, schema or invalid input (one 'error:' line);\n")
-        .append("  1 anything else. A failed run leaves no partial report behind.\n\n")
+        .append("  1 anything else (also: another run held the output too long). A failed run leaves no\n")
+        .append("  partial report behind.\n\n")
         .append("Examples:\n")
         .append("  submit/loss-report --demo\n")
         .append("  submit/loss-report --input preds/ --partition-by date,model --losses mse,mae,r2 --output report/\n")
@@ -188,7 +195,15 @@ public final class JobOptions {
       throw new UsageException("no output: give --output PATH for the report");
     }
     String inputFormat = oneOf(o, "input-format", "parquet", "parquet", "csv", "json", "orc", "delta");
-    String outputFormat = oneOf(o, "output-format", "parquet", "parquet", "csv", "json");
+    String outputFormat = oneOf(o, "output-format", "parquet", "parquet", "csv", "json", "delta");
+    Long inputVersion = inputVersion(o, inputFormat);
+    String inputTimestamp = text(o, "input-timestamp");
+    if (inputTimestamp != null && !inputFormat.equals("delta")) {
+      throw new UsageException("--input-timestamp reads a Delta table as of a time: it needs --input-format delta");
+    }
+    if (inputTimestamp != null && inputVersion != null) {
+      throw new UsageException("give --input-version or --input-timestamp, not both");
+    }
     List<String> keys = list(o, "partition-by");
     List<String> losses = lossList(o.get("losses"));
     if (losses.isEmpty()) {
@@ -200,10 +215,30 @@ public final class JobOptions {
         Losses.parse(loss); // names and parameters are checked now, before Spark reads anything
       }
     }
-    return new JobSpec(input, table, inputFormat, text(o, "input-schema"), text(o, "where"),
+    return new JobSpec(input, table, inputFormat, text(o, "input-schema"), inputVersion, inputTimestamp,
+        text(o, "where"),
         textOr(o, "label", "label"), textOr(o, "prediction", "prediction"), text(o, "weight"), keys, losses,
         output, outputFormat, WriteMode.parse(textOr(o, "mode", "overwrite")),
         InvalidPolicy.parse(textOr(o, "invalid", "fail")), text(o, "master"), confMap(o.get("conf")));
+  }
+
+  private static Long inputVersion(Map<String, Object> o, String inputFormat) {
+    String v = text(o, "input-version");
+    if (v == null) {
+      return null;
+    }
+    if (!inputFormat.equals("delta")) {
+      throw new UsageException("--input-version reads a Delta table as of a version: it needs --input-format delta");
+    }
+    try {
+      long n = Long.parseLong(v);
+      if (n >= 0) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // below
+    }
+    throw new UsageException("--input-version must be a table version (a whole number >= 0), got '" + v + "'");
   }
 
   private static String text(Map<String, Object> o, String key) {

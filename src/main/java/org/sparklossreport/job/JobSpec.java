@@ -12,6 +12,8 @@ import java.util.Map;
  * @param table catalog table (null when {@code input} is set)
  * @param inputFormat parquet, csv, json, orc or delta
  * @param inputSchema optional DDL schema for csv/json input (null: inferred)
+ * @param inputVersion Delta input only: the table version to read (null: the latest)
+ * @param inputTimestamp Delta input only: read the table as of this time (null: the latest)
  * @param where optional SQL filter
  * @param label default label column
  * @param prediction default prediction column
@@ -19,7 +21,7 @@ import java.util.Map;
  * @param partitionBy key columns, in order; may be empty (overall row only)
  * @param losses loss specifications, e.g. {@code huber(delta=1.5)}; {@code all} for every loss that fits
  * @param output report directory
- * @param outputFormat parquet, csv or json
+ * @param outputFormat parquet, csv, json or delta
  * @param mode overwrite, append or error-if-exists
  * @param invalid the invalid-row policy
  * @param master Spark master when not under spark-submit (null: spark-submit's, or local[*])
@@ -30,6 +32,8 @@ public record JobSpec(
     String table,
     String inputFormat,
     String inputSchema,
+    Long inputVersion,
+    String inputTimestamp,
     String where,
     String label,
     String prediction,
@@ -51,7 +55,7 @@ public record JobSpec(
 
   /** The same job writing to another output (used by the demo and tests). */
   public JobSpec withOutput(String newOutput) {
-    return new JobSpec(input, table, inputFormat, inputSchema, where, label, prediction, weight,
+    return new JobSpec(input, table, inputFormat, inputSchema, inputVersion, inputTimestamp, where, label, prediction, weight,
         partitionBy, losses, newOutput, outputFormat, mode, invalid, master, sparkConf);
   }
 

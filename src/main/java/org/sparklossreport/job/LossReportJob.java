@@ -64,13 +64,10 @@ public final class LossReportJob {
   /** Runs the job; throws {@link UsageException} for the user's mistakes. */
   public Result run() throws IOException {
     long t0 = System.nanoTime();
-    ReportWriter writer = new ReportWriter(spark, spec.output(), spec.outputFormat(), runId);
+    ReportWriter writer = ReportWriter.of(spark, spec.output(), spec.outputFormat(), runId);
     checkOutputOutsideInput(writer.output());
     checkQuarantineApart(writer.output());
-    writer.recover();
-    if (spec.mode() == WriteMode.ERROR_IF_EXISTS && writer.exists()) {
-      throw new UsageException("--mode error-if-exists: output '" + writer.output() + "' already exists");
-    }
+    writer.prepare(spec.mode());
 
     Dataset<Row> input = FaultInjection.input(spark, read()); // test-only hooks: off unless configured
     ReportPlan plan = ReportPlan.of(spec, input.schema());
@@ -92,7 +89,7 @@ public final class LossReportJob {
 
       List<StructField> keyFields = plan.keys().stream().map(k -> ColumnTypes.find(input.schema(), k)).toList();
       StructType schema = ReportRows.schema(keyFields);
-      ReportRows rows = new ReportRows(set, plan.keys(), runId, computedAt);
+      ReportRows rows = new ReportRows(set, plan.keys(), spec.where(), runId, computedAt);
       Dataset<Row> overallRows = spark.createDataFrame(rows.ofOverall(overall), schema);
       Dataset<Row> report = overallRows;
       long keys = 0;
@@ -102,12 +99,7 @@ public final class LossReportJob {
         keys = states.count();
       }
       report = report.persist(StorageLevel.MEMORY_AND_DISK());
-      try {
-        writer.write(report, spec.mode(), plan.keys());
-      } catch (IOException | RuntimeException e) {
-        writer.abort();
-        throw e;
-      }
+      writer.write(report, spec.mode(), plan.keys());
       long reportRows = report.count();
       List<Row> preview = report.orderBy(functions.col("grouping").desc(), functions.col("loss")).limit(12)
           .collectAsList();
@@ -136,8 +128,12 @@ public final class LossReportJob {
       if (spec.table() != null) {
         df = spark.table(spec.table());
       } else {
-        checkInputHasData();
         DataFrameReader r = spark.read().format(spec.inputFormat());
+        if (spec.inputFormat().equals("delta")) {
+          r = timeTravel(r); // a Delta table's own reader says when the path is not one
+        } else {
+          checkInputHasData();
+        }
         if (spec.inputFormat().equals("csv")) {
           r = r.option("header", "true").option("inferSchema", spec.inputSchema() == null ? "true" : "false");
         }
@@ -175,6 +171,14 @@ public final class LossReportJob {
       }
     }
     return df;
+  }
+
+  /** {@code --input-version} / {@code --input-timestamp}: the Delta table as of that version or time. */
+  private DataFrameReader timeTravel(DataFrameReader r) {
+    if (spec.inputVersion() != null) {
+      return r.option("versionAsOf", spec.inputVersion());
+    }
+    return spec.inputTimestamp() != null ? r.option("timestampAsOf", spec.inputTimestamp()) : r;
   }
 
   private void checkInputHasData() {

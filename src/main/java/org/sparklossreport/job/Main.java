@@ -11,7 +11,8 @@ import org.sparklossreport.core.LossSpecException;
 
 /**
  * The {@code loss-report} command: parses the options, runs the job and maps the outcome to an exit code:
- * 0 done; 2 the user's mistake, with one {@code error:} line; 1 anything else.
+ * 0 done; 2 the user's mistake, with one {@code error:} line; 1 anything else (a concurrent run that kept
+ * the output, with an {@code error:} line naming it).
  */
 public final class Main {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
@@ -44,7 +45,7 @@ public final class Main {
       }
       JobSpec spec = JobOptions.toSpec(cli);
       boolean existing = SparkSession.getActiveSession().isDefined();
-      SparkSession spark = session(spec.master(), spec.sparkConf());
+      SparkSession spark = session(spec.master(), Delta.sessionConf(spec, existing));
       Map<String, String> restore = existing ? applyToRunningSession(spark, spec.sparkConf()) : Map.of();
       try {
         LossReportJob.Result result = new LossReportJob(spark, spec).run();
@@ -56,6 +57,10 @@ public final class Main {
     } catch (UsageException | LossSpecException e) {
       err.println("error: " + e.getMessage());
       return 2;
+    } catch (ConcurrentRunException e) {
+      LOG.error("The report was not committed", e);
+      err.println("error: " + e.getMessage());
+      return 1;
     } catch (Exception e) {
       String data = dataError(e);
       if (data != null) {

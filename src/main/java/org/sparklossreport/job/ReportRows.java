@@ -19,8 +19,11 @@ import org.sparklossreport.spark.States;
 /**
  * Turns loss states into the report's long format: one row per grouping, key and loss output, with the
  * columns of {@code spec/job.md}: the key columns, {@code grouping}, {@code loss}, {@code value},
- * {@code rows}, {@code invalid_rows}, {@code invalid_reasons}, {@code weight_sum}, {@code run_id},
- * {@code computed_at}.
+ * {@code rows}, {@code invalid_rows}, {@code invalid_reasons}, {@code weight_sum}, {@code scope} (the
+ * run's {@code --where}: what input every row describes), {@code run_id}, {@code computed_at}.
+ *
+ * <p>A row's identity is its grouping, key values and loss ({@link #IDENTITY}): what {@code overwrite}
+ * replaces.
  */
 public final class ReportRows implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -31,13 +34,19 @@ public final class ReportRows implements Serializable {
   private final LossSet set;
   private final int keyCount;
   private final String keyGrouping;
+  private final String scope;
   private final String runId;
   private final Timestamp computedAt;
 
-  public ReportRows(LossSet set, List<String> keys, String runId, Timestamp computedAt) {
+  /** The columns besides the keys that identify a report row (with the key columns). */
+  public static final List<String> IDENTITY = List.of("grouping", "loss");
+
+  /** @param scope the run's {@code --where} filter, null when none */
+  public ReportRows(LossSet set, List<String> keys, String scope, String runId, Timestamp computedAt) {
     this.set = set;
     this.keyCount = keys.size();
     this.keyGrouping = String.join(",", keys);
+    this.scope = scope;
     this.runId = runId;
     this.computedAt = computedAt;
   }
@@ -55,6 +64,7 @@ public final class ReportRows implements Serializable {
     fields.add(DataTypes.createStructField("invalid_rows", DataTypes.LongType, false));
     fields.add(DataTypes.createStructField("invalid_reasons", DataTypes.StringType, true));
     fields.add(DataTypes.createStructField("weight_sum", DataTypes.DoubleType, false));
+    fields.add(DataTypes.createStructField("scope", DataTypes.StringType, true));
     fields.add(DataTypes.createStructField("run_id", DataTypes.StringType, false));
     fields.add(DataTypes.createStructField("computed_at", DataTypes.TimestampType, false));
     return DataTypes.createStructType(fields);
@@ -77,7 +87,7 @@ public final class ReportRows implements Serializable {
   private List<Row> rows(Object[] keys, String grouping, LossState state) {
     List<Row> out = new ArrayList<>();
     for (LossResult r : set.results(state)) {
-      Object[] v = new Object[keyCount + 9];
+      Object[] v = new Object[keyCount + 10];
       System.arraycopy(keys, 0, v, 0, keyCount);
       int i = keyCount;
       v[i++] = grouping;
@@ -87,6 +97,7 @@ public final class ReportRows implements Serializable {
       v[i++] = r.invalidRows();
       v[i++] = reasons(r.invalidByReason());
       v[i++] = r.weightSum();
+      v[i++] = scope;
       v[i++] = runId;
       v[i] = computedAt;
       out.add(RowFactory.create(v));

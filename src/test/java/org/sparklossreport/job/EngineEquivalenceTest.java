@@ -108,7 +108,7 @@ class EngineEquivalenceTest {
   }
 
   private static JobSpec spec(List<String> keys, List<String> losses) {
-    return new JobSpec("in", null, "parquet", null, null, "label", "prediction", null,
+    return new JobSpec("in", null, "parquet", null, null, null, null, "label", "prediction", null,
         keys, losses, "out", "parquet", WriteMode.OVERWRITE, InvalidPolicy.SKIP, null, Map.of());
   }
 }

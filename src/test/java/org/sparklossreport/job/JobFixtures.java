@@ -226,6 +226,7 @@ final class JobFixtures {
         .add("invalid_rows", DataTypes.LongType)
         .add("invalid_reasons", DataTypes.StringType)
         .add("weight_sum", DataTypes.DoubleType)
+        .add("scope", DataTypes.StringType)
         .add("run_id", DataTypes.StringType)
         .add("computed_at", DataTypes.TimestampType);
   }
@@ -240,6 +241,7 @@ final class JobFixtures {
   static Dataset<Row> readReport(SparkSession spark, String path, String format, StructType schema) {
     return switch (format) {
       case "parquet" -> spark.read().parquet(path);
+      case "delta" -> spark.read().format("delta").load(path);
       case "csv" -> spark.read().schema(schema).option("header", "true").option("mode", "FAILFAST").csv(path);
       case "json" -> spark.read().schema(schema).option("mode", "FAILFAST").json(path);
       default -> throw new IllegalArgumentException(format);

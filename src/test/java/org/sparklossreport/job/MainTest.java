@@ -201,7 +201,7 @@ class MainTest {
   }
 
   @ParameterizedTest(name = "{0} report")
-  @ValueSource(strings = {"parquet", "csv", "json"})
+  @ValueSource(strings = {"parquet", "csv", "json", "delta"})
   void overwriteReplacesOnlyTheKeysOfItsRun(String format, SparkSession spark, @TempDir Path tmp) {
     List<Pred> first = JobFixtures.generate(160, 11, D1, D2);
     List<Pred> second = JobFixtures.generate(120, 12, D1, D2); // other values for both dates

@@ -177,7 +177,7 @@ class ColumnarStatesTest {
   }
 
   private static ReportPlan plan(Dataset<Row> df, List<String> keys, List<String> losses) {
-    JobSpec spec = new JobSpec("in", null, "parquet", null, null, "label", "prediction", null, keys, losses,
+    JobSpec spec = new JobSpec("in", null, "parquet", null, null, null, null, "label", "prediction", null, keys, losses,
         "out", "parquet", WriteMode.OVERWRITE, InvalidPolicy.SKIP, null, Map.of());
     return ReportPlan.of(spec, df.schema());
   }

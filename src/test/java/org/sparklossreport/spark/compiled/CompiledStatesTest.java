@@ -123,7 +123,7 @@ public class CompiledStatesTest {
       String engine, List<String> losses) {
     spark.conf().set(ReportPlan.ENGINE_CONF, engine);
     try {
-      JobSpec spec = new JobSpec("in", null, "parquet", null, null, "label", "prediction",
+      JobSpec spec = new JobSpec("in", null, "parquet", null, null, null, null, "label", "prediction",
           weight.isEmpty() ? null : weight, List.of("key"), losses, "out", "parquet", WriteMode.OVERWRITE,
           InvalidPolicy.SKIP, null, Map.of());
       ReportPlan plan = ReportPlan.of(spec, df.schema());

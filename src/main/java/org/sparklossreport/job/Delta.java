@@ -1,0 +1,51 @@
+package org.sparklossreport.job;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What a Spark session needs for Delta Lake input or output: Delta's SQL extension and catalog. A session
+ * the job starts gets them unless {@code --conf} sets those keys; a running session (a notebook's) must
+ * have been started with them, since Spark cannot add an extension to a running session.
+ */
+final class Delta {
+  static final String EXTENSIONS = "spark.sql.extensions";
+  static final String EXTENSION = "io.delta.sql.DeltaSparkSessionExtension";
+  static final String CATALOG = "spark.sql.catalog.spark_catalog";
+  static final String DELTA_CATALOG = "org.apache.spark.sql.delta.catalog.DeltaCatalog";
+
+  private Delta() {}
+
+  /** True when the job reads or writes Delta. */
+  static boolean used(JobSpec spec) {
+    return spec.inputFormat().equals("delta") || spec.outputFormat().equals("delta");
+  }
+
+  /**
+   * The Spark configuration of the job's session: {@code --conf}, plus Delta's extension and catalog when
+   * the job uses Delta and starts its own session. Exit 2 when Delta is not on the classpath.
+   */
+  static Map<String, String> sessionConf(JobSpec spec, boolean existingSession) {
+    if (!used(spec)) {
+      return spec.sparkConf();
+    }
+    try {
+      Class.forName(EXTENSION, false, Delta.class.getClassLoader());
+    } catch (ClassNotFoundException e) {
+      throw new UsageException((spec.inputFormat().equals("delta") ? "--input-format" : "--output-format")
+          + " delta needs Delta Lake on the classpath: spark-submit --packages io.delta:delta-spark_2.13:4.0.0"
+          + " (or --jars with delta-spark and delta-storage)");
+    }
+    Map<String, String> conf = new LinkedHashMap<>(spec.sparkConf());
+    if (!existingSession) {
+      String ext = conf.getOrDefault(EXTENSIONS, System.getProperty(EXTENSIONS)); // spark-submit's --conf
+      if (ext == null || !ext.contains(EXTENSION)) {
+        conf.put(EXTENSIONS, ext == null ? EXTENSION : ext + "," + EXTENSION);
+      }
+      if (System.getProperty(CATALOG) == null) {
+        conf.putIfAbsent(CATALOG, DELTA_CATALOG);
+      }
+    }
+    return conf;
+  }
+}
