@@ -70,6 +70,7 @@ final class FileReportWriter extends ReportWriter {
     long stale = seconds(OutputLock.STALE_CONF, 120) * 1000;
     long wait = seconds(OutputLock.WAIT_CONF, 1800) * 1000;
     try (OutputLock lock = OutputLock.acquire(fs, output, runId, stale, wait)) {
+      holdForTests();
       recover();
       if (mode == WriteMode.ERROR_IF_EXISTS && fs.exists(output)) {
         throw new UsageException("--mode error-if-exists: output '" + output + "' was written by another run"
@@ -89,6 +90,24 @@ final class FileReportWriter extends ReportWriter {
       } catch (IOException | RuntimeException e) {
         delete(staging);
         throw e;
+      }
+    }
+  }
+
+  /**
+   * Test-only: {@value #HOLD_CONF} milliseconds of waiting with the lock held, so that tests of concurrent
+   * runs make them overlap for sure. Unset (no wait) in every real run.
+   */
+  static final String HOLD_CONF = "spark.lossreport.test.lockHoldMillis";
+
+  private void holdForTests() {
+    long hold = Long.parseLong(spark.conf().get(HOLD_CONF, "0"));
+    if (hold > 0) {
+      LOG.warn("Holding the output lock for {} ms ({}: tests only)", hold, HOLD_CONF);
+      try {
+        Thread.sleep(hold);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
     }
   }
