@@ -1,0 +1,91 @@
+package org.sparklossreport.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.sparklossreport.job.JobFixtures.ok;
+import static org.sparklossreport.job.JobFixtures.usageError;
+
+import io.delta.tables.DeltaTable;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparklossreport.job.JobFixtures.Pred;
+import org.sparklossreport.testing.Approx;
+import org.sparklossreport.testing.SharedSparkSession;
+
+/**
+ * Delta Lake input and output on real Delta tables (delta-spark, no mock): time travel by version and
+ * by timestamp, the report written as a Delta table whose history shows one commit per run, and the
+ * user's mistakes around it.
+ */
+@ExtendWith(SharedSparkSession.class)
+class DeltaTest {
+
+  @Test
+  void readsADeltaInputAsOfAVersionOrATime(SparkSession spark, @TempDir Path tmp) {
+    List<Pred> v0 = JobFixtures.generate(90, 51, JobFixtures.D1);
+    List<Pred> v1 = JobFixtures.generate(70, 52, JobFixtures.D1); // other values: the table's next version
+    String table = tmp.resolve("preds").toString();
+    JobFixtures.frame(spark, v0).write().format("delta").save(table);
+    JobFixtures.frame(spark, v1).write().format("delta").mode("overwrite").save(table);
+    Timestamp atV0 = DeltaTable.forPath(spark, table).history().where("version = 0").first().getAs("timestamp");
+
+    String out = tmp.resolve("report").toString();
+    String[] common = {"--input", table, "--input-format", "delta", "--losses", "mse", "--output-format", "delta"};
+    check(spark, ok(concat(common, "--output", out + "-latest")), out + "-latest", v1);
+    check(spark, ok(concat(common, "--output", out + "-v0", "--input-version", "0")), out + "-v0", v0);
+    check(spark, ok(concat(common, "--output", out + "-t0", "--input-timestamp", atV0.toString())), out + "-t0", v0);
+
+    String e = usageError(concat(common, "--output", out + "-v9", "--input-version", "9"));
+    assertTrue(e.contains("cannot read delta " + table) && e.contains("9"), e);
+    e = usageError("--input", table, "--losses", "mse", "--output", out + "-x", "--input-version", "0");
+    assertTrue(e.contains("--input-version") && e.contains("--input-format delta"), e);
+    e = usageError(concat(common, "--output", out + "-x", "--input-version", "-1"));
+    assertTrue(e.contains("--input-version must be a table version"), e);
+    e = usageError(concat(common, "--output", out + "-x", "--input-version", "0", "--input-timestamp", "2026-01-01"));
+    assertTrue(e.contains("not both"), e);
+  }
+
+  @Test
+  void theReportIsADeltaTableWithOneCommitPerRun(SparkSession spark, @TempDir Path tmp) {
+    List<Pred> rows = JobFixtures.generate(120, 53, JobFixtures.D1, JobFixtures.D2);
+    String in = JobFixtures.writeParquet(spark, rows, tmp.resolve("in"), 2);
+    String out = tmp.resolve("report").toString();
+    for (String date : List.of(JobFixtures.D1, JobFixtures.D2, JobFixtures.D1)) {
+      ok("--input", in, "--partition-by", "date,model", "--losses", "mse,mae", "--where", "date = '" + date + "'",
+          "--output", out, "--output-format", "delta");
+    }
+    assertTrue(DeltaTable.isDeltaTable(spark, out));
+    assertEquals(3, DeltaTable.forPath(spark, out).history().count(), "one Delta commit per run");
+    Map<String, Row> report = JobFixtures.byKey(spark.read().format("delta").load(out), List.of("date", "model"));
+    assertEquals(2 * 2 * 2 + 2, report.size(), report.keySet().toString());
+    // The table's first version is the first run's report: time travel works on reports too.
+    assertEquals(2 * 2 + 2, spark.read().format("delta").option("versionAsOf", 0).load(out).count());
+
+    String e = usageError("--input", in, "--losses", "mse", "--output", out, "--output-format", "delta",
+        "--mode", "error-if-exists");
+    assertTrue(e.contains("error-if-exists") && e.contains(out), e);
+    String parquetOut = tmp.resolve("parquet-report").toString();
+    ok("--input", in, "--losses", "mse", "--output", parquetOut);
+    e = usageError("--input", in, "--losses", "mse", "--output", parquetOut, "--output-format", "delta");
+    assertTrue(e.contains("not a Delta table"), e);
+  }
+
+  private static void check(SparkSession spark, JobFixtures.Outcome o, String out, List<Pred> rows) {
+    Row overall = spark.read().format("delta").load(out).where("loss = 'mse'").first();
+    Approx.assertClose(JobFixtures.mean(rows, false, JobFixtures::se), overall.getAs("value"), 1e-12, 0, o.out());
+    assertEquals((long) rows.size(), (long) overall.getAs("rows"));
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+}
