@@ -286,10 +286,5 @@ public final class PartitionStates {
       states = new HashMap<>();
       return rest;
     }
-
-    /** Key states held now. */
-    int held() {
-      return states.size();
-    }
   }
 }
