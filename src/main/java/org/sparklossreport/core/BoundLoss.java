@@ -94,7 +94,7 @@ public final class BoundLoss implements Serializable {
    * {@code log_loss(reduction=mean,epsilon=1e-15)[scalar,vector]} (class index, probability vector).
    * Weights are left out: they change the sums, not what the state means.
    */
-  public String signature() {
+  public String stateSignature() {
     String p = predictionShape.name().toLowerCase(java.util.Locale.ROOT);
     return loss.fullSpec() + "["
         + (labelShape == null ? "" : labelShape.name().toLowerCase(java.util.Locale.ROOT) + ",") + p + "]";

@@ -57,7 +57,7 @@ public abstract class Loss implements Serializable {
 
   /**
    * The loss with every parameter in effect, defaults included, e.g. {@code huber(reduction=mean,delta=1)}
-   * for {@code huber}: what its states record as what made them (see {@link LossSet#signature()}).
+   * for {@code huber}: what its states record as what made them (see {@link LossSet#stateSignature()}).
    * Column names are left out (see {@link Params#fullSpec()}).
    */
   public final String fullSpec() {

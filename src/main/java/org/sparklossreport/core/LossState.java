@@ -9,7 +9,7 @@ import java.util.Arrays;
  * struct of two arrays; {@code version} lets saved states be read back by later releases.
  *
  * <p>Invariants: (1) a state of zeros (of the right lengths) is the empty state; (2) the state's meaning
- * is given by the {@link LossSet} that made it, whose {@link LossSet#signature()} identifies the layout;
+ * is given by the {@link LossSet} that made it, whose {@link LossSet#stateSignature()} identifies the layout;
  * (3) a state that leaves the engines (the public aggregators' outputs, states to save) carries that
  * signature ({@link #getSignature()}), so it says what made it and merges only with states of the same
  * signature; states inside the job's engines carry none (null), to keep their rows small, and merge by
@@ -61,7 +61,7 @@ public final class LossState implements Serializable {
   }
 
   /**
-   * What made the state, as {@link LossSet#signature()} gives it: the format version, then per loss its
+   * What made the state, as {@link LossSet#stateSignature()} gives it: the format version, then per loss its
    * spec with every parameter (defaults included) and its input forms, e.g.
    * {@code v1;huber(reduction=mean,delta=1)[scalar,scalar]}; null for a state internal to the engines.
    */
@@ -97,7 +97,8 @@ public final class LossState implements Serializable {
 
   @Override
   public String toString() {
-    return "LossState{v" + version + (signature == null ? "" : ", " + signature) + ", counts=" + Arrays.toString(counts) + ", sums="
+    return "LossState{v" + version + (signature == null ? "" : ", " + signature) + ", counts="
+        + Arrays.toString(counts) + ", sums="
         + Arrays.toString(sums) + "}";
   }
 }

@@ -8,7 +8,7 @@ import org.sparklossreport.core.LossState;
 /**
  * Reduces rows to the {@link LossState} itself: what the job keeps per key, merges for coarser groupings
  * and turns into report lines, and what can be saved and merged later without re-reading the rows. The
- * state it returns carries the set's signature ({@link LossSet#signature()}), so it says what made it and
+ * state it returns carries the set's signature ({@link LossSet#stateSignature()}), so it says what made it and
  * merges only with states of the same losses, parameters and input forms.
  */
 public final class StateAggregator extends LossSetAggregator<LossState> {

@@ -15,7 +15,7 @@ import org.sparklossreport.losses.Losses;
 import org.sparklossreport.testing.LossFixtures;
 
 /**
- * A state records what made it ({@link LossSet#signature()}: format version, each loss with every
+ * A state records what made it ({@link LossSet#stateSignature()}: format version, each loss with every
  * parameter, defaults included, and its input forms), and states of different signatures do not merge:
  * the error names both.
  */
@@ -36,26 +36,26 @@ class StateSignatureTest {
   private static void assertMergeFails(LossSet a, LossState sa, LossSet b, LossState sb) {
     for (LossSet by : List.of(a, b)) {
       IllegalStateException e = assertThrows(IllegalStateException.class, () -> by.merge(sa.copy(), sb));
-      assertTrue(e.getMessage().contains(a.signature()) && e.getMessage().contains(b.signature()),
+      assertTrue(e.getMessage().contains(a.stateSignature()) && e.getMessage().contains(b.stateSignature()),
           e.getMessage());
     }
   }
 
   @Test
   void signatureNamesEveryParameterAndTheInputForms() {
-    assertEquals("v1;mse(reduction=mean)[scalar,scalar]", scalars("mse").signature());
-    assertEquals("v1;huber(reduction=mean,delta=1)[scalar,scalar]", scalars("huber").signature());
-    assertEquals(scalars("huber").signature(), scalars("huber(delta=1.0)").signature());
+    assertEquals("v1;mse(reduction=mean)[scalar,scalar]", scalars("mse").stateSignature());
+    assertEquals("v1;huber(reduction=mean,delta=1)[scalar,scalar]", scalars("huber").stateSignature());
+    assertEquals(scalars("huber").stateSignature(), scalars("huber(delta=1.0)").stateSignature());
     assertEquals("v1;huber(reduction=sum,delta=1.5)[scalar,scalar]",
-        scalars("huber(delta=1.5,reduction=sum)").signature());
+        scalars("huber(delta=1.5,reduction=sum)").stateSignature());
     // column names say where the inputs come from, not what the state is
-    assertEquals(scalars("mse").signature(), scalars("mse(label=y,prediction=p)").signature());
+    assertEquals(scalars("mse").stateSignature(), scalars("mse(label=y,prediction=p)").stateSignature());
     assertEquals("v1;sparse(reduction=sum,lambda=0.1)[vector]",
-        set("sparse", Shape.SCALAR, Shape.VECTOR).signature());
+        set("sparse", Shape.SCALAR, Shape.VECTOR).stateSignature());
     LossSet two = LossSet.over(3).add(Losses.parse("mse"), 0, Shape.SCALAR, 1, Shape.SCALAR, -1)
         .add(Losses.parse("quantile(tau=0.9)"), 0, Shape.SCALAR, 1, Shape.SCALAR, 2).build();
     assertEquals("v1;mse(reduction=mean)[scalar,scalar];quantile(reduction=mean,tau=0.9)[scalar,scalar]",
-        two.signature());
+        two.stateSignature());
   }
 
   @Test
@@ -96,7 +96,7 @@ class StateSignatureTest {
     LossSet index = set("log_loss", Shape.SCALAR, Shape.VECTOR);
     LossSet vector = set("log_loss", Shape.VECTOR, Shape.VECTOR);
     LossSet scalar = set("log_loss", Shape.SCALAR, Shape.SCALAR);
-    assertTrue(index.signature().endsWith("[scalar,vector]"), index.signature());
+    assertTrue(index.stateSignature().endsWith("[scalar,vector]"), index.stateSignature());
     assertMergeFails(index, index.sign(index.zero()), vector, vector.sign(vector.zero()));
     assertMergeFails(index, index.sign(index.zero()), scalar, scalar.sign(scalar.zero()));
     assertMergeFails(vector, vector.sign(vector.zero()), scalar, scalar.sign(scalar.zero()));
@@ -109,10 +109,10 @@ class StateSignatureTest {
     LossState a = state(huber);
     LossState b = state(same);
     LossState merged = huber.merge(a.copy(), b);
-    assertEquals(huber.signature(), merged.getSignature());
+    assertEquals(huber.stateSignature(), merged.getSignature());
     assertEquals(6, huber.results(merged).get(0).rows());
     // merging into the engines' unsigned state keeps the signature; unsigned states stay unsigned
-    assertEquals(huber.signature(), huber.merge(huber.zero(), b).getSignature());
+    assertEquals(huber.stateSignature(), huber.merge(huber.zero(), b).getSignature());
     assertNull(huber.merge(huber.zero(), huber.zero()).getSignature());
 
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
