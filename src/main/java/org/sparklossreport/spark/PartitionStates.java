@@ -40,8 +40,8 @@ import scala.Function1;
  * (prediction tables are often clustered by key).
  * The map holds at most {@link #MAX_KEYS_IN_MEMORY} keys; past that its states are handed on (the
  * partition's output is an iterator that yields them before the next row is read) and it starts afresh,
- * which is correct because states merge: memory is bounded by the keys held, not by the rows. The partial states are then merged per key by a small
- * aggregation ({@link MergeAggregator}) over at most partitions × keys rows.
+ * which is correct because states merge: memory is bounded by the keys held, not by the rows. The
+ * partial states are then merged per key by a small aggregation ({@link MergeAggregator}) over at most partitions × keys rows.
  *
  * <p>Why: decoding every row into an object for a typed Aggregator costs more than the arithmetic of
  * several losses (docs/PERFORMANCE.md gives the numbers); reading doubles from the internal row costs
