@@ -22,6 +22,8 @@ public final class BoundLoss implements Serializable {
   final int weightSlot;
   final int countAt;
   final int sumAt;
+  private final Shape labelShape;
+  private final Shape predictionShape;
   private final boolean checksRows;
   private final boolean setsWeights;
 
@@ -29,9 +31,11 @@ public final class BoundLoss implements Serializable {
    * @param labelSlot the label's input slot, −1 for a loss without label
    * @param weightSlot the weight's input slot, −1 for weight 1
    */
-  BoundLoss(Loss loss, Kernel kernel, int labelSlot, int predictionSlot, int weightSlot, int countAt,
-      int sumAt) {
+  BoundLoss(Loss loss, Kernel kernel, int labelSlot, Shape labelShape, int predictionSlot,
+      Shape predictionShape, int weightSlot, int countAt, int sumAt) {
     this.loss = loss;
+    this.labelShape = loss.needsLabel() ? labelShape : null;
+    this.predictionShape = predictionShape;
     this.kernel = kernel;
     this.labelSlot = labelSlot;
     this.predictionSlot = predictionSlot;
@@ -72,6 +76,28 @@ public final class BoundLoss implements Serializable {
   /** Where this loss's sums start in the state: the Σw pair, then the kernel's slots. */
   public int sumAt() {
     return sumAt;
+  }
+
+  /** The label's shape, null for a loss without label. */
+  public Shape labelShape() {
+    return labelShape;
+  }
+
+  public Shape predictionShape() {
+    return predictionShape;
+  }
+
+  /**
+   * What this loss's part of a state is: its spec with every parameter ({@link Loss#fullSpec()}) and
+   * the input forms it was bound to, {@code [label,prediction]} (just {@code [prediction]} for a loss
+   * without label): {@code huber(reduction=mean,delta=1)[scalar,scalar]},
+   * {@code log_loss(reduction=mean,epsilon=1e-15)[scalar,vector]} (class index, probability vector).
+   * Weights are left out: they change the sums, not what the state means.
+   */
+  public String stateSignature() {
+    String p = predictionShape.name().toLowerCase(java.util.Locale.ROOT);
+    return loss.fullSpec() + "["
+        + (labelShape == null ? "" : labelShape.name().toLowerCase(java.util.Locale.ROOT) + ",") + p + "]";
   }
 
   /** Doubles of state: Σw as a compensated pair plus the kernel's. */

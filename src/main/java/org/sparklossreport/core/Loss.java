@@ -17,6 +17,7 @@ public abstract class Loss implements Serializable {
 
   private final String name;
   private String canonical;
+  private String fullSpec;
   private final String labelColumn;
   private final String predictionColumn;
   private final String weightColumn;
@@ -38,6 +39,7 @@ public abstract class Loss implements Serializable {
   protected final void seal(Params params) {
     params.finish();
     this.canonical = params.canonical();
+    this.fullSpec = params.fullSpec();
   }
 
   /** The kernel for these input shapes, or a {@link LossSpecException} naming what fits. */
@@ -51,6 +53,15 @@ public abstract class Loss implements Serializable {
   /** The loss as specified, in canonical form, e.g. {@code huber(delta=1.5)}. */
   public final String canonical() {
     return canonical;
+  }
+
+  /**
+   * The loss with every parameter in effect, defaults included, e.g. {@code huber(reduction=mean,delta=1)}
+   * for {@code huber}: what its states record as what made them (see {@link LossSet#stateSignature()}).
+   * Column names are left out (see {@link Params#fullSpec()}).
+   */
+  public final String fullSpec() {
+    return fullSpec;
   }
 
   public final Reduction reduction() {

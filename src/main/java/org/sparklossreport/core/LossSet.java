@@ -14,7 +14,9 @@ import java.util.Map;
  * <p>Invariants: (1) {@link #zero()} is the identity of {@link #merge}; (2) {@link #merge} is associative
  * and commutative up to rounding far below the twelfth digit (compensated sums); (3) {@link #results}
  * does not change the state; (4) {@link #signature()} names the layout, so states are only merged with
- * states of the same losses in the same order.
+ * states of the same losses in the same order; (5) {@link #stateSignature()} names what the states are
+ * (losses with every parameter, input forms, format version): a state that carries it ({@link #sign}) is
+ * only merged with states of the same signature, and the error names both.
  */
 public final class LossSet implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -23,12 +25,14 @@ public final class LossSet implements Serializable {
   private final int slots;
   private final int countSlots;
   private final int sumSlots;
+  private final String stateSignature;
 
   private LossSet(List<BoundLoss> losses, int slots, int countSlots, int sumSlots) {
     this.losses = List.copyOf(losses);
     this.slots = slots;
     this.countSlots = countSlots;
     this.sumSlots = sumSlots;
+    this.stateSignature = stateSignatureOf(this.losses);
   }
 
   /** Starts a set over rows of {@code slots} decoded input slots. */
@@ -56,8 +60,8 @@ public final class LossSet implements Serializable {
     public Builder add(Loss loss, int labelSlot, Shape labelShape, int predictionSlot,
         Shape predictionShape, int weightSlot) {
       Kernel kernel = loss.bind(labelShape, predictionShape);
-      BoundLoss b = new BoundLoss(loss, kernel, loss.needsLabel() ? labelSlot : -1, predictionSlot,
-          weightSlot, countAt, sumAt);
+      BoundLoss b = new BoundLoss(loss, kernel, loss.needsLabel() ? labelSlot : -1, labelShape,
+          predictionSlot, predictionShape, weightSlot, countAt, sumAt);
       losses.add(b);
       countAt += BoundLoss.COUNT_SLOTS;
       sumAt += b.sumSlots();
@@ -92,12 +96,33 @@ public final class LossSet implements Serializable {
     return state;
   }
 
-  /** Adds {@code other} into {@code state} and returns {@code state}. */
+  /**
+   * Adds {@code other} into {@code state} and returns {@code state}. Either state may carry a signature
+   * ({@link LossState#getSignature()}); one that differs from this set's {@link #stateSignature()} fails,
+   * naming both, and the result carries the signature when either did.
+   */
   public LossState merge(LossState state, LossState other) {
     checkLayout(other);
+    String own = state.getSignature();
+    if (own != null && !own.equals(stateSignature)) {
+      throw mismatch(own);
+    }
     for (BoundLoss b : losses) {
       b.merge(state, other);
     }
+    if (own == null && other.getSignature() != null) {
+      state.setSignature(stateSignature);
+    }
+    return state;
+  }
+
+  /**
+   * Marks {@code state} as made by this set (its {@link #stateSignature()}) and returns it: for states
+   * that leave the engines, to be saved and merged later. Fails when the state does not fit the set.
+   */
+  public LossState sign(LossState state) {
+    checkLayout(state);
+    state.setSignature(stateSignature);
     return state;
   }
 
@@ -139,7 +164,38 @@ public final class LossSet implements Serializable {
     return b.toString();
   }
 
+  /**
+   * What this set's states are, the identity they carry when they leave the engines
+   * ({@link LossState#getSignature()}): {@code v}&lt;format version&gt;, then per loss, in order and
+   * {@code ;}-separated, its {@link BoundLoss#stateSignature()} (spec with every parameter, defaults
+   * included, and input forms), e.g.
+   * {@code v1;mse(reduction=mean)[scalar,scalar];huber(reduction=mean,delta=1)[scalar,scalar]}. States
+   * merge only with states of the same signature.
+   */
+  public String stateSignature() {
+    return stateSignature;
+  }
+
+  private static String stateSignatureOf(List<BoundLoss> losses) {
+    StringBuilder b = new StringBuilder("v").append(LossState.CURRENT_VERSION);
+    for (BoundLoss l : losses) {
+      b.append(';').append(l.stateSignature());
+    }
+    return b.toString();
+  }
+
+  /** A state of another signature than this set's: names both. */
+  private IllegalStateException mismatch(String other) {
+    return new IllegalStateException("loss states of different specs do not merge: a state of " + other
+        + " and one of " + stateSignature);
+  }
+
+  /** Checks the version and slot counts, and the signature when the state carries one. */
   private void checkLayout(LossState s) {
+    String sig = s.getSignature();
+    if (sig != null && !sig.equals(stateSignature)) {
+      throw mismatch(sig);
+    }
     if (s.getVersion() != LossState.CURRENT_VERSION || s.getCounts().length != countSlots
         || s.getSums().length != sumSlots) {
       throw new IllegalStateException("loss state of version " + s.getVersion() + " with "

@@ -9,7 +9,11 @@ import java.util.Arrays;
  * struct of two arrays; {@code version} lets saved states be read back by later releases.
  *
  * <p>Invariants: (1) a state of zeros (of the right lengths) is the empty state; (2) the state's meaning
- * is given by the {@link LossSet} that made it, whose {@link LossSet#signature()} identifies the layout.
+ * is given by the {@link LossSet} that made it, whose {@link LossSet#stateSignature()} identifies the layout;
+ * (3) a state that leaves the engines (the public aggregators' outputs, states to save) carries that
+ * signature ({@link #getSignature()}), so it says what made it and merges only with states of the same
+ * signature; states inside the job's engines carry none (null), to keep their rows small, and merge by
+ * layout within the one set that made them.
  */
 public final class LossState implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -20,6 +24,7 @@ public final class LossState implements Serializable {
   private int version = CURRENT_VERSION;
   private long[] counts;
   private double[] sums;
+  private String signature;
 
   /** For the bean encoder. */
   public LossState() {
@@ -55,18 +60,33 @@ public final class LossState implements Serializable {
     this.sums = sums;
   }
 
+  /**
+   * What made the state, as {@link LossSet#stateSignature()} gives it: the format version, then per loss its
+   * spec with every parameter (defaults included) and its input forms, e.g.
+   * {@code v1;huber(reduction=mean,delta=1)[scalar,scalar]}; null for a state internal to the engines.
+   */
+  public String getSignature() {
+    return signature;
+  }
+
+  public void setSignature(String signature) {
+    this.signature = signature;
+  }
+
   /** A deep copy. */
   public LossState copy() {
     LossState c = new LossState();
     c.version = version;
     c.counts = counts.clone();
     c.sums = sums.clone();
+    c.signature = signature;
     return c;
   }
 
   @Override
   public boolean equals(Object o) {
     return o instanceof LossState other && version == other.version
+        && java.util.Objects.equals(signature, other.signature)
         && Arrays.equals(counts, other.counts) && Arrays.equals(sums, other.sums);
   }
 
@@ -77,7 +97,8 @@ public final class LossState implements Serializable {
 
   @Override
   public String toString() {
-    return "LossState{v" + version + ", counts=" + Arrays.toString(counts) + ", sums="
+    return "LossState{v" + version + (signature == null ? "" : ", " + signature) + ", counts="
+        + Arrays.toString(counts) + ", sums="
         + Arrays.toString(sums) + "}";
   }
 }

@@ -21,6 +21,7 @@ public final class Params implements Serializable {
   private final Map<String, String> given;
   private final Set<String> declared = new LinkedHashSet<>();
   private final Map<String, String> canonical = new LinkedHashMap<>();
+  private final Map<String, String> full = new LinkedHashMap<>(); // every value in effect, defaults included
 
   public Params(String loss, Map<String, String> given) {
     this.loss = loss;
@@ -42,6 +43,7 @@ public final class Params implements Serializable {
     declared.add(name);
     String raw = given.get(name);
     if (raw == null) {
+      full.put(name, fmt(dflt));
       return dflt;
     }
     double v;
@@ -59,6 +61,7 @@ public final class Params implements Serializable {
     if (v != dflt) {
       canonical.put(name, fmt(v));
     }
+    full.put(name, fmt(v));
     return v;
   }
 
@@ -67,6 +70,7 @@ public final class Params implements Serializable {
     declared.add(name);
     String raw = given.get(name);
     if (raw == null) {
+      full.put(name, Boolean.toString(dflt));
       return dflt;
     }
     boolean v;
@@ -80,6 +84,7 @@ public final class Params implements Serializable {
     if (v != dflt) {
       canonical.put(name, Boolean.toString(v));
     }
+    full.put(name, Boolean.toString(v));
     return v;
   }
 
@@ -100,6 +105,7 @@ public final class Params implements Serializable {
       throw new LossSpecException(loss + ": parameter " + name + " must be ≥ " + lo + ", got " + raw);
     }
     canonical.put(name, Integer.toString(v));
+    full.put(name, Integer.toString(v));
     return v;
   }
 
@@ -118,12 +124,14 @@ public final class Params implements Serializable {
     declared.add("reduction");
     String raw = given.get("reduction");
     if (raw == null) {
+      full.put("reduction", dflt.toString());
       return dflt;
     }
     Reduction r = Reduction.parse(loss, raw);
     if (r != dflt) {
       canonical.put("reduction", r.toString());
     }
+    full.put("reduction", r.toString());
     return r;
   }
 
@@ -153,6 +161,27 @@ public final class Params implements Serializable {
     for (String k : declared) {
       if (canonical.containsKey(k)) {
         b.append(sep).append(k).append('=').append(canonical.get(k));
+        sep = ",";
+      }
+    }
+    return b.append(')').toString();
+  }
+
+  /**
+   * {@code name(k=v,...)} with every parameter in effect, defaults included, in declared order: what a
+   * loss computes, as recorded in its states ({@code huber(reduction=mean,delta=1)} for {@code huber}).
+   * Column names ({@code label}, {@code prediction}, {@code weight}) are left out: they say where the
+   * inputs come from, not what is computed. An optional integer that was not given is left out.
+   */
+  public String fullSpec() {
+    if (full.isEmpty()) {
+      return loss;
+    }
+    StringBuilder b = new StringBuilder(loss).append('(');
+    String sep = "";
+    for (String k : declared) {
+      if (full.containsKey(k)) {
+        b.append(sep).append(k).append('=').append(full.get(k));
         sep = ",";
       }
     }

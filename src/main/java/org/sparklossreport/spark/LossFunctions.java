@@ -60,6 +60,31 @@ public final class LossFunctions {
     return new LossStructAggregator(b.set, b.decoder);
   }
 
+  /**
+   * The state of {@code loss} (counters and compensated sums, see {@link StateAggregator}), to save and
+   * merge later without the rows; it carries its signature ({@code LossState.getSignature()}, the loss
+   * with every parameter and its input forms). {@code weight} may be null for unit weights.
+   */
+  public static StateAggregator stateAggregator(Loss loss, StructType schema, String label, String prediction,
+      String weight) {
+    Bound b = bind(loss, schema, label, prediction, weight);
+    return new StateAggregator(b.set, b.decoder);
+  }
+
+  /** The state of {@code loss} as a struct column ({@link #stateAggregator}); {@code weight} may be null. */
+  public static Column state(Loss loss, Dataset<?> df, String label, String prediction, String weight) {
+    return apply(stateAggregator(loss, df.schema(), label, prediction, weight), df.schema());
+  }
+
+  /**
+   * States of {@code set} (a struct column as {@link #state} gives it) merged into one state, which
+   * carries the set's signature; a state of another signature fails the query, naming both.
+   */
+  public static Column mergeStates(LossSet set, Column state) {
+    return functions.udaf(new MergeAggregator(set), Encoders.bean(org.sparklossreport.core.LossState.class))
+        .apply(States.FIELDS.stream().map(state::getField).toArray(Column[]::new));
+  }
+
   /** The loss's value as a column for {@code groupBy(...).agg(...)} or {@code select}. */
   public static Column column(Loss loss, Dataset<?> df, String label, String prediction) {
     return column(loss, df, label, prediction, null);

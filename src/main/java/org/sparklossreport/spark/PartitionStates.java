@@ -38,9 +38,10 @@ import scala.Function1;
  * array&lt;double&gt; by Spark's own code-generated projection) update one {@link LossState} per key in a
  * hash map keyed by the binary form of the key columns, with the previous row's key checked first
  * (prediction tables are often clustered by key).
- * The map holds at most {@link #MAX_KEYS_IN_MEMORY} keys; past that its states are emitted and it starts
- * afresh, which is correct because states merge. The partial states are then merged per key by a small
- * aggregation ({@link MergeAggregator}) over at most partitions × keys rows.
+ * The map holds at most {@link #MAX_KEYS_IN_MEMORY} keys; past that its states are handed on (the
+ * partition's output is an iterator that yields them before the next row is read) and it starts afresh,
+ * which is correct because states merge: memory is bounded by the keys held, not by the rows. The
+ * partial states are then merged per key by a small aggregation ({@link MergeAggregator}) over at most partitions × keys rows.
  *
  * <p>Why: decoding every row into an object for a typed Aggregator costs more than the arithmetic of
  * several losses (docs/PERFORMANCE.md gives the numbers); reading doubles from the internal row costs
@@ -85,11 +86,11 @@ public final class PartitionStates {
   public static Dataset<Row> mergePartials(org.apache.spark.sql.SparkSession spark, JavaRDD<Row> partial,
       List<StructField> keyFields, List<String> keys, LossSet set) {
     List<StructField> outFields = new ArrayList<>(keyFields);
-    outFields.add(DataTypes.createStructField("state", Encoders.bean(LossState.class).schema(), false));
+    outFields.add(DataTypes.createStructField("state", States.SCHEMA, false));
     Dataset<Row> partialStates = spark.createDataFrame(partial, DataTypes.createStructType(outFields));
-    Column merged = org.apache.spark.sql.functions.udaf(new MergeAggregator(set),
-        Encoders.bean(LossState.class)).apply(partialStates.col("state.counts"), partialStates.col("state.sums"),
-        partialStates.col("state.version")).as("state");
+    Column merged = org.apache.spark.sql.functions.udaf(MergeAggregator.internal(set),
+        Encoders.bean(LossState.class)).apply(States.FIELDS.stream()
+            .map(f -> partialStates.col("state." + f)).toArray(Column[]::new)).as("state");
     if (keys.isEmpty()) {
       return partialStates.agg(merged);
     }
@@ -122,36 +123,76 @@ public final class PartitionStates {
     private final LossSet set;
     private final DataType[] keyTypes;
     private final Shape[] shapes;
+    private final int maxKeys;
 
     Reader(LossSet set, DataType[] keyTypes, Shape[] shapes) {
+      this(set, keyTypes, shapes, MAX_KEYS_IN_MEMORY);
+    }
+
+    /** @param maxKeys the key states held before they are handed on (tests set a small one) */
+    Reader(LossSet set, DataType[] keyTypes, Shape[] shapes, int maxKeys) {
+      if (maxKeys < 1) {
+        throw new IllegalArgumentException("maxKeys must be ≥ 1, got " + maxKeys);
+      }
       this.set = set;
       this.keyTypes = keyTypes;
       this.shapes = shapes;
+      this.maxKeys = maxKeys;
     }
 
+    /**
+     * The partial states of a partition, lazily: rows are read only as states are asked for; when the
+     * map is full its states are handed on (and let go one by one) before the next row is read, and the
+     * rest follow at the end. At most {@code maxKeys} states are held, plus the one of the row that
+     * filled the map while the full map is handed on.
+     */
     Iterator<Row> states(Iterator<InternalRow> it) {
       Partition p = new Partition(this);
-      while (it.hasNext()) {
-        p.add(it.next());
-      }
-      p.emit();
-      return p.out.iterator();
-    }
+      return new Iterator<>() {
+        private Iterator<Map.Entry<UnsafeRow, LossState>> out; // states being handed on
+        private boolean done;
 
-    void emit(Map<UnsafeRow, LossState> states, List<Row> out) {
-      for (Map.Entry<UnsafeRow, LossState> e : states.entrySet()) {
-        Object[] v = new Object[keyTypes.length + 1];
-        UnsafeRow key = e.getKey();
-        for (int i = 0; i < keyTypes.length; i++) {
-          v[i] = key.isNullAt(i) ? null : external(key.get(i, keyTypes[i]), keyTypes[i]);
+        @Override
+        public boolean hasNext() {
+          while (out == null || !out.hasNext()) {
+            out = null;
+            if (done) {
+              return false;
+            }
+            if (it.hasNext()) {
+              Map<UnsafeRow, LossState> full = p.add(it.next());
+              if (full != null) {
+                out = full.entrySet().iterator();
+              }
+            } else {
+              done = true;
+              out = p.rest().entrySet().iterator();
+            }
+          }
+          return true;
         }
-        LossState s = e.getValue();
-        v[keyTypes.length] = RowFactory.create(s.getCounts(), s.getSums(), s.getVersion());
-        out.add(RowFactory.create(v));
-      }
-      states.clear();
+
+        @Override
+        public Row next() {
+          if (!hasNext()) {
+            throw new java.util.NoSuchElementException();
+          }
+          Map.Entry<UnsafeRow, LossState> e = out.next();
+          out.remove(); // let the state go once handed on
+          return row(e.getKey(), e.getValue());
+        }
+      };
     }
 
+    /** The row of a partial state: the key columns (external values), then the state. */
+    Row row(UnsafeRow key, LossState s) {
+      Object[] v = new Object[keyTypes.length + 1];
+      for (int i = 0; i < keyTypes.length; i++) {
+        v[i] = key.isNullAt(i) ? null : external(key.get(i, keyTypes[i]), keyTypes[i]);
+      }
+      v[keyTypes.length] = States.toRow(s);
+      return RowFactory.create(v);
+    }
 
     static double[] toArray(ArrayData a) {
       int n = a.numElements();
@@ -174,8 +215,9 @@ public final class PartitionStates {
     private final Shape[] shapes;
     private final LossRow row;
     private final UnsafeProjection keyOf; // keys as binary rows: hash and equality on bytes, any key types
-    private final Map<UnsafeRow, LossState> states = new HashMap<>();
-    final List<Row> out = new ArrayList<>();
+    private final int maxKeys;
+    private Map<UnsafeRow, LossState> states = new HashMap<>();
+    private Map<UnsafeRow, LossState> full; // the states to hand on after this row, or null
     private UnsafeRow last; // a copy of the previous row's key, its buffer reused
     private LossState lastState;
 
@@ -185,9 +227,15 @@ public final class PartitionStates {
       this.shapes = reader.shapes;
       this.row = new LossRow(shapes.length);
       this.keyOf = UnsafeProjection.create(reader.keyTypes);
+      this.maxKeys = reader.maxKeys;
     }
 
-    void add(InternalRow r) {
+    /**
+     * Adds a row to its key's state; returns the states to hand on when the row's key found the map
+     * full (the row's own state is already in a new map), else null.
+     */
+    Map<UnsafeRow, LossState> add(InternalRow r) {
+      full = null;
       if (k > 0 || lastState == null) {
         locate(r);
       }
@@ -207,6 +255,7 @@ public final class PartitionStates {
         }
       }
       reader.set.add(lastState, row);
+      return full;
     }
 
     /** Points {@code lastState} at the state of the row's key. */
@@ -217,8 +266,9 @@ public final class PartitionStates {
       }
       lastState = states.get(key);
       if (lastState == null) {
-        if (states.size() >= MAX_KEYS_IN_MEMORY) {
-          reader.emit(states, out);
+        if (states.size() >= maxKeys) {
+          full = states;
+          states = new HashMap<>();
         }
         lastState = reader.set.zero();
         states.put(key.copy(), lastState);
@@ -230,8 +280,11 @@ public final class PartitionStates {
       }
     }
 
-    void emit() {
-      reader.emit(states, out);
+    /** The states held at the end of the partition; the partition is empty afterwards. */
+    Map<UnsafeRow, LossState> rest() {
+      Map<UnsafeRow, LossState> rest = states;
+      states = new HashMap<>();
+      return rest;
     }
   }
 }

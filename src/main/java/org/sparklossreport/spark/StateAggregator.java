@@ -7,7 +7,9 @@ import org.sparklossreport.core.LossState;
 
 /**
  * Reduces rows to the {@link LossState} itself: what the job keeps per key, merges for coarser groupings
- * and turns into report lines, and what can be saved and merged later without re-reading the rows.
+ * and turns into report lines, and what can be saved and merged later without re-reading the rows. The
+ * state it returns carries the set's signature ({@link LossSet#stateSignature()}), so it says what made it and
+ * merges only with states of the same losses, parameters and input forms.
  */
 public final class StateAggregator extends LossSetAggregator<LossState> {
   private static final long serialVersionUID = 1L;
@@ -18,7 +20,7 @@ public final class StateAggregator extends LossSetAggregator<LossState> {
 
   @Override
   public LossState finish(LossState state) {
-    return state;
+    return set.sign(state);
   }
 
   @Override
