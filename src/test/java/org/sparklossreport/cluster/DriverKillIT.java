@@ -94,10 +94,16 @@ class DriverKillIT {
         .as(Encoders.STRING()).collectAsList());
     assertTrue(Files.isDirectory(staging.get(0)) && !Files.exists(staging.get(0).resolve("_SUCCESS")),
         "expected the killed run's unfinished staging dir " + staging.get(0));
+    Path lock = out.resolveSibling("." + out.getFileName() + ".lock");
+    assertTrue(Files.isRegularFile(lock), "the killed run held the output lock while it wrote: " + lock);
 
-    // The rerun: the full report, and nothing left beside it.
-    LocalCluster.Driver rerun = cluster.submit("d2-rerun", jobArgs(input, out, LOSSES));
+    // The rerun: it takes over the crashed run's lock once it is stale (10 s here, 120 s by default),
+    // writes the full report, and leaves nothing beside it.
+    LocalCluster.Driver rerun = cluster.submit("d2-rerun",
+        with(jobArgs(input, out, LOSSES), "spark.lossreport.lock.staleSeconds=10"));
     assertEquals(0, rerun.await(), rerun.tail());
+    assertTrue(Files.readString(rerun.err()).contains("taking it over from run"),
+        "the rerun says it took over the crashed run's lock");
     assertSameReport(reference, out);
     assertEquals(List.of(), leftovers(out), "leftovers beside the output after the rerun");
   }
