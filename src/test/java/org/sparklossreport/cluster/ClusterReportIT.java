@@ -122,4 +122,16 @@ class ClusterReportIT {
       assertSameReport(expected, out);
     }
   }
+
+  @Test
+  @Order(5)
+  void aDriverRunWithoutSparkSubmitShipsTheApplicationJarItself() throws Exception {
+    // submit/loss-report without SPARK_HOME: the driver runs embedded (java -cp the jar and Maven's Spark),
+    // with --master this cluster; the executors get the job's classes only if the driver ships the jar.
+    Path out = tmp.resolve("e/report");
+    LocalCluster.Driver d = cluster.submit("e-without-spark-submit", jobArgs(input, out, LOSSES), false);
+    assertEquals(0, d.await(), d.tail());
+    assertTrue(d.stderr().contains("shipping the application jar"), "no jar shipped?\n" + d.tail());
+    assertSameReport(reference, out);
+  }
 }
