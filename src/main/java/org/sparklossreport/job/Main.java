@@ -110,6 +110,10 @@ public final class Main {
       b.config("spark.ui.showConsoleProgress", "true");
     }
     conf.forEach(b::config);
+    String jars = ApplicationJar.sparkJars(m, conf); // a driver outside spark-submit ships the jar itself
+    if (jars != null) {
+      b.config("spark.jars", jars);
+    }
     return b.getOrCreate();
   }
 

@@ -1,9 +1,11 @@
 package org.sparklossreport.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.sparklossreport.cluster.Reports.LOSSES;
 import static org.sparklossreport.cluster.Reports.ONE_FILE_PER_TASK;
+import static org.sparklossreport.cluster.Reports.SCALAR_LOSSES;
 import static org.sparklossreport.cluster.Reports.assertSameReport;
 import static org.sparklossreport.cluster.Reports.jobArgs;
 import static org.sparklossreport.cluster.Reports.with;
@@ -12,6 +14,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -22,12 +26,15 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparklossreport.job.FaultInjection;
 import org.sparklossreport.job.ReportPlan;
-import org.sparklossreport.testing.SharedSparkSession;
 
 /**
- * The job on a 2-worker standalone cluster (separate driver, executors of 1 core and 512 MiB, the
- * application jar shipped by spark-submit) gives the local-mode report: as is, with task attempts failing,
- * with an executor killed in the middle of the aggregation, and on the compiled engine.
+ * The job on a 2-worker standalone cluster (separate driver, executors of 1 core and 512 MiB) gives the
+ * local-mode report: on the default engine ({@code auto}: columnar for scalar losses on Parquet) and on
+ * the compiled one; on the default engine with task attempts failing and with an executor killed in the
+ * middle of the aggregation (and on the vector-loss engine with failing attempts); and with the driver
+ * run by {@code submit/loss-report} itself, without spark-submit. The faults come from
+ * {@link FaultInjection.Plugin}, which leaves the plan alone: each faulty run's plan line (losses,
+ * columns, keys, engine and why) must equal the clean run's.
  */
 @Tag("cluster")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -37,13 +44,21 @@ class ClusterReportIT {
   static LocalCluster cluster;
   static Path input;
   static Path reference;
+  static Path scalarReference;
+  /** The plan line of the clean run of {@link Reports#SCALAR_LOSSES} on the default engine. */
+  static String cleanScalarPlan;
+
+  /** The fault plugin, installed when the driver's session starts. */
+  static final String PLUGIN = "spark.plugins=" + FaultInjection.PLUGIN;
+  private static final Pattern PLAN = Pattern.compile("Plan: (.*)");
 
   @BeforeAll
   static void setUp() throws Exception {
     cluster = new LocalCluster(LocalCluster.ROOT.resolve("target/it/" + ClusterReportIT.class.getSimpleName()));
-    cluster.launch(2); // the cluster comes up while the table and the local-mode report are made
+    cluster.launch(2); // the cluster comes up while the table and the local-mode reports are made
     input = Reports.fixture().input();
     reference = Reports.fixture().reference();
+    scalarReference = Reports.scalarReference();
     cluster.awaitUp();
   }
 
@@ -54,36 +69,70 @@ class ClusterReportIT {
     }
   }
 
+  /** The driver's plan line ("N loss(es) [...] over ..., engine NAME (why)"), failing without one. */
+  static String plan(LocalCluster.Driver d) {
+    Matcher m = PLAN.matcher(d.stderr() + "\n" + d.stdout());
+    assertTrue(m.find(), "no plan line in the driver's log\n" + d.tail());
+    return m.group(1).trim();
+  }
+
   @Test
   @Order(1)
-  void theClusterReportEqualsTheLocalModeReport() throws Exception {
-    Path out = tmp.resolve("a/report");
-    LocalCluster.Driver d = cluster.submit("a-cluster-report", jobArgs(input, out, LOSSES));
-    assertEquals(0, d.await(), d.tail());
-    assertTrue(d.stdout().contains("loss report: " + Reports.ROWS + " input row(s), " + Reports.KEYS + " key(s)"), d.tail());
-    assertSameReport(reference, out);
+  void scalarLossesRunColumnarByDefaultAndCompiledOnTheClusterAndEqualTheLocalAggregatorReport()
+      throws Exception {
+    // every loss scalar over a Parquet input: auto picks the columnar engine, whose loops are compiled per
+    // loss function in the executors; the compiled engine's generated code calls the losses' function
+    // objects. Both are serialized with the plan to executors in other JVMs.
+    for (String engine : List.of("columnar", "compiled")) {
+      Path out = tmp.resolve("a/report-" + engine);
+      List<String> args = jobArgs(input, out, SCALAR_LOSSES);
+      LocalCluster.Driver d = cluster.submit("a-" + engine,
+          engine.equals("columnar") ? args : with(args, ReportPlan.ENGINE_CONF + "=" + engine));
+      assertEquals(0, d.await(), d.tail());
+      String plan = plan(d);
+      assertTrue(plan.contains("engine " + engine + (engine.equals("columnar") ? " (auto" : " (set")),
+          "the cluster run did not use the " + engine + " engine: " + plan);
+      if (engine.equals("columnar")) {
+        cleanScalarPlan = plan;
+      }
+      assertSameReport(scalarReference, out);
+    }
   }
 
   @Test
   @Order(2)
   void failedTaskAttemptsAreRetriedIntoTheSameReport() throws Exception {
-    Path out = tmp.resolve("b/report");
-    LocalCluster.Driver d = cluster.submit("b-failed-attempts", with(with(jobArgs(input, out, LOSSES),
-        ONE_FILE_PER_TASK), FaultInjection.FAIL_FIRST_ATTEMPT + "=true", "spark.task.maxFailures=2"));
-    assertEquals(0, d.await(), d.tail());
-    // The driver saw attempts fail (TaskSetManager warns "Lost task ...: ...InjectedFailure: ...").
-    assertTrue(d.stderr().contains("InjectedFailure"), "no injected failure reached the driver\n" + d.tail());
-    assertSameReport(reference, out);
+    // The default engine (columnar), and the vector losses' (partitions); the plugin fails the first
+    // attempt of every other input-scan task after it wrote its map output.
+    assertNotNull(cleanScalarPlan, "the clean run on the default engine did not run first");
+    for (boolean scalar : List.of(true, false)) {
+      String name = scalar ? "b-failed-attempts-columnar" : "b-failed-attempts-partitions";
+      Path out = tmp.resolve("b/report-" + (scalar ? "columnar" : "partitions"));
+      LocalCluster.Driver d = cluster.submit(name, with(with(jobArgs(input, out, scalar ? SCALAR_LOSSES : LOSSES),
+          ONE_FILE_PER_TASK), PLUGIN, FaultInjection.FAIL_FIRST_ATTEMPT + "=true", "spark.task.maxFailures=2"));
+      assertEquals(0, d.await(), d.tail());
+      // The driver saw attempts fail (TaskSetManager warns "Lost task ...: ...: test fault injection ...").
+      assertTrue(d.stderr().contains("test fault injection (" + FaultInjection.FAIL_FIRST_ATTEMPT),
+          "no injected failure reached the driver\n" + d.tail());
+      if (scalar) {
+        assertEquals(cleanScalarPlan, plan(d), "the fault injection changed the plan");
+        assertSameReport(scalarReference, out);
+      } else {
+        assertTrue(plan(d).contains("engine partitions (auto"), plan(d));
+        assertSameReport(reference, out);
+      }
+    }
   }
 
   @Test
   @Order(3)
   void anExecutorKilledMidJobLeavesTheReportUnchanged() throws Exception {
+    assertNotNull(cleanScalarPlan, "the clean run on the default engine did not run first");
     Path out = tmp.resolve("c/report");
     Set<Path> before = cluster.appDirs();
-    LocalCluster.Driver d = cluster.submit("c-executor-killed", with(with(jobArgs(input, out, LOSSES),
-        ONE_FILE_PER_TASK), FaultInjection.SCAN_DELAY_MS + "=1000"));
-    // An input-scan task runs on some executor: kill that executor's JVM.
+    LocalCluster.Driver d = cluster.submit("c-executor-killed", with(with(jobArgs(input, out, SCALAR_LOSSES),
+        ONE_FILE_PER_TASK), PLUGIN, FaultInjection.SCAN_DELAY_MS + "=1000"));
+    // An input-scan task has written its map output and sleeps before reporting it: kill its executor.
     LocalCluster.ExecutorLine running = cluster.awaitExecutorLine(before, "test fault injection: input scan", d);
     ProcessHandle victim = cluster.executor(running.appId(), running.executorId()).orElseThrow(() ->
         new AssertionError("no process for executor " + running + " among " + cluster.executors()));
@@ -95,31 +144,21 @@ class ClusterReportIT {
     assertEquals(0, d.await(), d.tail());
     assertTrue(d.stderr().contains("Lost executor " + running.executorId()),
         "the driver did not notice the lost executor\n" + d.tail());
-    assertSameReport(reference, out);
+    assertEquals(cleanScalarPlan, plan(d), "the fault injection changed the plan");
+    assertSameReport(scalarReference, out);
   }
 
   @Test
   @Order(4)
-  void scalarLossesRunColumnarAndCompiledOnTheClusterAndEqualTheLocalAggregatorReport() throws Exception {
-    // every loss scalar over a Parquet input: auto picks the columnar engine, whose loops are compiled per
-    // loss function in the executors; the compiled engine's generated code calls the losses' function
-    // objects. Both are serialized with the plan to executors in other JVMs.
-    String scalar = LOSSES.substring(0, LOSSES.indexOf(",log_loss("));
-    Path expected = tmp.resolve("d/local-aggregator-report");
-    try {
-      Reports.runLocally(with(jobArgs(input, expected, scalar), ReportPlan.ENGINE_CONF + "=aggregator"));
-    } finally {
-      SharedSparkSession.get().conf().unset(ReportPlan.ENGINE_CONF);
-    }
-    for (String engine : List.of("columnar", "compiled")) {
-      Path out = tmp.resolve("d/report-" + engine);
-      List<String> args = jobArgs(input, out, scalar);
-      LocalCluster.Driver d = cluster.submit("d-" + engine,
-          engine.equals("columnar") ? args : with(args, ReportPlan.ENGINE_CONF + "=" + engine));
-      assertEquals(0, d.await(), d.tail());
-      assertTrue(d.stderr().contains("engine " + engine) || d.stdout().contains("engine " + engine),
-          "the cluster run did not use the " + engine + " engine\n" + d.tail());
-      assertSameReport(expected, out);
-    }
+  void aDriverRunWithoutSparkSubmitShipsTheApplicationJarItself() throws Exception {
+    // submit/loss-report without SPARK_HOME: the driver runs embedded (java -cp the jar and Maven's Spark),
+    // with --master this cluster; the executors get the job's classes only if the driver ships the jar.
+    Path out = tmp.resolve("e/report");
+    LocalCluster.Driver d = cluster.submit("e-without-spark-submit", jobArgs(input, out, LOSSES), false);
+    assertEquals(0, d.await(), d.tail());
+    assertTrue(d.stderr().contains("shipping the application jar"), "no jar shipped?\n" + d.tail());
+    assertTrue(d.stdout().contains("loss report: " + Reports.ROWS + " input row(s), " + Reports.KEYS + " key(s)"),
+        d.tail());
+    assertSameReport(reference, out);
   }
 }

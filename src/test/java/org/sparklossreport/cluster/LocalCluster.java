@@ -111,6 +111,15 @@ final class LocalCluster implements AutoCloseable {
    * and {@code .err}.
    */
   Driver submit(String name, List<String> args) throws IOException {
+    return submit(name, args, true);
+  }
+
+  /**
+   * As {@link #submit(String, List)}; with {@code sparkSubmit} false without {@code SPARK_HOME}, so that
+   * {@code submit/loss-report} runs the driver itself (embedded, {@code java -cp} the application jar and
+   * the Maven-resolved Spark) instead of through spark-submit.
+   */
+  Driver submit(String name, List<String> args, boolean sparkSubmit) throws IOException {
     List<String> cmd = new ArrayList<>(List.of(ROOT.resolve("submit/loss-report").toString(),
         "--master", masterUrl, "--driver-memory", "1g",
         "--conf", "spark.executor.memory=512m", "--conf", "spark.executor.cores=1",
@@ -124,7 +133,11 @@ final class LocalCluster implements AutoCloseable {
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile())
         .redirectOutput(dir.resolve(name + ".out").toFile()).redirectError(dir.resolve(name + ".err").toFile());
     Map<String, String> env = pb.environment();
-    env.put("SPARK_HOME", SPARK_HOME.toString());
+    if (sparkSubmit) {
+      env.put("SPARK_HOME", SPARK_HOME.toString());
+    } else {
+      env.remove("SPARK_HOME");
+    }
     env.put("SPARK_LOCAL_IP", "127.0.0.1");
     Files.writeString(dir.resolve(name + ".cmd"), String.join(" ", cmd) + "\n");
     Driver d = new Driver(name, pb.start(), dir.resolve(name + ".out"), dir.resolve(name + ".err"));

@@ -11,15 +11,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.sparklossreport.job.Main;
+import org.sparklossreport.job.ReportPlan;
 import org.sparklossreport.testing.DataFrames;
 import org.sparklossreport.testing.SharedSparkSession;
 
@@ -98,6 +101,30 @@ final class Reports {
     }
   }
 
+  /** The scalar losses of {@link #LOSSES} (all but log_loss, whose prediction is a vector). */
+  static final String SCALAR_LOSSES = LOSSES.substring(0, LOSSES.indexOf(",log_loss("));
+
+  private static Path scalarReference;
+
+  /**
+   * The local-mode report of {@link #SCALAR_LOSSES} on the {@link #fixture} table, computed on the
+   * {@code aggregator} engine (Spark's own typed-aggregator path, so that the cluster's columnar and
+   * compiled engines are compared with another engine), made on first use.
+   */
+  static synchronized Path scalarReference() throws IOException {
+    if (scalarReference == null) {
+      Fixture f = fixture();
+      Path out = f.reference().resolveSibling("local-scalar-aggregator-report");
+      try {
+        runLocally(with(jobArgs(f.input(), out, SCALAR_LOSSES), ReportPlan.ENGINE_CONF + "=aggregator"));
+      } finally {
+        SharedSparkSession.get().conf().unset(ReportPlan.ENGINE_CONF);
+      }
+      scalarReference = out;
+    }
+    return scalarReference;
+  }
+
   /** The job's arguments for {@code input} → {@code output} with the given losses. */
   static List<String> jobArgs(Path input, Path output, String losses) {
     return List.of("--input", input.toString(), "--output", output.toString(),
@@ -132,9 +159,13 @@ final class Reports {
         + err.toString(StandardCharsets.UTF_8));
   }
 
-  /** A report without its per-run columns ({@code run_id}, {@code computed_at}). */
+  /**
+   * A report without its per-run columns ({@code run_id}, {@code computed_at}), its columns in the order
+   * of their names (reports are compared by column name, not position).
+   */
   static Dataset<Row> read(Path report) {
-    return SharedSparkSession.get().read().parquet(report.toString()).drop("run_id", "computed_at");
+    Dataset<Row> r = SharedSparkSession.get().read().parquet(report.toString()).drop("run_id", "computed_at");
+    return r.select(Arrays.stream(r.columns()).sorted().map(c -> r.col("`" + c + "`")).toArray(Column[]::new));
   }
 
   /**
