@@ -111,9 +111,8 @@ class EmptyInputTest {
    * them over the rows that remain.
    */
   @ParameterizedTest(name = "{0}, keys {1}, filter {2}")
-  @CsvSource({"auto,false,false", "auto,true,false", "auto,true,true", "columnar,false,false",
-      "columnar,true,false", "compiled,false,false", "compiled,true,true", "partitions,false,true",
-      "partitions,true,false", "aggregator,true,true", "aggregator,false,false"})
+  @CsvSource({"auto,false,false", "auto,true,true", "columnar,false,false", "columnar,true,false",
+      "compiled,false,true", "partitions,true,false", "aggregator,true,true"})
   void emptyFilesAndPartitionsAmongOthers(String engine, boolean keyed, boolean filter, SparkSession spark,
       @TempDir Path tmp) {
     List<Pred> rows = JobFixtures.generate(90, 11, D1, D2);
