@@ -126,7 +126,13 @@ public final class LossSet implements Serializable {
     return state;
   }
 
-  /** The report lines of a state: for each loss its value, then its extra outputs. */
+  /**
+   * The report lines of a state: for each loss its value, then its extra outputs. A value past the double
+   * range is ±Infinity. An output that is NaN although rows contributed with a non-zero weight sum is
+   * undefined because a sum overflowed (∞/∞, ∞ − ∞): it is null, and its contributing rows are counted as
+   * invalid under {@link LossResult#OVERFLOW} (rows 0, weight sum 0), so that rows + invalid rows is still
+   * every row of the group and no value is null while rows &gt; 0 (outside weights summing to zero).
+   */
   public List<LossResult> results(LossState state) {
     checkLayout(state);
     List<LossResult> out = new ArrayList<>();
@@ -143,13 +149,18 @@ public final class LossSet implements Serializable {
           invalid += n;
         }
       }
-      reasons = Collections.unmodifiableMap(reasons);
       String name = b.loss().canonical();
       List<String> extras = b.loss().extraOutputs();
       for (int i = 0; i < values.length; i++) {
         String output = i == 0 ? name : name + "." + extras.get(i - 1);
+        if (Double.isNaN(values[i]) && rows > 0 && w != 0) {
+          Map<String, Long> overflow = new LinkedHashMap<>(reasons);
+          overflow.put(LossResult.OVERFLOW, rows);
+          out.add(new LossResult(output, null, 0, invalid + rows, 0.0, Collections.unmodifiableMap(overflow)));
+          continue;
+        }
         Double v = Double.isNaN(values[i]) ? null : values[i];
-        out.add(new LossResult(output, v, rows, invalid, w, reasons));
+        out.add(new LossResult(output, v, rows, invalid, w, Collections.unmodifiableMap(reasons)));
       }
     }
     return out;

@@ -20,7 +20,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparklossreport.core.BoundLoss;
 import org.sparklossreport.core.InvalidReason;
+import org.sparklossreport.core.LossResult;
 import org.sparklossreport.core.LossRow;
+import org.sparklossreport.core.LossSet;
 import org.sparklossreport.core.LossState;
 import org.sparklossreport.spark.RowDecoder;
 import org.sparklossreport.spark.States;
@@ -30,7 +32,8 @@ import org.sparklossreport.spark.States;
  * needs no extra scan): {@code fail} stops the job with the loss, columns, reason, count and an example
  * key; {@code skip} leaves the counts to the report; {@code quarantine} also writes the invalid rows with
  * {@code loss} and {@code reason} columns (a second read of the input, made only when there are some).
- * A key whose contributing rows weigh 0 in total has no value; under {@code fail} that is an error too.
+ * A key whose contributing rows weigh 0 in total has no value; under {@code fail} that is an error too, and
+ * so is an output left undefined by a sum past the double range (reason {@code overflow}).
  */
 final class InvalidRows {
   private static final Logger LOG = LoggerFactory.getLogger(InvalidRows.class);
@@ -84,6 +87,7 @@ final class InvalidRows {
         }
       }
     }
+    failOnOverflow();
     // A key with rows but zero total weight has no value. One filter over the (cached) key states.
     int keyCount = plan.keys().size();
     Row zero = keyCount == 0 ? null : LossReportJob.firstKey(states, r -> {
@@ -97,6 +101,34 @@ final class InvalidRows {
             + plan.describeColumns(i) + ")" + (zero == null ? "" : " of key " + key(zero))
             + " sum to 0, so there is no value; rerun with --invalid skip to report it as null");
       }
+    }
+  }
+
+  /**
+   * An output whose value is undefined because a sum went past the double range (∞/∞, ∞ − ∞), which
+   * {@link LossSet#results} counts under the reason {@link LossResult#OVERFLOW}: in a key (the example),
+   * else in the overall row (opposite infinities of two keys).
+   */
+  private void failOnOverflow() {
+    LossSet set = plan.set();
+    int keyCount = plan.keys().size();
+    Row key = keyCount == 0 ? null : LossReportJob.firstKey(states,
+        r -> set.results(States.fromRow(r.getStruct(keyCount))).stream().anyMatch(LossResult::overflowed));
+    List<LossResult> results = set.results(key == null ? overall : States.fromRow(key.getStruct(keyCount)));
+    int at = 0;
+    List<BoundLoss> losses = plan.losses();
+    for (int i = 0; i < losses.size(); i++) {
+      int outputs = 1 + losses.get(i).loss().extraOutputs().size();
+      for (LossResult r : results.subList(at, at + outputs)) {
+        if (r.overflowed()) {
+          throw new UsageException(r.invalidByReason().get(LossResult.OVERFLOW) + " row(s) for loss " + r.loss()
+              + " (" + plan.describeColumns(i) + "): " + LossResult.OVERFLOW + " (a sum went past the double "
+              + "range, so the value is undefined: infinity/infinity or infinity - infinity)"
+              + (key == null ? " in the overall row" : ", e.g. in key " + key(key))
+              + "; rerun with --invalid skip to report it as null");
+        }
+      }
+      at += outputs;
     }
   }
 

@@ -185,8 +185,10 @@ public final class CompiledStates {
   public static Dataset<Row> mergePartials(Dataset<Row> partial, List<String> keys, LossSet set) {
     LossState zero = set.zero();
     Column[] counts = new Column[zero.getCounts().length];
+    // coalesce: Spark's sum of no rows is null, and a pass without keys over an input without rows (or
+    // whose partitions are all empty) merges no partial state at all; its state is the zero state
     for (int i = 0; i < counts.length; i++) {
-      counts[i] = sum(col(countColumn(i)));
+      counts[i] = coalesce(sum(col(countColumn(i))), lit(0L));
     }
     Column[] sums = new Column[zero.getSums().length];
     for (BoundLoss b : set.losses()) {
@@ -219,7 +221,7 @@ public final class CompiledStates {
 
   private static void mergePair(Column[] sums, int at) {
     sums[at] = neumaierSum(col(sumColumn(at)));
-    sums[at + 1] = sum(col(sumColumn(at + 1)));
+    sums[at + 1] = coalesce(sum(col(sumColumn(at + 1))), lit(0.0));
   }
 
   /** What decides the column of a term's per-row values. */
