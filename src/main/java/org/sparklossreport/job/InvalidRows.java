@@ -90,7 +90,8 @@ final class InvalidRows {
     failOnOverflow();
     // A key with rows but zero total weight has no value. One filter over the (cached) key states.
     int keyCount = plan.keys().size();
-    Row zero = keyCount == 0 ? null : LossReportJob.firstKey(states, r -> {
+    boolean weighted = losses.stream().anyMatch(b -> b.weightSlot() >= 0 || b.kernel().setsWeights());
+    Row zero = keyCount == 0 || !weighted ? null : LossReportJob.firstKey(states, r -> {
       LossState s = States.fromRow(r.getStruct(keyCount));
       return losses.stream().anyMatch(b -> zeroWeight(b, s));
     });
@@ -110,6 +111,9 @@ final class InvalidRows {
    * else in the overall row (opposite infinities of two keys).
    */
   private void failOnOverflow() {
+    if (java.util.Arrays.stream(overall.getSums()).allMatch(Double::isFinite)) {
+      return; // an overflowing key makes the overall sums infinite too: no key to look for, no Spark job
+    }
     LossSet set = plan.set();
     int keyCount = plan.keys().size();
     Row key = keyCount == 0 ? null : LossReportJob.firstKey(states,
