@@ -3,9 +3,12 @@ package org.sparklossreport.job;
 import io.delta.exceptions.DeltaConcurrentModificationException;
 import io.delta.tables.DeltaTable;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -39,7 +42,7 @@ final class DeltaReportWriter extends ReportWriter {
   @Override
   public void prepare(WriteMode mode) throws IOException {
     probeParent();
-    boolean delta = isDelta();
+    boolean delta = exists();
     if (!delta && fs.exists(output) && (fs.isFile(output) || fs.listStatus(output).length > 0)) {
       throw new UsageException("--output '" + output + "' holds files that are not a Delta table; write the"
           + " Delta report elsewhere, or use the output's own format (--output-format parquet, csv or json)");
@@ -49,8 +52,28 @@ final class DeltaReportWriter extends ReportWriter {
     }
   }
 
-  private boolean isDelta() {
-    return DeltaTable.isDeltaTable(spark, output.toString());
+  /**
+   * Whether the output is a Delta table, from its log on the file system. Not
+   * {@code DeltaTable.isDeltaTable}: it answers from the session's cached log, which does not see a table
+   * another process created since this session first looked, and a blind append onto such a table would
+   * duplicate the rows a MERGE replaces.
+   */
+  private boolean exists() {
+    try {
+      Path log = new Path(output, "_delta_log");
+      if (!fs.isDirectory(log)) {
+        return false;
+      }
+      for (FileStatus st : fs.listStatus(log)) {
+        String name = st.getPath().getName();
+        if (name.endsWith(".json") || name.contains(".checkpoint")) {
+          return true;
+        }
+      }
+      return false;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list the Delta log of " + output, e);
+    }
   }
 
   @Override
@@ -79,11 +102,23 @@ final class DeltaReportWriter extends ReportWriter {
   }
 
   private void writeOnce(Dataset<Row> report, WriteMode mode, List<String> keys) {
-    if (!isDelta()) {
-      // A new table; a run that creates it at the same time as another conflicts and merges again.
-      report.write().format("delta").mode(mode == WriteMode.OVERWRITE ? "append" : "errorifexists")
-          .save(output.toString());
-      return;
+    if (!exists()) {
+      // A new table. errorifexists, not append: Delta checks at the start of its transaction that there is
+      // still no table and fails the commit of version 0 when another run made one first; then the table
+      // exists and this run merges again. (A blind append never conflicts, so it would duplicate rows.)
+      try {
+        report.write().format("delta").mode("errorifexists").save(output.toString());
+        return;
+      } catch (RuntimeException e) {
+        if (conflict(e) != null || !exists()) {
+          throw e;
+        }
+        if (mode == WriteMode.ERROR_IF_EXISTS) {
+          throw new UsageException("--mode error-if-exists: Delta table '" + output + "' was created by another"
+              + " run while this one ran");
+        }
+        throw new ConcurrentTableCreation(e);
+      }
     }
     if (mode == WriteMode.ERROR_IF_EXISTS) {
       throw new UsageException("--mode error-if-exists: Delta table '" + output + "' was created by another"
@@ -103,10 +138,19 @@ final class DeltaReportWriter extends ReportWriter {
         .execute();
   }
 
+  /** Another run created the table while this run was about to. */
+  private static final class ConcurrentTableCreation extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    ConcurrentTableCreation(Throwable cause) {
+      super("another run created the Delta table first: " + LossReportJob.firstLine(cause.getMessage()), cause);
+    }
+  }
+
   /** The Delta conflict in {@code e}'s cause chain (another run committed first), or null. */
   private static Throwable conflict(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof DeltaConcurrentModificationException
+      if (t instanceof DeltaConcurrentModificationException || t instanceof ConcurrentTableCreation
           || t instanceof java.nio.file.FileAlreadyExistsException
           || t instanceof org.apache.hadoop.fs.FileAlreadyExistsException
           || (t.getClass().getName().startsWith("org.apache.spark.sql.delta")

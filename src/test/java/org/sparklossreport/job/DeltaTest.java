@@ -77,6 +77,34 @@ class DeltaTest {
     assertTrue(e.contains("not a Delta table"), e);
   }
 
+  @Test
+  void aTableAnotherProcessCreatedIsMergedIntoNotAppendedTo(SparkSession spark, @TempDir Path tmp) throws Exception {
+    List<Pred> rows = JobFixtures.generate(60, 54, JobFixtures.D1);
+    String in = JobFixtures.writeParquet(spark, rows, tmp.resolve("in"), 1);
+    Path out = tmp.resolve("report");
+    // This session looks first, while there is a log directory but no commit yet (as when another process
+    // is creating the table): Delta caches a log of no version for the path.
+    java.nio.file.Files.createDirectories(out.resolve("_delta_log"));
+    assertTrue(!DeltaTable.isDeltaTable(spark, out.toString()));
+    // Another process then creates the table: here, its files copied in from a report written elsewhere.
+    Path elsewhere = tmp.resolve("elsewhere");
+    ok("--input", in, "--partition-by", "date", "--losses", "mse", "--output", elsewhere.toString(),
+        "--output-format", "delta");
+    try (var files = java.nio.file.Files.walk(elsewhere)) {
+      for (Path f : files.toList()) {
+        Path to = out.resolve(elsewhere.relativize(f).toString());
+        if (!java.nio.file.Files.isDirectory(to)) {
+          java.nio.file.Files.copy(f, to);
+        }
+      }
+    }
+    ok("--input", in, "--partition-by", "date", "--losses", "mse", "--output", out.toString(),
+        "--output-format", "delta");
+    Map<String, Row> report = JobFixtures.byKey(spark.read().format("delta").load(out.toString()), List.of("date"));
+    assertEquals(2, report.size(), "one row per identity, not the first process's rows and ours: " + report.keySet());
+    assertEquals("MERGE", DeltaTable.forPath(spark, out.toString()).history(1).first().getAs("operation"));
+  }
+
   private static void check(SparkSession spark, JobFixtures.Outcome o, String out, List<Pred> rows) {
     Row overall = spark.read().format("delta").load(out).where("loss = 'mse'").first();
     Approx.assertClose(JobFixtures.mean(rows, false, JobFixtures::se), overall.getAs("value"), 1e-12, 0, o.out());

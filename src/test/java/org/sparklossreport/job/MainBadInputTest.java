@@ -78,7 +78,7 @@ class MainBadInputTest {
     contains(failsBeforeSpark(spark, tmp.resolve("out"), "--losses", "mse", "--mode", "replace"),
         "--mode must be overwrite, append or error-if-exists, got 'replace'");
     contains(failsBeforeSpark(spark, tmp.resolve("out"), "--losses", "mse", "--output-format", "xlsx"),
-        "--output-format must be one of parquet, csv, json, got 'xlsx'");
+        "--output-format must be one of parquet, csv, json, delta, got 'xlsx'");
   }
 
   @Test
