@@ -104,8 +104,8 @@ class ConcurrentRunsIT {
     List<String> cmd = new ArrayList<>(List.of(ROOT.resolve("submit/loss-report").toString(),
         "--master", "local[1]", "--driver-memory", "1g",
         "--conf", "spark.sql.shuffle.partitions=2", "--conf", "spark.ui.showConsoleProgress=false",
-        // Each run holds the lock 10 s before it writes: runs started together meet at the lock for sure.
-        "--conf", FileReportWriter.HOLD_CONF + "=10000",
+        // Each run holds the lock 5 s before it writes: runs started together meet at the lock for sure.
+        "--conf", FileReportWriter.HOLD_CONF + "=5000",
         "--input", in, "--partition-by", "date,model", "--losses", "mse,mae", "--where", "date = '" + date + "'",
         "--output", out, "--output-format", format));
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile())
