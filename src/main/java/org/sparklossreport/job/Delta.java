@@ -23,9 +23,13 @@ final class Delta {
 
   /**
    * The Spark configuration of the job's session: {@code --conf}, plus Delta's extension and catalog when
-   * the job uses Delta and starts its own session. Exit 2 when Delta is not on the classpath.
+   * the job uses Delta and starts its own session. Exit 2 when Delta is not on the classpath, or when the
+   * running session ({@code runningExtensions} is its {@code spark.sql.extensions}, "" when unset; null
+   * when there is none) lacks Delta's extension: Delta refuses to read or write there, and Spark cannot add
+   * an extension to a running session.
    */
-  static Map<String, String> sessionConf(JobSpec spec, boolean existingSession) {
+  static Map<String, String> sessionConf(JobSpec spec, String runningExtensions) {
+    boolean existingSession = runningExtensions != null;
     if (!used(spec)) {
       return spec.sparkConf();
     }
@@ -35,6 +39,11 @@ final class Delta {
       throw new UsageException((spec.inputFormat().equals("delta") ? "--input-format" : "--output-format")
           + " delta needs Delta Lake on the classpath: spark-submit --packages io.delta:delta-spark_2.13:4.0.0"
           + " (or --jars with delta-spark and delta-storage)");
+    }
+    if (existingSession && !runningExtensions.contains(EXTENSION)) {
+      throw new UsageException((spec.inputFormat().equals("delta") ? "--input-format" : "--output-format")
+          + " delta: the running Spark session was started without Delta's extension; start it with "
+          + EXTENSIONS + "=" + EXTENSION + " and " + CATALOG + "=" + DELTA_CATALOG);
     }
     Map<String, String> conf = new LinkedHashMap<>(spec.sparkConf());
     if (!existingSession) {

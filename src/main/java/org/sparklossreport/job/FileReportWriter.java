@@ -123,7 +123,7 @@ final class FileReportWriter extends ReportWriter {
 
   /**
    * Under the lock: puts back a report a killed run left under its backup name, and removes the staging
-   * and backup directories of runs that did not finish.
+   * and backup directories of runs that did not finish (and a stale lock a taker died before removing).
    */
   private void recover() throws IOException {
     FileStatus[] leftovers = fs.globStatus(new Path(output.getParent(), "." + output.getName() + ".*-*"));
@@ -137,7 +137,7 @@ final class FileReportWriter extends ReportWriter {
         if (!fs.rename(st.getPath(), output)) {
           throw new IOException("could not restore the report a killed run left at " + st.getPath());
         }
-      } else if (name.contains(".staging-") || name.contains(".previous-")) {
+      } else if (name.contains(".staging-") || name.contains(".previous-") || name.contains(".lock.stale-")) {
         LOG.info("Removing {} left by an earlier run that did not finish", st.getPath());
         fs.delete(st.getPath(), true);
       }

@@ -45,7 +45,9 @@ public final class Main {
       }
       JobSpec spec = JobOptions.toSpec(cli);
       boolean existing = SparkSession.getActiveSession().isDefined();
-      SparkSession spark = session(spec.master(), Delta.sessionConf(spec, existing));
+      String running = existing
+          ? SparkSession.getActiveSession().get().conf().get(Delta.EXTENSIONS, "") : null;
+      SparkSession spark = session(spec.master(), Delta.sessionConf(spec, running));
       Map<String, String> restore = existing ? applyToRunningSession(spark, spec.sparkConf()) : Map.of();
       try {
         LossReportJob.Result result = new LossReportJob(spark, spec).run();
