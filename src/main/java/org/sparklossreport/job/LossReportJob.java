@@ -5,20 +5,20 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.FilterFunction;
-import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
@@ -76,40 +76,63 @@ public final class LossReportJob {
         plan.set().signature(), plan.slots().size(),
         plan.slots().stream().map(InputSlot::column).toList(), plan.keys(), engine);
 
-    Dataset<Row> states = plan.aggregate(input, engine);
-    states = states.persist(StorageLevel.MEMORY_AND_DISK());
+    // The key states are kept as an RDD: a cached Dataset would add a job of its own under adaptive
+    // execution (its cache is a query stage, built before the job that reads it).
+    Dataset<Row> pass = plan.aggregate(input, engine);
+    JavaRDD<Row> cached = pass.javaRDD().persist(StorageLevel.MEMORY_AND_DISK());
     try {
       LossSet set = plan.set();
-      LossState overall = plan.mergeAll(states);
+      KeyStates summary = KeyStates.of(cached, set, plan.keys().size()); // the pass, and one merge
+      LossState overall = summary.overall();
       long t1 = System.nanoTime();
       long inputRows = inputRows(plan, overall);
       LOG.info("Aggregated {} input row(s) in {} s", inputRows, seconds(t1 - t0));
 
+      Dataset<Row> states = spark.createDataFrame(cached, pass.schema());
       new InvalidRows(spark, spec, plan, states, overall).apply(input);
 
       List<StructField> keyFields = plan.keys().stream().map(k -> ColumnTypes.find(input.schema(), k)).toList();
       StructType schema = ReportRows.schema(keyFields);
       ReportRows rows = new ReportRows(set, plan.keys(), spec.where(), runId, computedAt);
-      Dataset<Row> overallRows = spark.createDataFrame(rows.ofOverall(overall), schema);
-      Dataset<Row> report = overallRows;
-      long keys = 0;
+      List<Row> overallRows = rows.ofOverall(overall);
+      long keys = plan.keys().isEmpty() ? 0 : summary.keys();
+      long reportRows = (keys + 1) * overallRows.size(); // every state gives one row per loss output
+      Dataset<Row> report = spark.createDataFrame(overallRows, schema);
       if (!plan.keys().isEmpty()) {
-        Dataset<Row> keyed = states.flatMap((FlatMapFunction<Row, Row>) rows::ofKeyed, Encoders.row(schema));
-        report = keyed.union(overallRows);
-        keys = states.count();
+        report = spark.createDataFrame(cached.flatMap(rows::ofKeyed), schema).union(report)
+            .coalesce(files(reportRows, cached.getNumPartitions()));
       }
-      report = report.persist(StorageLevel.MEMORY_AND_DISK());
-      writer.write(report, spec.mode(), plan.keys());
-      long reportRows = report.count();
-      List<Row> preview = report.orderBy(functions.col("grouping").desc(), functions.col("loss")).limit(12)
-          .collectAsList();
-      report.unpersist();
+      writer.write(report, spec.mode(), plan.keys()); // the only job after the pass
+      List<Row> preview = preview(plan.keys().size(), overallRows, summary.sample(), rows);
       LOG.info("Wrote {} report row(s) ({} key(s)) to {} in {} s", reportRows, keys, writer.output(),
           seconds(System.nanoTime() - t1));
       return new Result(runId, writer.output().toString(), inputRows, reportRows, preview, schema, keys);
     } finally {
-      states.unpersist();
+      cached.unpersist(false);
     }
+  }
+
+  /** Report rows per written file: fewer, larger files (each file is a task and a commit). */
+  static final long ROWS_PER_FILE = 1_000_000;
+
+  /** How many files (write tasks) a report of {@code rows} rows gets: one per million, at most {@code max}. */
+  static int files(long rows, int max) {
+    return (int) Math.max(1, Math.min(max, (rows + ROWS_PER_FILE - 1) / ROWS_PER_FILE));
+  }
+
+  /** The first report rows the command prints: the overall rows, then a few keys' rows, each by loss. */
+  private static List<Row> preview(int keyCount, List<Row> overallRows, List<Row> sample, ReportRows rows) {
+    int lossAt = keyCount + 1;
+    Comparator<Row> byLoss = Comparator.comparing(r -> r.getString(lossAt));
+    List<Row> out = new ArrayList<>(overallRows);
+    out.sort(byLoss);
+    if (keyCount > 0) {
+      List<Row> keyed = new ArrayList<>();
+      sample.forEach(s -> rows.ofKeyed(s).forEachRemaining(keyed::add));
+      keyed.sort(byLoss); // stable: the keys of the first loss, then of the next
+      out.addAll(keyed);
+    }
+    return List.copyOf(out.subList(0, Math.min(out.size(), KeyStates.SAMPLE)));
   }
 
   /** Input rows = contributing + invalid rows of the first loss (every loss sees every row). */

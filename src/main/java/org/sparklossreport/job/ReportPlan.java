@@ -5,8 +5,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.api.java.function.MapFunction;
-import org.apache.spark.api.java.function.ReduceFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -31,7 +29,6 @@ import org.sparklossreport.spark.RowDecoder;
 import org.sparklossreport.spark.StateAggregator;
 import org.sparklossreport.spark.columnar.ColumnarStates;
 import org.sparklossreport.spark.compiled.CompiledStates;
-import org.sparklossreport.spark.States;
 
 /**
  * The single pass the job makes, planned on the driver from the input's schema before anything is read:
@@ -221,18 +218,11 @@ public record ReportPlan(List<String> keys, List<InputSlot> slots, LossSet set,
   }
 
   /**
-   * The overall state: every key state of {@link #aggregate} merged (a distributed reduce); the empty
-   * state when there is no key at all (a filter that matches no row).
+   * The overall state: every key state of {@link #aggregate} merged (one Spark job); the empty state when
+   * there is no key at all (a filter that matches no row).
    */
   public LossState mergeAll(Dataset<Row> states) {
-    if (states.isEmpty()) {
-      return set.zero();
-    }
-    LossSet s = set;
-    int at = keys.size();
-    return states.map((MapFunction<Row, LossState>) r -> States.fromRow(r.getStruct(at)),
-            Encoders.bean(LossState.class))
-        .reduce((ReduceFunction<LossState>) (a, b) -> s.merge(a.copy(), b));
+    return KeyStates.of(states.javaRDD(), set, keys.size()).overall();
   }
 
   /** The decoder of the slots. */

@@ -82,8 +82,9 @@ public abstract class ReportWriter {
     }
     if (mode == WriteMode.OVERWRITE) {
       List<String> on = identity(keys);
+      // no distinct(): a run's report holds each identity once (one state per key, one row per output)
       Dataset<Row> written = report.select(on.stream().map(c -> report.col(LossFunctions.quote(c)).as("__" + c))
-          .toArray(Column[]::new)).distinct();
+          .toArray(Column[]::new));
       Column match = null;
       for (String c : on) {
         Column eq = earlier.col(LossFunctions.quote(c)).eqNullSafe(written.col("__" + c));

@@ -71,4 +71,25 @@ class LossReportJobOnePassTest {
     assertEquals(2, scans.size(), "input scans: " + scans);
     assertEquals(List.of(200L, 200L), scans.stream().map(Stage::recordsRead).toList());
   }
+
+  /**
+   * A run pays for every Spark job it starts (planning, code generation, scheduling: seconds in a fresh
+   * process), so a keyed run on a new output starts just these: reading the Parquet footers for the
+   * schema, the pass (its map stage runs as a job of its own under adaptive execution), the merge of the
+   * key states into the overall state (which also fills the cache of key states), and the write. No count,
+   * preview, emptiness check or second read of the key states.
+   */
+  @Test
+  void aKeyedRunStartsOnlyTheJobsItNeeds(SparkSession spark, @TempDir Path tmp) {
+    String in = JobFixtures.writeParquet(spark, JobFixtures.generate(ROWS, 33, JobFixtures.D1, JobFixtures.D2),
+        tmp.resolve("in"), 2);
+    List<String> jobs;
+    try (SparkEvents events = SparkEvents.listen(spark)) {
+      JobFixtures.ok("--input", in, "--partition-by", "date,model", "--losses", "mse,mae,r2",
+          "--output", tmp.resolve("report").toString());
+      jobs = events.jobCallSites();
+    }
+    assertTrue(jobs.size() <= 4, "Spark jobs of one run: " + jobs);
+    assertEquals(1, jobs.stream().filter(j -> j.contains("KeyStates")).count(), jobs.toString());
+  }
 }

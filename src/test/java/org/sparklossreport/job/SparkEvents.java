@@ -22,6 +22,7 @@ final class SparkEvents extends SparkListener implements AutoCloseable {
 
   private final SparkSession spark;
   private final List<Integer> jobs = Collections.synchronizedList(new ArrayList<>());
+  private final List<String> callSites = Collections.synchronizedList(new ArrayList<>());
   private final List<Stage> stages = Collections.synchronizedList(new ArrayList<>());
   private boolean closed;
 
@@ -40,6 +41,15 @@ final class SparkEvents extends SparkListener implements AutoCloseable {
   @Override
   public void onJobStart(SparkListenerJobStart start) {
     jobs.add(start.jobId());
+    String site = "?";
+    int last = -1;
+    for (StageInfo s : CollectionConverters.asJava(start.stageInfos())) { // the final stage names the action
+      if (s.stageId() > last) {
+        last = s.stageId();
+        site = s.name();
+      }
+    }
+    callSites.add(site);
   }
 
   @Override
@@ -76,6 +86,12 @@ final class SparkEvents extends SparkListener implements AutoCloseable {
   List<Integer> jobs() {
     close();
     return List.copyOf(jobs);
+  }
+
+  /** Where each job was started from (Spark's short call site: action and source line), in start order. */
+  List<String> jobCallSites() {
+    close();
+    return List.copyOf(callSites);
   }
 
   List<Stage> stages() {
