@@ -113,9 +113,9 @@ public final class LossReportJob {
   }
 
   /** Report rows per written file: fewer, larger files (each file is a task and a commit). */
-  static final long ROWS_PER_FILE = 1_000_000;
+  static final long ROWS_PER_FILE = 250_000;
 
-  /** How many files (write tasks) a report of {@code rows} rows gets: one per million, at most {@code max}. */
+  /** How many files (write tasks) a report of {@code rows} rows gets: one per {@link #ROWS_PER_FILE}, up to {@code max}. */
   static int files(long rows, int max) {
     return (int) Math.max(1, Math.min(max, (rows + ROWS_PER_FILE - 1) / ROWS_PER_FILE));
   }
