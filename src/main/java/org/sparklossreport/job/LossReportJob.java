@@ -12,11 +12,12 @@ import java.util.UUID;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.FilterFunction;
+import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructField;
@@ -76,19 +77,17 @@ public final class LossReportJob {
         plan.set().signature(), plan.slots().size(),
         plan.slots().stream().map(InputSlot::column).toList(), plan.keys(), engine);
 
-    // The key states are kept as an RDD: a cached Dataset would add a job of its own under adaptive
-    // execution (its cache is a query stage, built before the job that reads it).
-    Dataset<Row> pass = plan.aggregate(input, engine);
-    JavaRDD<Row> cached = pass.javaRDD().persist(StorageLevel.MEMORY_AND_DISK());
+    // Cached as a Dataset (Spark's compact columnar cache): an RDD of Row objects costs more for many
+    // keys, as Spark estimates the size of the cached objects by walking them.
+    Dataset<Row> states = plan.aggregate(input, engine).persist(StorageLevel.MEMORY_AND_DISK());
     try {
       LossSet set = plan.set();
-      KeyStates summary = KeyStates.of(cached, set, plan.keys().size()); // the pass, and one merge
+      KeyStates summary = KeyStates.of(states.javaRDD(), set, plan.keys().size()); // the pass, and one merge
       LossState overall = summary.overall();
       long t1 = System.nanoTime();
       long inputRows = inputRows(plan, overall);
       LOG.info("Aggregated {} input row(s) in {} s", inputRows, seconds(t1 - t0));
 
-      Dataset<Row> states = spark.createDataFrame(cached, pass.schema());
       new InvalidRows(spark, spec, plan, states, overall).apply(input);
 
       List<StructField> keyFields = plan.keys().stream().map(k -> ColumnTypes.find(input.schema(), k)).toList();
@@ -99,8 +98,8 @@ public final class LossReportJob {
       long reportRows = (keys + 1) * overallRows.size(); // every state gives one row per loss output
       Dataset<Row> report = spark.createDataFrame(overallRows, schema);
       if (!plan.keys().isEmpty()) {
-        report = spark.createDataFrame(cached.flatMap(rows::ofKeyed), schema).union(report)
-            .coalesce(files(reportRows, cached.getNumPartitions()));
+        report = states.flatMap((FlatMapFunction<Row, Row>) rows::ofKeyed, Encoders.row(schema)).union(report)
+            .coalesce(files(reportRows, spark.sparkContext().defaultParallelism()));
       }
       writer.write(report, spec.mode(), plan.keys()); // the only job after the pass
       List<Row> preview = preview(plan.keys().size(), overallRows, summary.sample(), rows);
@@ -108,14 +107,14 @@ public final class LossReportJob {
           seconds(System.nanoTime() - t1));
       return new Result(runId, writer.output().toString(), inputRows, reportRows, preview, schema, keys);
     } finally {
-      cached.unpersist(false);
+      states.unpersist();
     }
   }
 
   /** Report rows per written file: fewer, larger files (each file is a task and a commit). */
   static final long ROWS_PER_FILE = 250_000;
 
-  /** How many files (write tasks) a report of {@code rows} rows gets: one per {@link #ROWS_PER_FILE}, up to {@code max}. */
+  /** How many files (write tasks) a report of {@code rows} rows gets: one per {@link #ROWS_PER_FILE}, up to {@code max} (the default parallelism). */
   static int files(long rows, int max) {
     return (int) Math.max(1, Math.min(max, (rows + ROWS_PER_FILE - 1) / ROWS_PER_FILE));
   }

@@ -20,25 +20,62 @@ public final class States {
 
   /** The state in struct {@code r} (fields {@code version}, {@code counts}, {@code sums}, optionally {@code signature}). */
   public static LossState fromRow(Row r) {
+    Layout at = Layout.of(r);
     LossState s = new LossState();
-    s.setVersion(r.getInt(r.fieldIndex("version")));
-    List<Object> counts = r.getList(r.fieldIndex("counts"));
-    long[] c = new long[counts.size()];
-    for (int i = 0; i < c.length; i++) {
-      c[i] = ((Number) counts.get(i)).longValue();
-    }
-    List<Object> sums = r.getList(r.fieldIndex("sums"));
-    double[] d = new double[sums.size()];
-    for (int i = 0; i < d.length; i++) {
-      d[i] = ((Number) sums.get(i)).doubleValue();
-    }
-    s.setCounts(c);
-    s.setSums(d);
-    int sig = r.schema() == null ? -1 : List.of(r.schema().fieldNames()).indexOf("signature");
-    if (sig >= 0 && !r.isNullAt(sig)) {
-      s.setSignature(r.getString(sig));
+    s.setVersion(r.getInt(at.version));
+    s.setCounts(longs(r.get(at.counts)));
+    s.setSums(doubles(r.get(at.sums)));
+    if (at.signature >= 0 && !r.isNullAt(at.signature)) {
+      s.setSignature(r.getString(at.signature));
     }
     return s;
+  }
+
+  /**
+   * Where a state struct keeps its fields. Rows of one Dataset share one schema object, so the positions
+   * are looked up once per schema, not once per row (the job reads a state per key).
+   */
+  private record Layout(StructType schema, int counts, int signature, int sums, int version) {
+    private static volatile Layout last;
+
+    static Layout of(Row r) {
+      Layout l = last;
+      StructType t = r.schema();
+      if (l != null && t != null && l.schema == t) {
+        return l;
+      }
+      List<String> names = t == null ? FIELDS : List.of(t.fieldNames());
+      l = new Layout(t, names.indexOf("counts"), names.indexOf("signature"), names.indexOf("sums"),
+          names.indexOf("version"));
+      if (t != null) {
+        last = l;
+      }
+      return l;
+    }
+  }
+
+  private static long[] longs(Object array) {
+    if (array instanceof long[] a) {
+      return a.clone();
+    }
+    scala.collection.Seq<?> seq = (scala.collection.Seq<?>) array;
+    long[] c = new long[seq.length()];
+    for (int i = 0; i < c.length; i++) {
+      c[i] = ((Number) seq.apply(i)).longValue();
+    }
+    return c;
+  }
+
+  private static double[] doubles(Object array) {
+    if (array instanceof double[] a) {
+      return a.clone();
+    }
+    scala.collection.Seq<?> seq = (scala.collection.Seq<?>) array;
+    double[] d = new double[seq.length()];
+    for (int i = 0; i < d.length; i++) {
+      d[i] = ((Number) seq.apply(i)).doubleValue();
+    }
+    return d;
   }
 
   /** The fields of {@link #SCHEMA}, in order (the bean encoder orders them by name). */
