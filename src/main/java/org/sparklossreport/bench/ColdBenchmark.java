@@ -45,6 +45,9 @@ public final class ColdBenchmark {
   public static void main(String[] args) throws Exception {
     Map<String, String> o = LossBenchmark.options(args);
     int repeat = Integer.parseInt(o.getOrDefault("repeat", "3"));
+    if (repeat < 1) {
+      throw new IllegalArgumentException("--repeat must be at least 1");
+    }
     File dir = new File(o.getOrDefault("dir", "target/bench")).getAbsoluteFile();
     List<String> shapes = List.of(o.getOrDefault("shapes", String.join(",", ColdData.SHAPES)).split(","));
     shapes.forEach(s -> ColdData.size(s, 1)); // an unknown shape fails before any work
@@ -147,7 +150,7 @@ public final class ColdBenchmark {
   /** Reads every file under {@code dir} once, so the runs find the input in the page cache. */
   private static void warmFileCache(Path dir) throws IOException {
     byte[] buffer = new byte[1 << 20];
-    try (Stream<Path> files = Files.walk(dir)) {
+    try (Stream<Path> files = Files.walk(dir.toRealPath())) { // the input may be a symbolic link
       for (Path f : files.filter(Files::isRegularFile).toList()) {
         try (InputStream in = Files.newInputStream(f)) {
           while (in.read(buffer) >= 0) {
