@@ -54,6 +54,10 @@ public final class LossBenchmark {
   static final List<String> ARITH = List.of("mse", "rmse", "mae", "r2");
 
   public static void main(String[] args) throws Exception {
+    if (Arrays.asList(args).contains("--cold")) {
+      ColdBenchmark.main(args); // one process per run: see ColdBenchmark
+      return;
+    }
     Map<String, String> o = options(args);
     long rows = Long.parseLong(o.getOrDefault("rows", "20000000"));
     int keys = Integer.parseInt(o.getOrDefault("keys", "100"));
@@ -78,14 +82,17 @@ public final class LossBenchmark {
       String a = args[i];
       if (a.equals("--help")) {
         System.out.println("Usage: submit/loss-benchmark [--rows N (20000000)] [--keys K (100)] [--repeat R (6)]"
-            + " [--dir DIR (target/bench)] [--master URL (local[2])] [--cases floor,arith,...] [--check-accuracy]");
+            + " [--dir DIR (target/bench)] [--master URL (local[2])] [--cases floor,arith,...] [--check-accuracy]\n"
+            + "       submit/loss-benchmark --cold [--repeat R (3)] [--dir DIR (target/bench)]"
+            + " [--shapes arith,keys,vectors] [--scale F (1)]\n"
+            + "  --cold: one fresh JVM per run, submit/loss-report against a hand-written Spark job (HandJob)");
         System.exit(0);
       }
       if (!a.startsWith("--")) {
         throw new IllegalArgumentException("unexpected argument " + a);
       }
-      if (a.equals("--check-accuracy")) {
-        o.put("check-accuracy", "true");
+      if (a.equals("--check-accuracy") || a.equals("--cold")) {
+        o.put(a.substring(2), "true");
       } else {
         o.put(a.substring(2), args[++i]);
       }

@@ -1,0 +1,210 @@
+package org.sparklossreport.bench;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * {@code submit/loss-benchmark --cold}: the job as a scheduler runs it, one fresh JVM per run through
+ * {@code submit/loss-report}, against {@link HandJob} (the same aggregation and write by hand, in a JVM with
+ * the same flags and heap), on the inputs of {@link ColdData}. Wall-clock time from process start to
+ * exit; rounds interleaved (job and hand job alternate going first), medians per shape and case, and a
+ * {@code RESULT} line with {@code cold_job_vs_hand_<shape>}. See docs/PERFORMANCE.md.
+ *
+ * <p>Started by {@code submit/loss-benchmark}, which passes the project root and Spark's JVM flags as the
+ * system properties {@value #ROOT_PROPERTY} and {@value #FLAGS_PROPERTY}; the hand job gets this JVM's
+ * classpath, which is the job's ({@code target/spark-loss-report.jar} and the Maven-resolved Spark).
+ */
+public final class ColdBenchmark {
+  private ColdBenchmark() {}
+
+  static final String ROOT_PROPERTY = "loss.bench.root";
+  static final String FLAGS_PROPERTY = "loss.bench.jvmFlags";
+  /** Heap of both children: the job's {@code --driver-memory} and the hand job's {@code -Xmx}. */
+  static final String DRIVER_MEMORY = "4g";
+  static final String CASES_JOB = "job";
+  static final String CASES_HAND = "hand";
+
+  /** The job's {@code --losses} per shape: what {@link HandJob#losses} computes. */
+  static final Map<String, String> LOSSES = Map.of(
+      "arith", "mse,mae,rmse,r2",
+      "keys", "mse,mae,rmse,r2",
+      "vectors", "categorical_cross_entropy(label=y,prediction=p),autoencoder(label=x,prediction=xhat)");
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> o = LossBenchmark.options(args);
+    int repeat = Integer.parseInt(o.getOrDefault("repeat", "3"));
+    if (repeat < 1) {
+      throw new IllegalArgumentException("--repeat must be at least 1");
+    }
+    File dir = new File(o.getOrDefault("dir", "target/bench")).getAbsoluteFile();
+    List<String> shapes = List.of(o.getOrDefault("shapes", String.join(",", ColdData.SHAPES)).split(","));
+    shapes.forEach(s -> ColdData.size(s, 1)); // an unknown shape fails before any work
+    double scale = Double.parseDouble(o.getOrDefault("scale", "1"));
+    Map<String, String> inputs = prepare(dir, shapes, scale, System.out);
+    run(Launcher.fromSystemProperties(), dir, inputs, repeat, System.out);
+  }
+
+  /** Generates the missing inputs in a session of this JVM, stopped before any timing. */
+  static Map<String, String> prepare(File dir, List<String> shapes, double scale, PrintStream out) {
+    SparkSession spark = HandJob.session("local[*]");
+    Map<String, String> inputs = new LinkedHashMap<>();
+    try {
+      shapes.forEach(s -> inputs.put(s, ColdData.ensure(spark, s, dir.getPath(), scale, out)));
+    } finally {
+      spark.stop();
+    }
+    System.gc(); // this JVM only waits from now on: give back what it can
+    return inputs;
+  }
+
+  /** Times the job and the hand job on every input, {@code repeat} interleaved rounds, and prints the results. */
+  static void run(Launcher launcher, File dir, Map<String, String> inputs, int repeat, PrintStream out)
+      throws IOException, InterruptedException {
+    File logs = new File(dir, "cold-logs");
+    File outputs = new File(dir, "cold-out");
+    Files.createDirectories(logs.toPath());
+    for (String input : inputs.values()) {
+      warmFileCache(Path.of(input)); // round 1 should not be the only one reading from disk
+    }
+    Map<String, List<Double>> times = new LinkedHashMap<>();
+    for (int r = 1; r <= repeat; r++) {
+      for (Map.Entry<String, String> in : inputs.entrySet()) {
+        String shape = in.getKey();
+        List<String> order = r % 2 == 1 ? List.of(CASES_JOB, CASES_HAND) : List.of(CASES_HAND, CASES_JOB);
+        for (String c : order) {
+          File output = new File(outputs, shape + "-" + c);
+          List<String> command = c.equals(CASES_JOB)
+              ? launcher.job(in.getValue(), output.getPath(), LOSSES.get(shape))
+              : launcher.hand(shape, in.getValue(), output.getPath());
+          delete(output.toPath());
+          double s = time(command, new File(logs, "round" + r + "-" + shape + "-" + c + ".log"));
+          times.computeIfAbsent(shape + "_" + c, k -> new ArrayList<>()).add(s);
+          out.printf("round %d %-7s %-4s %8.3f s%n", r, shape, c, s);
+        }
+      }
+    }
+    Map<String, Double> medians = medians(times);
+    out.println("medians of " + repeat + " interleaved rounds (one fresh JVM per run):");
+    for (String shape : inputs.keySet()) {
+      double job = medians.get(shape + "_" + CASES_JOB);
+      double hand = medians.get(shape + "_" + CASES_HAND);
+      out.printf("  %-7s job %8.3f s  hand %8.3f s  job/hand %.2f%n", shape, job, hand, job / hand);
+    }
+    out.println(resultLine(repeat, List.copyOf(inputs.keySet()), medians));
+  }
+
+  /** The median of each series. */
+  static Map<String, Double> medians(Map<String, List<Double>> times) {
+    Map<String, Double> m = new LinkedHashMap<>();
+    times.forEach((k, v) -> m.put(k, LossBenchmark.median(v)));
+    return m;
+  }
+
+  /**
+   * {@code RESULT cold repeat=R <shape>_job_s=.. <shape>_hand_s=.. cold_job_vs_hand_<shape>=..} for each
+   * shape, from medians keyed {@code <shape>_job} and {@code <shape>_hand}.
+   */
+  static String resultLine(int repeat, List<String> shapes, Map<String, Double> medians) {
+    StringBuilder b = new StringBuilder("RESULT cold repeat=").append(repeat);
+    for (String shape : shapes) {
+      double job = medians.get(shape + "_" + CASES_JOB);
+      double hand = medians.get(shape + "_" + CASES_HAND);
+      b.append(String.format(" %s_job_s=%.3f %s_hand_s=%.3f cold_job_vs_hand_%s=%.2f", shape, job, shape, hand,
+          shape, job / hand));
+    }
+    return b.toString();
+  }
+
+  /**
+   * Runs {@code command} with its output in {@code log} and returns the seconds from process start to
+   * exit. A non-zero exit prints the log's tail and fails the benchmark.
+   */
+  static double time(List<String> command, File log) throws IOException, InterruptedException {
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log);
+    pb.environment().remove("SPARK_HOME"); // both children on the Maven-resolved Spark, in local mode
+    long t0 = System.nanoTime();
+    int code = pb.start().waitFor();
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    if (code != 0) {
+      List<String> lines = Files.readAllLines(log.toPath());
+      System.err.println("--- last lines of " + log);
+      lines.subList(Math.max(0, lines.size() - 40), lines.size()).forEach(System.err::println);
+      throw new IllegalStateException("exit code " + code + " from " + String.join(" ", command.subList(0,
+          Math.min(3, command.size()))) + " ...; log: " + log);
+    }
+    return seconds;
+  }
+
+  /** Reads every file under {@code dir} once, so the runs find the input in the page cache. */
+  private static void warmFileCache(Path dir) throws IOException {
+    byte[] buffer = new byte[1 << 20];
+    try (Stream<Path> files = Files.walk(dir.toRealPath())) { // the input may be a symbolic link
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        try (InputStream in = Files.newInputStream(f)) {
+          while (in.read(buffer) >= 0) {
+            // discard
+          }
+        }
+      }
+    }
+  }
+
+  /** Deletes {@code dir} and everything under it, if it exists. */
+  private static void delete(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> {
+        try {
+          Files.delete(p);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+    }
+  }
+
+  /**
+   * How the children start: the job through {@code <root>/submit/loss-report} (as users run it), the hand
+   * job as {@code java -Xmx4g <Spark's JVM flags> -Dlog4j2.configurationFile=... -cp <classpath>}.
+   */
+  record Launcher(Path root, String java, List<String> jvmFlags, String classpath) {
+    static Launcher fromSystemProperties() {
+      String root = System.getProperty(ROOT_PROPERTY);
+      String flags = System.getProperty(FLAGS_PROPERTY);
+      if (root == null || flags == null) {
+        throw new IllegalStateException("run the cold benchmark through submit/loss-benchmark --cold (it sets -D"
+            + ROOT_PROPERTY + " and -D" + FLAGS_PROPERTY + ")");
+      }
+      return new Launcher(Path.of(root), Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          List.of(flags.trim().split("\\s+")), System.getProperty("java.class.path"));
+    }
+
+    List<String> job(String input, String output, String losses) {
+      return List.of(root.resolve("submit/loss-report").toString(), "--input", input, "--partition-by", "key",
+          "--losses", losses, "--output", output, "--mode", "overwrite", "--driver-memory", DRIVER_MEMORY);
+    }
+
+    List<String> hand(String shape, String input, String output) {
+      List<String> c = new ArrayList<>(List.of(java, "-Xmx" + DRIVER_MEMORY));
+      c.addAll(jvmFlags);
+      c.add("-Dlog4j2.configurationFile=file:" + root.resolve("conf/log4j2.properties"));
+      c.addAll(List.of("-cp", classpath, HandJob.class.getName(), "--shape", shape, "--input", input,
+          "--output", output, "--master", "local[*]"));
+      return c;
+    }
+  }
+}
