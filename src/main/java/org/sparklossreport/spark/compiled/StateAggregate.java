@@ -40,6 +40,7 @@ public final class StateAggregate extends TypedImperativeAggregate<LossState> im
   private final int mutableAggBufferOffset;
   private final int inputAggBufferOffset;
   private transient LossRow row;
+  private transient double[][] vectors; // per slot, reused from row to row (kernels keep no row)
   private transient int[] ordinals; // the children's ordinals when all are bound references, else null
   private transient boolean bound;
 
@@ -65,6 +66,7 @@ public final class StateAggregate extends TypedImperativeAggregate<LossState> im
   public LossState update(LossState state, InternalRow input) {
     if (row == null) {
       row = new LossRow(shapes.length);
+      vectors = new double[shapes.length][];
     }
     if (!bound) {
       bound = true;
@@ -114,7 +116,15 @@ public final class StateAggregate extends TypedImperativeAggregate<LossState> im
         return;
       }
     }
-    row.setVector(i, a.toDoubleArray());
+    double[] v = vectors[i];
+    if (v == null || v.length != n) {
+      v = new double[n];
+      vectors[i] = v;
+    }
+    for (int j = 0; j < n; j++) {
+      v[j] = a.getDouble(j);
+    }
+    row.setVector(i, v);
   }
 
   @Override
