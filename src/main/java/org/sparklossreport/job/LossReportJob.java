@@ -72,7 +72,7 @@ public final class LossReportJob {
 
     Dataset<Row> input = FaultInjection.input(spark, read()); // test-only hooks: off unless configured
     ReportPlan plan = ReportPlan.of(spec, input.schema());
-    ReportPlan.Engine engine = plan.engine(spark.conf().get(ReportPlan.ENGINE_CONF, "auto"), input); // bad: fails here
+    var engine = plan.engine(spark.conf().get(ReportPlan.ENGINE_CONF, "auto"), input); // bad: fails here
     LOG.info("Plan: {} loss(es) [{}] over {} input column(s) {}, keys {}, engine {}", plan.losses().size(),
         plan.set().signature(), plan.slots().size(),
         plan.slots().stream().map(InputSlot::column).toList(), plan.keys(), engine);

@@ -5,11 +5,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.MapType;
 import org.apache.spark.sql.types.StructField;
@@ -20,15 +17,11 @@ import org.sparklossreport.core.LossSet;
 import org.sparklossreport.core.LossSpecException;
 import org.sparklossreport.core.LossState;
 import org.sparklossreport.core.Shape;
+import org.sparklossreport.engine.EnginePolicy;
 import org.sparklossreport.losses.Losses;
 import org.sparklossreport.spark.ColumnTypes;
 import org.sparklossreport.spark.InputSlot;
-import org.sparklossreport.spark.LossFunctions;
-import org.sparklossreport.spark.PartitionStates;
 import org.sparklossreport.spark.RowDecoder;
-import org.sparklossreport.spark.StateAggregator;
-import org.sparklossreport.spark.columnar.ColumnarStates;
-import org.sparklossreport.spark.compiled.CompiledStates;
 
 /**
  * The single pass the job makes, planned on the driver from the input's schema before anything is read:
@@ -99,11 +92,8 @@ public record ReportPlan(List<String> keys, List<InputSlot> slots, LossSet set,
     return new ReportPlan(List.copyOf(keys), List.copyOf(slots), builder.build(), List.copyOf(columns));
   }
 
-  /**
-   * The Spark setting that picks the engine of the single pass: {@code auto} (default), {@code columnar},
-   * {@code compiled}, {@code partitions} or {@code aggregator}.
-   */
-  public static final String ENGINE_CONF = "spark.lossreport.engine";
+  /** The Spark setting that picks the engine of the single pass ({@link EnginePolicy#CONF}). */
+  public static final String ENGINE_CONF = EnginePolicy.CONF;
 
   /**
    * The single pass: one {@link LossState} per key (column {@code state}, after the key columns), every
@@ -114,107 +104,17 @@ public record ReportPlan(List<String> keys, List<InputSlot> slots, LossSet set,
     return aggregate(input, engine(input.sparkSession().conf().get(ENGINE_CONF, "auto"), input));
   }
 
-  /**
-   * The engine of a pass over one input: its name, and for {@code columnar} the input's column batches
-   * (found once, when the engine is picked).
-   */
-  public record Engine(String name, ColumnarStates.Source batches, String why) {
-    @Override
-    public String toString() {
-      return name + " (" + why + ")";
-    }
+  /** The single pass on {@code engine} (as {@link #engine} picked it for this input). */
+  public Dataset<Row> aggregate(Dataset<Row> input, EnginePolicy.Choice engine) {
+    return engine.engine().states(input, keys, slots, set);
   }
 
   /**
-   * The single pass on {@code engine} (as {@link #engine} gave it for this input). Four engines compute
-   * the same states with the same kernels:
-   * <ul>
-   *   <li>{@code columnar} reads the column batches of a Parquet or ORC scan into arrays and runs the
-   *       losses' functions over them ({@link ColumnarStates}; scalar losses over scalar columns);
-   *   <li>{@code compiled} turns the pass into Catalyst aggregate expressions that call the losses' own
-   *       functions ({@link CompiledStates}; scalar losses over scalar columns);
-   *   <li>{@code partitions} reads Spark's internal rows per partition ({@link PartitionStates}; every
-   *       loss);
-   *   <li>{@code aggregator} runs the public {@link StateAggregator} through {@code groupBy().agg()}.
-   * </ul>
-   */
-  public Dataset<Row> aggregate(Dataset<Row> input, Engine engine) {
-    return switch (engine.name()) {
-      case "columnar" -> ColumnarStates.aggregate(engine.batches(), keys, set);
-      case "compiled" -> CompiledStates.aggregate(input, keys, slots, set);
-      case "partitions" -> PartitionStates.aggregate(input, keys, slots, set);
-      case "aggregator" -> aggregateWithAggregator(input);
-      default -> throw new IllegalArgumentException("no engine " + engine);
-    };
-  }
-
-  /**
-   * The engine this plan runs on over {@code input} for setting {@code conf}. {@code auto} takes
-   * {@code columnar} when the losses are scalar and Spark reads the input in column batches, unless the
-   * first rows of an input of {@link ColumnarStates#SAMPLE_ABOVE_BYTES} or more show many keys per
-   * partition ({@link ColumnarStates#keysInSample}: a small job over the first partition's first rows),
-   * then {@code compiled} for scalar losses, else {@code partitions}. A
+   * The engine this plan runs on over {@code input} for setting {@code conf} ({@link EnginePolicy}); a
    * usage error for an unknown engine or one that does not apply.
    */
-  public Engine engine(String conf, Dataset<Row> input) {
-    boolean scalar = CompiledStates.supports(set, slots);
-    switch (conf) {
-      case "auto": {
-        if (!scalar) {
-          return new Engine("partitions", null, "auto: a loss takes vectors");
-        }
-        java.util.Optional<ColumnarStates.Source> batches = ColumnarStates.source(input, keys, slots);
-        if (batches.isEmpty()) {
-          return new Engine("compiled", null, "auto: the input is not read in column batches");
-        }
-        if (keys.isEmpty()) {
-          return new Engine("columnar", batches.get(), "auto: column batches, no keys");
-        }
-        long bytes = ((org.apache.spark.sql.classic.Dataset<Row>) input).queryExecution().optimizedPlan().stats()
-            .sizeInBytes().longValue();
-        long sampleAbove = Long.parseLong(input.sparkSession().conf().get(ColumnarStates.SAMPLE_ABOVE_CONF,
-            String.valueOf(ColumnarStates.SAMPLE_ABOVE_BYTES)));
-        if (bytes < sampleAbove) {
-          return new Engine("columnar", batches.get(), String.format("auto: column batches, %,d bytes", bytes));
-        }
-        long sampled = ColumnarStates.keysInSample(batches.get());
-        String why = String.format("auto: %,d keys in the first %,d rows", sampled, ColumnarStates.SAMPLE_ROWS);
-        return sampled <= ColumnarStates.MAX_SAMPLE_KEYS ? new Engine("columnar", batches.get(), why)
-            : new Engine("compiled", null, why + ", more than " + ColumnarStates.MAX_SAMPLE_KEYS);
-      }
-      case "columnar":
-      case "compiled":
-        if (!scalar) {
-          throw new UsageException(ENGINE_CONF + "=" + conf + " takes losses of scalar columns with scalar "
-              + "kernels only; use auto, partitions or aggregator for " + set.signature());
-        }
-        if (conf.equals("columnar")) {
-          return new Engine(conf, ColumnarStates.source(input, keys, slots).orElseThrow(ReportPlan::notColumnar),
-              "set");
-        }
-        return new Engine(conf, null, "set");
-      case "partitions":
-      case "aggregator":
-        return new Engine(conf, null, "set");
-      default:
-        throw new UsageException(ENGINE_CONF + " must be auto, columnar, compiled, partitions or aggregator, "
-            + "got '" + conf + "'");
-    }
-  }
-
-  private static UsageException notColumnar() {
-    return new UsageException(ENGINE_CONF + "=columnar reads column batches of a Parquet or ORC input of "
-        + "numeric columns, with no --where filter; this input is read row by row: use auto or compiled");
-  }
-
-  private Dataset<Row> aggregateWithAggregator(Dataset<Row> input) {
-    StructType slotSchema = new StructType(slots.stream()
-        .map(s -> ColumnTypes.find(input.schema(), s.column())).toArray(StructField[]::new));
-    Column state = functions.udaf(new StateAggregator(set, decoder()), Encoders.row(slotSchema))
-        .apply(slots.stream().map(s -> functions.col(LossFunctions.quote(s.column()))).toArray(Column[]::new))
-        .as("state");
-    Column[] keyCols = keys.stream().map(k -> functions.col(LossFunctions.quote(k))).toArray(Column[]::new);
-    return keys.isEmpty() ? input.agg(state) : input.groupBy(keyCols).agg(state);
+  public EnginePolicy.Choice engine(String conf, Dataset<Row> input) {
+    return EnginePolicy.choose(conf, input, keys, slots, set);
   }
 
   /**

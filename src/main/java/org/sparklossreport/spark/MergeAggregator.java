@@ -11,27 +11,17 @@ import org.sparklossreport.core.LossState;
  * the state of a key, and how saved daily states become a weekly one, without the rows.
  *
  * <p>A state that carries a signature ({@link LossState#getSignature()}) of another set fails the merge,
- * naming both. The merged state carries the set's signature, so it can be saved and merged again; the
- * job's engines merge their partial states with {@link #internal}, whose states carry none.
+ * naming both. The merged state carries the set's signature, so it can be saved and merged again
+ * ({@code LossFunctions.mergeStates}). The job's engines do not use it: the columnar engine merges its
+ * partial states with {@code compiled.CompiledStates.mergePartials}.
  */
 public final class MergeAggregator extends Aggregator<LossState, LossState, LossState> {
   private static final long serialVersionUID = 1L;
   private final LossSet set;
-  private final boolean signs;
 
   /** Merged states carry the set's signature. */
   public MergeAggregator(LossSet set) {
-    this(set, true);
-  }
-
-  private MergeAggregator(LossSet set, boolean signs) {
     this.set = set;
-    this.signs = signs;
-  }
-
-  /** For states inside an engine: merged states carry no signature (no string per key). */
-  static MergeAggregator internal(LossSet set) {
-    return new MergeAggregator(set, false);
   }
 
   @Override
@@ -51,7 +41,7 @@ public final class MergeAggregator extends Aggregator<LossState, LossState, Loss
 
   @Override
   public LossState finish(LossState state) {
-    return signs ? set.sign(state) : state;
+    return set.sign(state);
   }
 
   @Override

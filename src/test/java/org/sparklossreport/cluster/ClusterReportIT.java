@@ -102,12 +102,12 @@ class ClusterReportIT {
   @Test
   @Order(2)
   void failedTaskAttemptsAreRetriedIntoTheSameReport() throws Exception {
-    // The default engine (columnar), and the vector losses' (partitions); the plugin fails the first
+    // The default engine (columnar), and the vector losses' (compiled); the plugin fails the first
     // attempt of every other input-scan task after it wrote its map output.
     assertNotNull(cleanScalarPlan, "the clean run on the default engine did not run first");
     for (boolean scalar : List.of(true, false)) {
-      String name = scalar ? "b-failed-attempts-columnar" : "b-failed-attempts-partitions";
-      Path out = tmp.resolve("b/report-" + (scalar ? "columnar" : "partitions"));
+      String name = scalar ? "b-failed-attempts-columnar" : "b-failed-attempts-compiled";
+      Path out = tmp.resolve("b/report-" + (scalar ? "columnar" : "compiled"));
       LocalCluster.Driver d = cluster.submit(name, with(with(jobArgs(input, out, scalar ? SCALAR_LOSSES : LOSSES),
           ONE_FILE_PER_TASK), PLUGIN, FaultInjection.FAIL_FIRST_ATTEMPT + "=true", "spark.task.maxFailures=2"));
       assertEquals(0, d.await(), d.tail());
@@ -118,7 +118,7 @@ class ClusterReportIT {
         assertEquals(cleanScalarPlan, plan(d), "the fault injection changed the plan");
         assertSameReport(scalarReference, out);
       } else {
-        assertTrue(plan(d).contains("engine partitions (auto"), plan(d));
+        assertTrue(plan(d).contains("engine compiled (auto"), plan(d));
         assertSameReport(reference, out);
       }
     }

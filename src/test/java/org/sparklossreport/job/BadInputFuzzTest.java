@@ -49,9 +49,8 @@ class BadInputFuzzTest {
   private static final List<String> VECTOR_LOSSES = List.of(
       "categorical_cross_entropy(label=onehot,prediction=probs)", "autoencoder(label=onehot,prediction=probs)",
       "log_loss(label=class,prediction=probs)");
-  private static final List<String> ALL_ENGINES = List.of("auto", "columnar", "compiled", "partitions",
-      "aggregator");
-  private static final List<String> VECTOR_ENGINES = List.of("auto", "partitions", "aggregator");
+  private static final List<String> ALL_ENGINES = List.of("auto", "columnar", "compiled", "aggregator");
+  private static final List<String> VECTOR_ENGINES = List.of("auto", "compiled", "aggregator");
 
   /** One corruption of a row, by name (for messages). */
   private record Corruption(String name, UnaryOperator<Pred> apply) {}

@@ -37,8 +37,9 @@ class EmptyInputTest {
   private static final String[] FILE_PER_PARTITION = {"--conf", "spark.sql.files.maxPartitionBytes=1024",
       "--conf", "spark.sql.files.openCostInBytes=1024"};
 
+  /** An engine name, or {@code compiled+vectors}: the compiled engine with a vector loss too. */
   private static boolean takesVectors(String engine) {
-    return engine.equals("partitions") || engine.equals("aggregator") || engine.equals("auto");
+    return engine.endsWith("+vectors") || engine.equals("aggregator") || engine.equals("auto");
   }
 
   private static String losses(String engine) {
@@ -47,7 +48,7 @@ class EmptyInputTest {
 
   private static Outcome run(String engine, String in, Path out, String... more) {
     List<String> args = new ArrayList<>(List.of("--input", in, "--output", out.toString(), "--conf",
-        ReportPlan.ENGINE_CONF + "=" + engine));
+        ReportPlan.ENGINE_CONF + "=" + engine.replace("+vectors", "")));
     args.addAll(Arrays.asList(more));
     return JobFixtures.run(args.toArray(new String[0]));
   }
@@ -81,7 +82,7 @@ class EmptyInputTest {
 
   @ParameterizedTest(name = "{0}, keys {1}")
   @CsvSource({"auto,false", "auto,true", "columnar,false", "columnar,true", "compiled,false", "compiled,true",
-      "partitions,false", "partitions,true", "aggregator,false", "aggregator,true"})
+      "compiled+vectors,false", "compiled+vectors,true", "aggregator,false", "aggregator,true"})
   void anInputWithoutRowsGivesNullOverallRows(String engine, boolean keyed, SparkSession spark,
       @TempDir Path tmp) {
     String in = emptyParquet(spark, tmp.resolve("in"));
@@ -95,7 +96,7 @@ class EmptyInputTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"auto", "compiled", "partitions", "aggregator"})
+  @ValueSource(strings = {"auto", "compiled", "compiled+vectors", "aggregator"})
   void aFilterMatchingNothingGivesNullOverallRows(String engine, SparkSession spark, @TempDir Path tmp) {
     List<Pred> rows = JobFixtures.generate(60, 3, D1, D2);
     String in = JobFixtures.writeParquet(spark, rows, tmp.resolve("in"), 2);
@@ -112,7 +113,7 @@ class EmptyInputTest {
    */
   @ParameterizedTest(name = "{0}, keys {1}, filter {2}")
   @CsvSource({"auto,false,false", "auto,true,true", "columnar,false,false", "columnar,true,false",
-      "compiled,false,true", "partitions,true,false", "aggregator,true,true"})
+      "compiled,false,true", "compiled+vectors,true,false", "aggregator,true,true"})
   void emptyFilesAndPartitionsAmongOthers(String engine, boolean keyed, boolean filter, SparkSession spark,
       @TempDir Path tmp) {
     List<Pred> rows = JobFixtures.generate(90, 11, D1, D2);
@@ -130,7 +131,9 @@ class EmptyInputTest {
     Predicate<Pred> kept = filter ? p -> p.date().equals(D2) : p -> true;
     List<Pred> expected = all.stream().filter(kept).toList();
 
-    List<String> args = new ArrayList<>(List.of("--losses", "mse,r2,mae", "--weight", "weight"));
+    boolean vectors = engine.endsWith("+vectors"); // a vector loss runs beside the scalar ones
+    List<String> args = new ArrayList<>(List.of("--losses", "mse,r2,mae" + (vectors ? "," + VECTOR : ""),
+        "--weight", "weight"));
     args.addAll(List.of(FILE_PER_PARTITION));
     if (keyed) {
       args.addAll(List.of("--partition-by", "date,model"));
@@ -144,7 +147,7 @@ class EmptyInputTest {
     List<String> keys = keyed ? List.of("date", "model") : List.of();
     Map<String, Row> report = JobFixtures.byKey(spark.read().parquet(tmp.resolve("report").toString()), keys);
     Map<String, List<Pred>> groups = JobFixtures.groups(expected, p -> p.date() + "|" + p.model());
-    int expectedRows = 3 * (1 + (keyed ? groups.size() : 0));
+    int expectedRows = (vectors ? 4 : 3) * (1 + (keyed ? groups.size() : 0));
     assertEquals(expectedRows, report.size(), () -> report.keySet() + "\n" + o);
     for (String loss : List.of("mse", "r2", "mae")) {
       Object[] nulls = keys.stream().map(k -> "null").toArray();
@@ -165,7 +168,7 @@ class EmptyInputTest {
 
   /** A key whose every row is invalid has a row with null value, rows 0 and its invalid rows counted. */
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"auto", "columnar", "compiled", "partitions", "aggregator"})
+  @ValueSource(strings = {"auto", "columnar", "compiled", "compiled+vectors", "aggregator"})
   void aKeyWithoutValidRowsIsNullWithItsInvalidRows(String engine, SparkSession spark, @TempDir Path tmp) {
     List<Pred> rows = new ArrayList<>(JobFixtures.generate(40, 5, D1, D2));
     for (int i = 0; i < rows.size(); i++) {
@@ -175,7 +178,8 @@ class EmptyInputTest {
     }
     long bad = rows.stream().filter(p -> p.label() == null).count();
     String in = JobFixtures.writeParquet(spark, rows, tmp.resolve("in"), 2);
-    Outcome o = run(engine, in, tmp.resolve("report"), "--losses", "mse,r2", "--partition-by", "date,model",
+    Outcome o = run(engine, in, tmp.resolve("report"), "--losses",
+        "mse,r2" + (engine.endsWith("+vectors") ? "," + VECTOR : ""), "--partition-by", "date,model",
         "--invalid", "skip");
     assertEquals(0, o.code(), o::toString);
     Map<String, Row> report = JobFixtures.byKey(spark.read().parquet(tmp.resolve("report").toString()),

@@ -102,10 +102,10 @@ class MainBadInputTest {
   @Test
   void anUnknownOrUnfitEngineIsAUsageError(SparkSession spark, @TempDir Path tmp) {
     contains(fails(tmp.resolve("a"), "--losses", "mse", "--conf", ReportPlan.ENGINE_CONF + "=fast"),
-        "spark.lossreport.engine must be auto, columnar, compiled, partitions or aggregator, got 'fast'");
+        "spark.lossreport.engine must be auto, columnar, compiled or aggregator, got 'fast'");
     contains(fails(tmp.resolve("b"), "--losses", "log_loss(label=class,prediction=probs)", "--conf",
-        ReportPlan.ENGINE_CONF + "=compiled"), "spark.lossreport.engine=compiled takes losses of scalar "
-        + "columns", "log_loss(label=class,prediction=probs)", "use auto, partitions or aggregator");
+        ReportPlan.ENGINE_CONF + "=columnar"), "spark.lossreport.engine=columnar takes losses of scalar "
+        + "columns", "log_loss(label=class,prediction=probs)", "use auto, compiled or aggregator");
     // --conf applies to the running (shared) session for the run only
     assertFalse(spark.conf().getOption(ReportPlan.ENGINE_CONF).isDefined());
     contains(fails(tmp.resolve("c"), "--losses", "mse", "--conf", "spark.sql.warehouse.dir=/tmp/elsewhere"),

@@ -30,7 +30,6 @@ import org.sparklossreport.core.LossSet;
 import org.sparklossreport.core.LossState;
 import org.sparklossreport.core.Neumaier;
 import org.sparklossreport.core.ScalarSums;
-import org.sparklossreport.spark.PartitionStates;
 
 /**
  * The states of one partition's keys, filled from its column batches. Each batch is read once into
@@ -48,12 +47,15 @@ import org.sparklossreport.spark.PartitionStates;
  * {@link LossState}.
  *
  * <p>The keys held at a time are bounded: past {@link #STATE_BYTES} of state (and at least
- * {@link PartitionStates#MAX_KEYS_IN_MEMORY} keys), or {@link ColumnarStates#MAX_KEYS_CONF} keys, the
+ * {@link #MIN_KEYS} keys), or {@link ColumnarStates#MAX_KEYS_CONF} keys, the
  * states are emitted and filling starts afresh, which is correct because states merge.
  */
 final class BatchStates {
   /** State held per partition before emitting (with 1M keys: a few emissions per partition). */
   static final long STATE_BYTES = 64L << 20;
+
+  /** Keys held per partition before emitting, at least, however wide their states. */
+  static final int MIN_KEYS = 1 << 16;
 
   private final ColumnarStates.Layout layout;
   private final BoundLoss[] losses;
@@ -128,7 +130,7 @@ final class BatchStates {
     this.sumStride = at;
     this.countStride = checks.size() * BoundLoss.COUNT_SLOTS;
     this.zero = set.zero();
-    this.maxKeys = maxKeys > 0 ? maxKeys : (int) Math.max(PartitionStates.MAX_KEYS_IN_MEMORY,
+    this.maxKeys = maxKeys > 0 ? maxKeys : (int) Math.max(MIN_KEYS,
         Math.min(1 << 20, STATE_BYTES / (8L * (countStride + sumStride) + 24)));
     this.keys = KeyIndex.of(layout.keyOrdinals(), layout.keyTypes());
     int slots = layout.slotOrdinals().length;

@@ -33,6 +33,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.vectorized.ColumnarBatch;
 import org.sparklossreport.core.LossSet;
+import org.sparklossreport.engine.Engine;
 import org.sparklossreport.core.LossState;
 import org.sparklossreport.spark.InputSlot;
 import org.sparklossreport.spark.LossFunctions;
@@ -64,56 +65,6 @@ public final class ColumnarStates {
    * default, 0, holds as many as 64 MB of state, at least 65,536).
    */
   public static final String MAX_KEYS_CONF = "spark.lossreport.columnar.maxKeys";
-
-  /**
-   * Inputs this large or larger are sampled for their keys before {@code auto} picks this engine; below
-   * it the engine is picked without a look (at most a few seconds are at stake).
-   */
-  public static final long SAMPLE_ABOVE_BYTES = 64L << 20;
-
-  /** The Spark setting for {@link #SAMPLE_ABOVE_BYTES} (a tuning setting, in bytes). */
-  public static final String SAMPLE_ABOVE_CONF = "spark.lossreport.columnar.sampleAboveBytes";
-
-  /** Rows of the input's first partition that {@link #keysInSample} reads. */
-  public static final int SAMPLE_ROWS = 1 << 16;
-
-  /**
-   * Distinct keys in {@link #SAMPLE_ROWS} rows past which the engine does not pay: each partition would
-   * hand on about as many partial states as it reads rows, and merging those wide states costs more
-   * than Spark's own hash aggregation of the rows (docs/PERFORMANCE.md, "Many keys").
-   */
-  public static final int MAX_SAMPLE_KEYS = 1 << 13;
-
-  /**
-   * Distinct keys among the first {@link #SAMPLE_ROWS} rows of the input's first partition (a small Spark
-   * job reading only those batches); 1 without keys, 0 for an input without partitions.
-   */
-  public static long keysInSample(Source source) {
-    Layout layout = source.layout();
-    if (layout.keyOrdinals().length == 0) {
-      return 1;
-    }
-    JavaRDD<ColumnarBatch> batches = source.batches().toJavaRDD();
-    if (batches.getNumPartitions() == 0) {
-      return 0;
-    }
-    List<Long>[] counted = batches.mapPartitions(it -> {
-      KeyIndex keys = KeyIndex.of(layout.keyOrdinals(), layout.keyTypes());
-      int read = 0;
-      int[] index = new int[0];
-      while (read < SAMPLE_ROWS && it.hasNext()) {
-        ColumnarBatch b = it.next();
-        int n = b.numRows();
-        if (index.length < n) {
-          index = new int[n];
-        }
-        keys.index(b, n, index);
-        read += n;
-      }
-      return List.of((long) keys.size()).iterator();
-    }).collectPartitions(new int[] {0});
-    return counted[0].get(0);
-  }
 
   /** True when every loss has scalar sums over scalar columns, the losses this engine computes. */
   public static boolean supports(LossSet set, List<InputSlot> slots) {
@@ -214,6 +165,24 @@ public final class ColumnarStates {
     Dataset<Row> partialStates = ((org.apache.spark.sql.classic.SparkSession) source.spark())
         .internalCreateDataFrame(partial.rdd(), DataTypes.createStructType(fields), false);
     return CompiledStates.mergePartials(partialStates, keys, set);
+  }
+
+  /** The columnar engine over {@code source} (found by {@link #source} for the input it runs on). */
+  public static Engine engine(Source source) {
+    return new Bound(source);
+  }
+
+  /** The engine bound to the batches of one input. */
+  private record Bound(Source source) implements Engine {
+    @Override
+    public String name() {
+      return "columnar";
+    }
+
+    @Override
+    public Dataset<Row> states(Dataset<Row> input, List<String> keys, List<InputSlot> slots, LossSet set) {
+      return aggregate(source, keys, set);
+    }
   }
 
   /** Where a partition's batches hold the keys and the input slots, and their types. */

@@ -23,6 +23,8 @@ import org.apache.spark.sql.catalyst.expressions.objects.Invoke;
 import org.apache.spark.sql.catalyst.expressions.objects.StaticInvoke;
 import org.apache.spark.sql.classic.ExpressionUtils;
 import org.apache.spark.sql.types.AbstractDataType;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DoubleType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.ObjectType;
@@ -34,13 +36,18 @@ import org.sparklossreport.core.LossSet;
 import org.sparklossreport.core.LossState;
 import org.sparklossreport.core.ScalarSums;
 import org.sparklossreport.core.Shape;
+import org.sparklossreport.engine.Engine;
+import org.sparklossreport.spark.ColumnTypes;
 import org.sparklossreport.spark.InputSlot;
+import org.sparklossreport.spark.States;
 import org.sparklossreport.spark.LossFunctions;
 
 /**
  * The job's compiled engine: the single pass as one {@code groupBy(keys).agg(...)} of Catalyst
  * expressions, which Spark's whole-stage code generation fuses with the scan and its own hash
- * aggregation. It applies when every loss has a {@link ScalarSums} kernel over scalar inputs.
+ * aggregation, when every loss has a {@link ScalarSums} kernel over scalar inputs; losses of other
+ * kernels (vector losses) run as one {@link StateAggregate} per key, which feeds Spark's internal rows to
+ * the losses' own kernels ({@link #ENGINE} takes both).
  *
  * <p>Nothing of a loss is written again here: the generated code calls each loss's own term and check
  * functions (the objects in its kernel's {@link Accumulator}s, one call site per loss, so the JIT can
@@ -70,6 +77,54 @@ public final class CompiledStates {
       }
     }
     return true;
+  }
+
+  /** The compiled engine: every loss on every input. */
+  public static final Engine ENGINE = new Engine() {
+    @Override
+    public String name() {
+      return "compiled";
+    }
+
+    @Override
+    public Dataset<Row> states(Dataset<Row> input, List<String> keys, List<InputSlot> slots, LossSet set) {
+      return supports(set, slots) ? aggregate(input, keys, slots, set) : aggregateRows(input, keys, slots, set);
+    }
+  };
+
+  /**
+   * One state per key for losses of any kernel and shape (vector losses): the slots cast to double or
+   * {@code array<double>} (ML vectors through {@code vector_to_array}), then one {@link StateAggregate}
+   * per key, which hands each row to the losses' kernels.
+   */
+  static Dataset<Row> aggregateRows(Dataset<Row> input, List<String> keys, List<InputSlot> slots, LossSet set) {
+    List<Column> cols = new ArrayList<>();
+    keys.forEach(k -> cols.add(input.col(LossFunctions.quote(k))));
+    for (int i = 0; i < slots.size(); i++) {
+      InputSlot s = slots.get(i);
+      Column c = input.col(LossFunctions.quote(s.column()));
+      DataType t = ColumnTypes.find(input.schema(), s.column()).dataType();
+      if (s.shape() == Shape.SCALAR) {
+        c = c.cast(DataTypes.DoubleType);
+      } else if (t instanceof ArrayType a) {
+        c = a.elementType() instanceof DoubleType ? c : c.cast(DataTypes.createArrayType(DataTypes.DoubleType, true));
+      } else {
+        c = org.apache.spark.ml.functions.vector_to_array(c, "float64");
+      }
+      cols.add(c.as(SLOT + i));
+    }
+    Dataset<Row> rows = input.select(cols.toArray(new Column[0]));
+    List<Expression> children = new ArrayList<>();
+    for (int i = 0; i < slots.size(); i++) {
+      children.add(expr(rows.col(SLOT + i)));
+    }
+    Column state = aggregate(new StateAggregate(Catalyst.seq(children), set,
+        slots.stream().map(InputSlot::shape).toArray(Shape[]::new))).as("state");
+    if (keys.isEmpty()) {
+      return rows.agg(state);
+    }
+    Column[] keyCols = keys.stream().map(k -> rows.col(LossFunctions.quote(k))).toArray(Column[]::new);
+    return rows.groupBy(keyCols).agg(state);
   }
 
   /** One state per key (columns: the keys, then {@code state}); one row without keys. */
@@ -155,8 +210,7 @@ public final class CompiledStates {
         }
       }
     }
-    Column state = struct(array(counts).as("counts"), array(sums.toArray(new Column[0])).as("sums"),
-        lit(LossState.CURRENT_VERSION).as("version")).as("state");
+    Column state = state(counts, sums.toArray(new Column[0]));
     if (keys.isEmpty()) {
       return rows.agg(state);
     }
@@ -210,13 +264,18 @@ public final class CompiledStates {
         at += a.slots();
       }
     }
-    Column state = struct(array(counts).as("counts"), array(sums).as("sums"),
-        lit(LossState.CURRENT_VERSION).as("version")).as("state");
+    Column state = state(counts, sums);
     if (keys.isEmpty()) {
       return partial.agg(state);
     }
     Column[] keyCols = keys.stream().map(k -> partial.col(LossFunctions.quote(k))).toArray(Column[]::new);
     return partial.groupBy(keyCols).agg(state);
+  }
+
+  /** The state struct in the {@link States#SCHEMA} layout (no signature: states inside the engines carry none). */
+  private static Column state(Column[] counts, Column[] sums) {
+    return struct(array(counts).as("counts"), lit(null).cast(DataTypes.StringType).as("signature"),
+        array(sums).as("sums"), lit(LossState.CURRENT_VERSION).as("version")).as("state");
   }
 
   private static void mergePair(Column[] sums, int at) {

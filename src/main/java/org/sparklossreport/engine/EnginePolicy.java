@@ -1,0 +1,75 @@
+package org.sparklossreport.engine;
+
+import java.util.List;
+import java.util.Optional;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.sparklossreport.core.LossSet;
+import org.sparklossreport.job.UsageException;
+import org.sparklossreport.spark.AggregatorEngine;
+import org.sparklossreport.spark.InputSlot;
+import org.sparklossreport.spark.columnar.ColumnarStates;
+import org.sparklossreport.spark.compiled.CompiledStates;
+
+/**
+ * Which engine runs the single pass over an input, for the setting {@link #CONF}:
+ * <ul>
+ *   <li>{@code columnar} ({@link ColumnarStates}): every loss has scalar sums over scalar columns and
+ *       Spark reads the input in column batches (a Parquet or ORC scan with nothing on top);
+ *   <li>{@code compiled} ({@link CompiledStates}): every loss on every input;
+ *   <li>{@code aggregator} ({@link AggregatorEngine}): the public typed Aggregator, every loss.
+ * </ul>
+ * {@code auto} (the default) takes {@code columnar} where it applies, else {@code compiled}. The choice
+ * is made from the plan alone: it runs no Spark job (docs/PERFORMANCE.md, "Engines", has the
+ * measurements behind it). A setting that names no engine, or one that does not apply to the losses or
+ * the input, is a usage error naming the setting, what was asked and what applies.
+ */
+public final class EnginePolicy {
+  private EnginePolicy() {}
+
+  /** The Spark setting that picks the engine: {@code auto} (default), {@code columnar}, {@code compiled} or {@code aggregator}. */
+  public static final String CONF = "spark.lossreport.engine";
+
+  /** The engine picked for a pass, and why (for the log). */
+  public record Choice(Engine engine, String why) {
+    public String name() {
+      return engine.name();
+    }
+
+    @Override
+    public String toString() {
+      return name() + " (" + why + ")";
+    }
+  }
+
+  /** The engine for setting {@code conf} over {@code input}; a {@link UsageException} when none applies. */
+  public static Choice choose(String conf, Dataset<Row> input, List<String> keys, List<InputSlot> slots,
+      LossSet set) {
+    switch (conf) {
+      case "auto": {
+        if (!ColumnarStates.supports(set, slots)) {
+          return new Choice(CompiledStates.ENGINE, "auto: a loss takes vectors or keeps a vector state");
+        }
+        Optional<ColumnarStates.Source> batches = ColumnarStates.source(input, keys, slots);
+        return batches.isPresent() ? new Choice(ColumnarStates.engine(batches.get()), "auto: column batches")
+            : new Choice(CompiledStates.ENGINE, "auto: the input is not read in column batches");
+      }
+      case "columnar": {
+        if (!ColumnarStates.supports(set, slots)) {
+          throw new UsageException(CONF + "=columnar takes losses of scalar columns with scalar kernels "
+              + "only; use auto, compiled or aggregator for " + set.signature());
+        }
+        ColumnarStates.Source batches = ColumnarStates.source(input, keys, slots).orElseThrow(() ->
+            new UsageException(CONF + "=columnar reads column batches of a Parquet or ORC input of numeric "
+                + "columns, with no --where filter; this input is read row by row: use auto or compiled"));
+        return new Choice(ColumnarStates.engine(batches), "set");
+      }
+      case "compiled":
+        return new Choice(CompiledStates.ENGINE, "set");
+      case "aggregator":
+        return new Choice(AggregatorEngine.INSTANCE, "set");
+      default:
+        throw new UsageException(CONF + " must be auto, columnar, compiled or aggregator, got '" + conf + "'");
+    }
+  }
+}
