@@ -29,6 +29,7 @@ import org.sparklossreport.core.BoundLoss;
 import org.sparklossreport.core.InvalidReason;
 import org.sparklossreport.core.LossSet;
 import org.sparklossreport.core.LossState;
+import org.sparklossreport.engine.EnginePolicy;
 import org.sparklossreport.spark.ColumnTypes;
 import org.sparklossreport.spark.InputSlot;
 
@@ -72,7 +73,7 @@ public final class LossReportJob {
 
     Dataset<Row> input = FaultInjection.input(spark, read()); // test-only hooks: off unless configured
     ReportPlan plan = ReportPlan.of(spec, input.schema());
-    var engine = plan.engine(spark.conf().get(ReportPlan.ENGINE_CONF, "auto"), input); // bad: fails here
+    EnginePolicy.Choice engine = plan.engine(spark.conf().get(ReportPlan.ENGINE_CONF, "auto"), input); // bad: fails here
     LOG.info("Plan: {} loss(es) [{}] over {} input column(s) {}, keys {}, engine {}", plan.losses().size(),
         plan.set().signature(), plan.slots().size(),
         plan.slots().stream().map(InputSlot::column).toList(), plan.keys(), engine);

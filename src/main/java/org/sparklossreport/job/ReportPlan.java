@@ -117,14 +117,6 @@ public record ReportPlan(List<String> keys, List<InputSlot> slots, LossSet set,
     return EnginePolicy.choose(conf, input, keys, slots, set);
   }
 
-  /**
-   * The overall state: every key state of {@link #aggregate} merged (one Spark job); the empty state when
-   * there is no key at all (a filter that matches no row).
-   */
-  public LossState mergeAll(Dataset<Row> states) {
-    return KeyStates.of(states.javaRDD(), set, keys.size()).overall();
-  }
-
   /** The decoder of the slots. */
   public RowDecoder decoder() {
     return new RowDecoder(slots);
