@@ -18,6 +18,7 @@ public abstract class Loss implements Serializable {
   private final String name;
   private String canonical;
   private String fullSpec;
+  private String savedSpec;
   private final String labelColumn;
   private final String predictionColumn;
   private final String weightColumn;
@@ -40,6 +41,7 @@ public abstract class Loss implements Serializable {
     params.finish();
     this.canonical = params.canonical();
     this.fullSpec = params.fullSpec();
+    this.savedSpec = params.savedSpec();
   }
 
   /** The kernel for these input shapes, or a {@link LossSpecException} naming what fits. */
@@ -62,6 +64,15 @@ public abstract class Loss implements Serializable {
    */
   public final String fullSpec() {
     return fullSpec;
+  }
+
+  /**
+   * The loss with every parameter, defaults and column names included, e.g.
+   * {@code log_loss(reduction=mean,label=class,epsilon=1e-15)}: the {@code loss} of its saved states, which
+   * {@code Losses.parse} turns back into this loss.
+   */
+  public final String savedSpec() {
+    return savedSpec;
   }
 
   public final Reduction reduction() {

@@ -73,6 +73,24 @@ public final class LossSet implements Serializable {
     }
   }
 
+  /**
+   * The set of the one loss {@code loss} bound to these input forms ({@code label} is ignored for a loss
+   * without label): the layout of a single loss's state, as {@link #part} cuts it and saved states hold it.
+   */
+  public static LossSet single(Loss loss, Shape label, Shape prediction) {
+    return over(2).add(loss, 0, label == null ? Shape.SCALAR : label, 1, prediction, -1).build();
+  }
+
+  /** Loss {@code i}'s part of {@code state}: a state of {@link #single} of that loss, a copy. */
+  public LossState part(LossState state, int i) {
+    checkLayout(state);
+    BoundLoss b = losses.get(i);
+    LossState p = new LossState(BoundLoss.COUNT_SLOTS, b.sumSlots());
+    System.arraycopy(state.getCounts(), b.countAt, p.getCounts(), 0, BoundLoss.COUNT_SLOTS);
+    System.arraycopy(state.getSums(), b.sumAt, p.getSums(), 0, b.sumSlots());
+    return p;
+  }
+
   /** The bound losses, in order. */
   public List<BoundLoss> losses() {
     return losses;

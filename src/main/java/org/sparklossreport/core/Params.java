@@ -188,6 +188,24 @@ public final class Params implements Serializable {
     return b.append(')').toString();
   }
 
+  /**
+   * {@code name(k=v,...)} with every parameter, defaults and column names included, in declared order:
+   * the {@code loss} of a saved state ({@code docs/STATES.md}), from which {@code Losses.parse} rebuilds
+   * the same loss with the same {@link #canonical()} report name.
+   */
+  public String savedSpec() {
+    StringBuilder b = new StringBuilder(loss);
+    String sep = "(";
+    for (String k : declared) {
+      String v = full.containsKey(k) ? full.get(k) : canonical.get(k);
+      if (v != null) {
+        b.append(sep).append(k).append('=').append(v);
+        sep = ",";
+      }
+    }
+    return sep.equals(",") ? b.append(')').toString() : b.toString();
+  }
+
   /** Shortest plain form of a parameter value: {@code 2}, {@code 1.5}, {@code 1e-7}. */
   static String fmt(double v) {
     if (Double.isInfinite(v)) {

@@ -16,11 +16,6 @@ final class Delta {
 
   private Delta() {}
 
-  /** True when the job reads or writes Delta. */
-  static boolean used(JobSpec spec) {
-    return spec.inputFormat().equals("delta") || spec.outputFormat().equals("delta");
-  }
-
   /**
    * The Spark configuration of the job's session: {@code --conf}, plus Delta's extension and catalog when
    * the job uses Delta and starts its own session. Exit 2 when Delta is not on the classpath, or when the
@@ -29,23 +24,29 @@ final class Delta {
    * an extension to a running session.
    */
   static Map<String, String> sessionConf(JobSpec spec, String runningExtensions) {
+    return sessionConf(spec.inputFormat(), spec.outputFormat(), spec.sparkConf(), runningExtensions);
+  }
+
+  /** {@link #sessionConf(JobSpec, String)} for a run reading {@code inputFormat} and writing {@code outputFormat}. */
+  static Map<String, String> sessionConf(String inputFormat, String outputFormat, Map<String, String> sparkConf,
+      String runningExtensions) {
     boolean existingSession = runningExtensions != null;
-    if (!used(spec)) {
-      return spec.sparkConf();
+    if (!inputFormat.equals("delta") && !outputFormat.equals("delta")) {
+      return sparkConf;
     }
     try {
       Class.forName(EXTENSION, false, Delta.class.getClassLoader());
     } catch (ClassNotFoundException e) {
-      throw new UsageException((spec.inputFormat().equals("delta") ? "--input-format" : "--output-format")
+      throw new UsageException((inputFormat.equals("delta") ? "--input-format" : "--output-format")
           + " delta needs Delta Lake on the classpath: spark-submit --packages io.delta:delta-spark_2.13:4.0.0"
           + " (or --jars with delta-spark and delta-storage)");
     }
     if (existingSession && !runningExtensions.contains(EXTENSION)) {
-      throw new UsageException((spec.inputFormat().equals("delta") ? "--input-format" : "--output-format")
+      throw new UsageException((inputFormat.equals("delta") ? "--input-format" : "--output-format")
           + " delta: the running Spark session was started without Delta's extension; start it with "
           + EXTENSIONS + "=" + EXTENSION + " and " + CATALOG + "=" + DELTA_CATALOG);
     }
-    Map<String, String> conf = new LinkedHashMap<>(spec.sparkConf());
+    Map<String, String> conf = new LinkedHashMap<>(sparkConf);
     if (!existingSession) {
       String ext = conf.getOrDefault(EXTENSIONS, System.getProperty(EXTENSIONS)); // spark-submit's --conf
       if (ext == null || !ext.contains(EXTENSION)) {

@@ -35,8 +35,8 @@ final class DeltaReportWriter extends ReportWriter {
   /** Commit attempts of one run against concurrent writers (default 10). */
   static final String ATTEMPTS_CONF = "spark.lossreport.delta.commitAttempts";
 
-  DeltaReportWriter(SparkSession spark, String output, String runId) {
-    super(spark, output, runId);
+  DeltaReportWriter(SparkSession spark, String output, String runId, Table table) {
+    super(spark, output, runId, table);
   }
 
   @Override
@@ -44,7 +44,7 @@ final class DeltaReportWriter extends ReportWriter {
     probeParent();
     boolean delta = exists();
     if (!delta && fs.exists(output) && (fs.isFile(output) || fs.listStatus(output).length > 0)) {
-      throw new UsageException("--output '" + output + "' holds files that are not a Delta table; write the"
+      throw new UsageException(table.option() + " '" + output + "' holds files that are not a Delta table; write the"
           + " Delta report elsewhere, or use the output's own format (--output-format parquet, csv or json)");
     }
     if (mode == WriteMode.ERROR_IF_EXISTS && delta) {
@@ -128,7 +128,7 @@ final class DeltaReportWriter extends ReportWriter {
       report.write().format("delta").mode("append").option("mergeSchema", "true").save(output.toString());
       return;
     }
-    String on = identity(keys).stream()
+    String on = identity(keys, table).stream()
         .map(c -> "t." + LossFunctions.quote(c) + " <=> s." + LossFunctions.quote(c))
         .collect(Collectors.joining(" AND "));
     DeltaTable.forPath(spark, output.toString()).as("t").merge(report.as("s"), on)

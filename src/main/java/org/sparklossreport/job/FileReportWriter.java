@@ -35,8 +35,8 @@ final class FileReportWriter extends ReportWriter {
 
   private final String format;
 
-  FileReportWriter(SparkSession spark, String output, String format, String runId) {
-    super(spark, output, runId);
+  FileReportWriter(SparkSession spark, String output, String format, String runId, Table table) {
+    super(spark, output, runId, table);
     this.format = format;
   }
 
@@ -52,7 +52,7 @@ final class FileReportWriter extends ReportWriter {
   public void prepare(WriteMode mode) throws IOException {
     probeParent();
     if (fs.exists(output) && fs.isFile(output)) {
-      throw new UsageException("--output '" + output + "' is a file; expected a directory (or no such path)");
+      throw new UsageException(table.option() + " '" + output + "' is a file; expected a directory (or no such path)");
     }
     if (mode == WriteMode.ERROR_IF_EXISTS && hasReport()) {
       throw new UsageException("--mode error-if-exists: output '" + output + "' already exists");
@@ -77,7 +77,7 @@ final class FileReportWriter extends ReportWriter {
             + " while this one ran");
       }
       Dataset<Row> all = fs.exists(output) && mode != WriteMode.ERROR_IF_EXISTS
-          ? combine(report, read(report.schema()), mode, keys) : report;
+          ? combine(report, read(report.schema()), mode, keys, table) : report;
       Path staging = staging();
       LOG.info("Writing the report to staging {}", staging);
       try {

@@ -36,8 +36,10 @@ public final class JobOptions {
       new Option("weight", "COL", false, "weight column (default: none, every row weighs 1)"),
       new Option("partition-by", "C1,C2", false, "key columns: one report row per key and loss, plus the overall row"),
       new Option("losses", "SPEC,...", false, "e.g. \"mse,mae,huber(delta=1.5),log_loss(epsilon=1e-7)\"; all = every loss whose inputs exist"),
+      new Option("grouping-sets", "S1;S2", false, "groupings to report, each a comma-separated subset of --partition-by or the word overall, e.g. \"date,model;model;overall\" (default: every key, then overall); all from the one pass"),
       new Option("output", "PATH", false, "report destination (a directory)"),
       new Option("output-format", "FMT", false, "parquet (default), csv (with header), json, delta (a Delta Lake table)"),
+      new Option("states", "PATH", false, "also save this run's mergeable states per finest key and loss there (same format, identity and modes as the report; see docs/STATES.md and the rollup command)"),
       new Option("mode", "MODE", false, "overwrite (default: replaces the rows of the keys and losses this run computes, keeps the rest), append, error-if-exists"),
       new Option("invalid", "POLICY", false, "fail (default), skip (count them), 'quarantine PATH' (skip, and write the bad rows to PATH)"),
       new Option("master", "URL", false, "Spark master when not under spark-submit (default local[*])"),
@@ -48,12 +50,23 @@ public final class JobOptions {
       new Option("help", null, false, "print this help"),
       new Option("version", null, false, "print the version"));
 
+  /** The commands besides the job itself: {@code rollup} (a report from saved states). */
+  static final List<String> COMMANDS = List.of("rollup");
+
+  /** The options of {@code rollup}; the others are the job's alone. */
+  static final List<String> ROLLUP_OPTIONS = List.of("states", "where", "grouping-sets", "losses", "output",
+      "output-format", "mode", "master", "conf", "help");
+
   /** Parsed command line: option name to value (a list for repeatable options, "true" for flags). */
   public static Map<String, Object> parse(String[] args) {
     Map<String, Object> out = new LinkedHashMap<>();
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       if (!a.startsWith("--")) {
+        if (COMMANDS.contains(a) && !out.containsKey("command")) {
+          out.put("command", a);
+          continue;
+        }
         throw new UsageException("unexpected argument '" + a + "'; options start with -- (see --help)");
       }
       String name = a.substring(2);
@@ -103,7 +116,8 @@ public final class JobOptions {
   /** The help text. */
   public static String help() {
     StringBuilder b = new StringBuilder();
-    b.append("Usage: submit/loss-report [options]\n\n")
+    b.append("Usage: submit/loss-report [options]\n")
+        .append("       submit/loss-report rollup --states PATH --output PATH [options]  (see rollup --help)\n\n")
         .append("Computes loss functions over a prediction table in one pass and writes a long-format report\n")
         .append("(one row per key, grouping and loss) with rows, invalid_rows and weight_sum beside each value.\n\n")
         .append("Options:\n");
@@ -131,6 +145,62 @@ public final class JobOptions {
         .append("  submit/loss-report --input preds/ --partition-by date,model --losses mse,mae,r2 --output report/\n")
         .append("  submit/loss-report --config conf/regression.yaml --where \"date = '2026-11-24'\"\n");
     return b.toString();
+  }
+
+  /** The help text of {@code rollup}. */
+  public static String rollupHelp() {
+    StringBuilder b = new StringBuilder();
+    b.append("Usage: submit/loss-report rollup --states PATH --output PATH [options]\n\n")
+        .append("Computes a report from saved states alone (written by a run with --states), reading no\n")
+        .append("predictions: e.g. a weekly report from seven nightly runs' states. Values equal a direct run over\n")
+        .append("the union of the inputs (states are merged, never finished values averaged).\n\n")
+        .append("Options:\n");
+    for (Option o : OPTIONS) {
+      if (ROLLUP_OPTIONS.contains(o.name())) {
+        String help = switch (o.name()) {
+          case "states" -> "the states table (Parquet, or Delta: detected)";
+          case "where" -> "optional filter on the states' key columns, e.g. \"date >= '2026-11-23'\"";
+          case "losses" -> "the losses to report, a subset of those the states hold (default: all of them)";
+          default -> o.help();
+        };
+        String left = "  --" + o.name() + (o.arg() == null ? "" : " " + o.arg());
+        b.append(String.format("%-30s %s%n", left, help));
+      }
+    }
+    b.append("\nExit codes: 0 done; 2 usage, a loss the states lack, a state format this release does not read,\n")
+        .append("  or states of two specs under one name (one 'error:' line); 1 anything else.\n\n")
+        .append("Example (weekly per model, from nightly states by date,model,segment):\n")
+        .append("  submit/loss-report rollup --states states/ --where \"date BETWEEN '2026-11-23' AND '2026-11-29'\" \\\n")
+        .append("    --grouping-sets \"model;overall\" --output reports/weekly\n")
+        .append("See docs/STATES.md.\n");
+    return b.toString();
+  }
+
+  /** The rollup described by the command line. */
+  public static RollupSpec toRollupSpec(Map<String, Object> cli) {
+    for (String k : cli.keySet()) {
+      if (!k.equals("command") && !ROLLUP_OPTIONS.contains(k)) {
+        throw new UsageException("--" + k + " is not an option of rollup, which reads saved states only; its options:"
+            + " --" + String.join(", --", ROLLUP_OPTIONS));
+      }
+    }
+    String states = text(cli, "states");
+    if (states == null) {
+      throw new UsageException("rollup: give --states PATH, the states a run with --states wrote");
+    }
+    String output = text(cli, "output");
+    if (output == null) {
+      throw new UsageException("no output: give --output PATH for the report");
+    }
+    List<String> losses = lossList(cli.get("losses"));
+    for (String loss : losses) {
+      if (!loss.trim().equalsIgnoreCase("all")) {
+        Losses.parse(loss);
+      }
+    }
+    return new RollupSpec(states, text(cli, "where"), GroupingSets.parse(text(cli, "grouping-sets")), losses, output,
+        oneOf(cli, "output-format", "parquet", "parquet", "csv", "json", "delta"),
+        WriteMode.parse(textOr(cli, "mode", "overwrite")), text(cli, "master"), confMap(cli.get("conf")));
   }
 
   /** Reads a YAML job file into option names and values (lists and maps kept). */
@@ -164,6 +234,9 @@ public final class JobOptions {
 
   /** The job described by a job file (if {@code --config} is given) overridden by the command line. */
   public static JobSpec toSpec(Map<String, Object> cli) {
+    if (cli.containsKey("command")) {
+      throw new UsageException(cli.get("command") + " is a command of its own (see " + cli.get("command") + " --help)");
+    }
     Map<String, Object> merged = new LinkedHashMap<>();
     if (cli.containsKey("config")) {
       merged.putAll(readJobFile((String) cli.get("config")));
@@ -215,11 +288,29 @@ public final class JobOptions {
         Losses.parse(loss); // names and parameters are checked now, before Spark reads anything
       }
     }
+    List<List<String>> groupingSets = groupingSets(o, keys);
+    String states = text(o, "states");
+    if (states != null && states.equals(output)) {
+      throw new UsageException("--states '" + states + "' is the --output; save the states elsewhere");
+    }
     return new JobSpec(input, table, inputFormat, text(o, "input-schema"), inputVersion, inputTimestamp,
         text(o, "where"),
         textOr(o, "label", "label"), textOr(o, "prediction", "prediction"), text(o, "weight"), keys, losses,
         output, outputFormat, WriteMode.parse(textOr(o, "mode", "overwrite")),
-        InvalidPolicy.parse(textOr(o, "invalid", "fail")), text(o, "master"), confMap(o.get("conf")));
+        InvalidPolicy.parse(textOr(o, "invalid", "fail")), text(o, "master"), confMap(o.get("conf")),
+        groupingSets, states);
+  }
+
+  /**
+   * {@code --grouping-sets} as lists of column names, checked against {@code keys} now (before Spark
+   * reads anything); a YAML list of groupings works as well as the {@code ;}-separated text.
+   */
+  static List<List<String>> groupingSets(Map<String, Object> o, List<String> keys) {
+    Object v = o.get("grouping-sets");
+    String text = v instanceof List<?> l ? String.join(";", l.stream().map(String::valueOf).toList()) : text(o, "grouping-sets");
+    List<List<String>> sets = GroupingSets.parse(text);
+    GroupingSets.of(keys, sets); // names a column that is not a key, or a grouping given twice
+    return sets;
   }
 
   private static Long inputVersion(Map<String, Object> o, String inputFormat) {

@@ -26,6 +26,9 @@ import java.util.Map;
  * @param invalid the invalid-row policy
  * @param master Spark master when not under spark-submit (null: spark-submit's, or local[*])
  * @param sparkConf extra Spark configuration
+ * @param groupingSets the groupings to report, each a list of key columns or {@code [overall]}; empty: every
+ *     key, then overall ({@link GroupingSets})
+ * @param states where to save this run's finest states ({@code --states}), null for nowhere
  */
 public record JobSpec(
     String input,
@@ -45,18 +48,42 @@ public record JobSpec(
     WriteMode mode,
     InvalidPolicy invalid,
     String master,
-    Map<String, String> sparkConf) {
+    Map<String, String> sparkConf,
+    List<List<String>> groupingSets,
+    String states) {
 
   public JobSpec {
     partitionBy = List.copyOf(partitionBy);
     losses = List.copyOf(losses);
     sparkConf = Map.copyOf(sparkConf);
+    groupingSets = groupingSets.stream().map(List::copyOf).toList();
+  }
+
+  /** A job with the default groupings (every key, then overall) that saves no states. */
+  public JobSpec(String input, String table, String inputFormat, String inputSchema, Long inputVersion,
+      String inputTimestamp, String where, String label, String prediction, String weight, List<String> partitionBy,
+      List<String> losses, String output, String outputFormat, WriteMode mode, InvalidPolicy invalid, String master,
+      Map<String, String> sparkConf) {
+    this(input, table, inputFormat, inputSchema, inputVersion, inputTimestamp, where, label, prediction, weight,
+        partitionBy, losses, output, outputFormat, mode, invalid, master, sparkConf, List.of(), null);
   }
 
   /** The same job writing to another output (used by the demo and tests). */
   public JobSpec withOutput(String newOutput) {
     return new JobSpec(input, table, inputFormat, inputSchema, inputVersion, inputTimestamp, where, label, prediction, weight,
-        partitionBy, losses, newOutput, outputFormat, mode, invalid, master, sparkConf);
+        partitionBy, losses, newOutput, outputFormat, mode, invalid, master, sparkConf, groupingSets, states);
+  }
+
+  /** The same job saving its states to {@code path} (null: none). */
+  public JobSpec withStates(String path) {
+    return new JobSpec(input, table, inputFormat, inputSchema, inputVersion, inputTimestamp, where, label, prediction, weight,
+        partitionBy, losses, output, outputFormat, mode, invalid, master, sparkConf, groupingSets, path);
+  }
+
+  /** The same job reporting {@code sets} ({@code --grouping-sets} syntax, e.g. {@code "date;overall"}). */
+  public JobSpec withGroupingSets(String sets) {
+    return new JobSpec(input, table, inputFormat, inputSchema, inputVersion, inputTimestamp, where, label, prediction, weight,
+        partitionBy, losses, output, outputFormat, mode, invalid, master, sparkConf, GroupingSets.parse(sets), states);
   }
 
   /** A description of the input for messages. */

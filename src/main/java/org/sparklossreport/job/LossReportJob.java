@@ -12,6 +12,8 @@ import java.util.UUID;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.FilterFunction;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.AnalysisException;
@@ -32,6 +34,7 @@ import org.sparklossreport.core.LossState;
 import org.sparklossreport.engine.EnginePolicy;
 import org.sparklossreport.spark.ColumnTypes;
 import org.sparklossreport.spark.InputSlot;
+import org.sparklossreport.states.StatesTable;
 
 /**
  * The loss-report job: reads the prediction table, plans one pass for every requested loss, aggregates
@@ -55,7 +58,12 @@ public final class LossReportJob {
     this.spec = spec;
     Instant now = Instant.now();
     this.computedAt = Timestamp.from(now);
-    this.runId = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(now)
+    this.runId = runIdAt(now);
+  }
+
+  /** A new run id: the UTC time, then 8 random hex digits ({@code 20261130T231500Z-1a2b3c4d}). */
+  static String runIdAt(Instant now) {
+    return DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(now)
         + "-" + UUID.randomUUID().toString().substring(0, 8);
   }
 
@@ -67,20 +75,31 @@ public final class LossReportJob {
   public Result run() throws IOException {
     long t0 = System.nanoTime();
     ReportWriter writer = ReportWriter.of(spark, spec.output(), spec.outputFormat(), runId);
-    checkOutputOutsideInput(writer.output());
+    checkOutputOutsideInput(writer.output(), "--output", spec.output());
     checkQuarantineApart(writer.output());
+    ReportWriter statesWriter = spec.states() == null ? null
+        : ReportWriter.of(spark, spec.states(), spec.outputFormat(), runId, ReportWriter.Table.STATES);
+    if (statesWriter != null) {
+      checkOutputOutsideInput(statesWriter.output(), "--states", spec.states());
+      checkApart(statesWriter.output(), writer.output());
+    }
     writer.prepare(spec.mode());
+    if (statesWriter != null) {
+      statesWriter.prepare(spec.mode());
+    }
 
     Dataset<Row> input = FaultInjection.input(spark, read()); // test-only hooks: off unless configured
     ReportPlan plan = ReportPlan.of(spec, input.schema());
+    GroupingSets groupings = GroupingSets.of(plan.keys(), spec.groupingSets());
     EnginePolicy.Choice engine = plan.engine(spark.conf().get(ReportPlan.ENGINE_CONF, "auto"), input); // bad: fails here
-    LOG.info("Plan: {} loss(es) [{}] over {} input column(s) {}, keys {}, engine {}", plan.losses().size(),
-        plan.set().signature(), plan.slots().size(),
-        plan.slots().stream().map(InputSlot::column).toList(), plan.keys(), engine);
+    LOG.info("Plan: {} loss(es) [{}] over {} input column(s) {}, keys {}, groupings {}, engine {}",
+        plan.losses().size(), plan.set().signature(), plan.slots().size(),
+        plan.slots().stream().map(InputSlot::column).toList(), plan.keys(), groupings.sets(), engine);
 
     // Cached as a Dataset (Spark's compact columnar cache): an RDD of Row objects costs more for many
     // keys, as Spark estimates the size of the cached objects by walking them.
     Dataset<Row> states = plan.aggregate(input, engine).persist(StorageLevel.MEMORY_AND_DISK());
+    List<JavaPairRDD<List<Object>, LossState>> coarser = new ArrayList<>();
     try {
       LossSet set = plan.set();
       KeyStates summary = KeyStates.of(states.javaRDD(), set, plan.keys().size()); // the pass, and one merge
@@ -92,24 +111,70 @@ public final class LossReportJob {
       new InvalidRows(spark, spec, plan, states, overall).apply(input);
 
       List<StructField> keyFields = plan.keys().stream().map(k -> ColumnTypes.find(input.schema(), k)).toList();
+      long keys = plan.keys().isEmpty() ? 0 : summary.keys();
+      if (statesWriter != null) {
+        saveStates(states, plan, keyFields, Math.max(keys, 1), statesWriter);
+      }
       StructType schema = ReportRows.schema(keyFields);
       ReportRows rows = new ReportRows(set, plan.keys(), spec.where(), runId, computedAt);
       List<Row> overallRows = rows.ofOverall(overall);
-      long keys = plan.keys().isEmpty() ? 0 : summary.keys();
-      long reportRows = (keys + 1) * overallRows.size(); // every state gives one row per loss output
-      Dataset<Row> report = spark.createDataFrame(overallRows, schema);
+      long outputs = overallRows.size(); // every state gives one row per loss output
+      List<Dataset<Row>> parts = new ArrayList<>();
+      long reportRows = 0;
+      if (groupings.hasFinest()) {
+        parts.add(states.flatMap((FlatMapFunction<Row, Row>) rows::ofKeyed, Encoders.row(schema)));
+        reportRows += keys * outputs;
+      }
+      List<Row> coarserSample = new ArrayList<>();
+      for (GroupingSets.Grouping g : groupings.coarser()) {
+        JavaPairRDD<List<Object>, LossState> merged = GroupedStates.merge(states.javaRDD(), plan.keys().size(), g, set)
+            .persist(StorageLevel.MEMORY_AND_DISK());
+        coarser.add(merged);
+        reportRows += merged.count() * outputs; // one job per coarser grouping, whose result the write reuses
+        String name = g.name();
+        JavaRDD<Row> groupRows = merged.flatMap(t -> rows.rows(t._1().toArray(), name, t._2()).iterator());
+        if (coarserSample.size() < KeyStates.SAMPLE) {
+          coarserSample.addAll(groupRows.take(KeyStates.SAMPLE));
+        }
+        parts.add(spark.createDataFrame(groupRows, schema));
+      }
+      if (groupings.hasOverall()) {
+        parts.add(spark.createDataFrame(overallRows, schema));
+        reportRows += outputs;
+      }
+      Dataset<Row> report = parts.get(0);
+      for (Dataset<Row> p : parts.subList(1, parts.size())) {
+        report = report.union(p);
+      }
       if (!plan.keys().isEmpty()) {
-        report = states.flatMap((FlatMapFunction<Row, Row>) rows::ofKeyed, Encoders.row(schema)).union(report)
-            .coalesce(files(reportRows, spark.sparkContext().defaultParallelism()));
+        report = report.coalesce(files(reportRows, spark.sparkContext().defaultParallelism()));
       }
       writer.write(report, spec.mode(), plan.keys()); // the only job after the pass
-      List<Row> preview = preview(plan.keys().size(), overallRows, summary.sample(), rows);
+      List<Row> preview = preview(plan.keys().size(), groupings.hasOverall() ? overallRows : List.of(),
+          groupings.hasFinest() ? summary.sample() : List.of(), coarserSample, rows);
       LOG.info("Wrote {} report row(s) ({} key(s)) to {} in {} s", reportRows, keys, writer.output(),
           seconds(System.nanoTime() - t1));
       return new Result(runId, writer.output().toString(), inputRows, reportRows, preview, schema, keys);
     } finally {
       states.unpersist();
+      coarser.forEach(JavaPairRDD::unpersist);
     }
+  }
+
+  /**
+   * {@code --states}: the finest key states, one row per key and loss ({@link StatesTable}), written with
+   * the report's mode and identity rule, before the report (a run that then fails leaves states that its
+   * rerun replaces, key by key).
+   */
+  private void saveStates(Dataset<Row> states, ReportPlan plan, List<StructField> keyFields, long keys,
+      ReportWriter statesWriter) throws IOException {
+    StatesTable table = new StatesTable(plan.set(), plan.keys().size(), runId, computedAt);
+    StructType schema = StatesTable.schema(keyFields);
+    long rows = keys * plan.losses().size();
+    Dataset<Row> saved = states.flatMap((FlatMapFunction<Row, Row>) table::rowsOf, Encoders.row(schema))
+        .coalesce(files(rows, spark.sparkContext().defaultParallelism()));
+    statesWriter.write(saved, spec.mode(), plan.keys());
+    LOG.info("Saved {} state(s) to {}", rows, statesWriter.output());
   }
 
   /** Report rows per written file: fewer, larger files (each file is a task and a commit). */
@@ -120,8 +185,12 @@ public final class LossReportJob {
     return (int) Math.max(1, Math.min(max, (rows + ROWS_PER_FILE - 1) / ROWS_PER_FILE));
   }
 
-  /** The first report rows the command prints: the overall rows, then a few keys' rows, each by loss. */
-  private static List<Row> preview(int keyCount, List<Row> overallRows, List<Row> sample, ReportRows rows) {
+  /**
+   * The first report rows the command prints: the overall rows, then a few finest keys' rows, each by
+   * loss, then rows of coarser groupings.
+   */
+  private static List<Row> preview(int keyCount, List<Row> overallRows, List<Row> sample, List<Row> coarser,
+      ReportRows rows) {
     int lossAt = keyCount + 1;
     Comparator<Row> byLoss = Comparator.comparing(r -> r.getString(lossAt));
     List<Row> out = new ArrayList<>(overallRows);
@@ -131,6 +200,7 @@ public final class LossReportJob {
       sample.forEach(s -> rows.ofKeyed(s).forEachRemaining(keyed::add));
       keyed.sort(byLoss); // stable: the keys of the first loss, then of the next
       out.addAll(keyed);
+      out.addAll(coarser);
     }
     return List.copyOf(out.subList(0, Math.min(out.size(), KeyStates.SAMPLE)));
   }
@@ -236,15 +306,26 @@ public final class LossReportJob {
     return false;
   }
 
-  private void checkOutputOutsideInput(Path output) {
+  /** {@code option}'s path ({@code given}, qualified {@code output}) is not, holds or lies in the input. */
+  private void checkOutputOutsideInput(Path output, String option, String given) {
     if (spec.input() == null) {
       return;
     }
     String base = inputBase();
     String out = output.toString() + "/";
     if (out.startsWith(base) || base.startsWith(out)) {
-      throw new UsageException("--output '" + spec.output() + "' is the input or lies inside (or around) the input '"
-          + spec.input() + "'; write the report elsewhere");
+      throw new UsageException(option + " '" + given + "' is the input or lies inside (or around) the input '"
+          + spec.input() + "'; write it elsewhere");
+    }
+  }
+
+  /** The states and the report are separate tables: neither may hold the other. */
+  private void checkApart(Path states, Path output) {
+    String a = states + "/";
+    String b = output + "/";
+    if (a.startsWith(b) || b.startsWith(a)) {
+      throw new UsageException("--states '" + spec.states() + "' is the --output '" + spec.output()
+          + "' or lies inside (or around) it; save the states elsewhere");
     }
   }
 

@@ -32,6 +32,9 @@ public final class Main {
   public static int run(String[] args, PrintStream out, PrintStream err) {
     try {
       Map<String, Object> cli = JobOptions.parse(args);
+      if ("rollup".equals(cli.get("command"))) {
+        return rollup(cli, out);
+      }
       if (cli.containsKey("help")) {
         out.print(JobOptions.help());
         return 0;
@@ -74,6 +77,27 @@ public final class Main {
       err.println("error: the job failed: " + LossReportJob.firstLine(String.valueOf(e.getMessage()))
           + " (" + e.getClass().getSimpleName() + "; see the log above)");
       return 1;
+    }
+  }
+
+  /** {@code rollup}: a report from saved states. */
+  private static int rollup(Map<String, Object> cli, PrintStream out) throws java.io.IOException {
+    if (cli.containsKey("help")) {
+      out.print(JobOptions.rollupHelp());
+      return 0;
+    }
+    RollupSpec spec = JobOptions.toRollupSpec(cli);
+    boolean existing = SparkSession.getActiveSession().isDefined();
+    String running = existing ? SparkSession.getActiveSession().get().conf().get(Delta.EXTENSIONS, "") : null;
+    String statesFormat = Rollup.isDelta(spec.states()) ? "delta" : "parquet";
+    SparkSession spark = session(spec.master(), Delta.sessionConf(statesFormat, spec.outputFormat(),
+        spec.sparkConf(), running));
+    Map<String, String> restore = existing ? applyToRunningSession(spark, spec.sparkConf()) : Map.of();
+    try {
+      printSummary(new Rollup(spark, spec).run(), out);
+      return 0;
+    } finally {
+      restore(spark, restore);
     }
   }
 
@@ -162,17 +186,28 @@ public final class Main {
 
   /** The first lines of the report, as a small table. */
   static void printSummary(LossReportJob.Result r, PrintStream out) {
-    out.printf("loss report: %d input row(s), %d key(s), %d report row(s) -> %s (run %s)%n", r.inputRows(),
-        r.keys(), r.reportRows(), r.output(), r.runId());
+    if (r.inputRows() < 0) {
+      out.printf("loss report from saved states: %d merged state(s), %d report row(s) -> %s (run %s)%n", r.keys(),
+          r.reportRows(), r.output(), r.runId());
+    } else {
+      out.printf("loss report: %d input row(s), %d key(s), %d report row(s) -> %s (run %s)%n", r.inputRows(),
+          r.keys(), r.reportRows(), r.output(), r.runId());
+    }
     List<String> names = List.of(r.schema().fieldNames());
     int keyCount = names.indexOf("grouping");
     out.printf("  %-34s %-34s %16s %12s %9s%n", "key", "loss", "value", "rows", "invalid");
     for (Row row : r.preview()) {
+      String grouping = row.getString(keyCount);
+      boolean finest = grouping.equals(String.join(",", names.subList(0, keyCount)));
       StringBuilder key = new StringBuilder();
       for (int i = 0; i < keyCount; i++) {
-        key.append(i == 0 ? "" : ",").append(row.get(i));
+        if (finest) {
+          key.append(i == 0 ? "" : ",").append(row.get(i));
+        } else if (List.of(grouping.split(",")).contains(names.get(i))) { // a coarser grouping: name its keys
+          key.append(key.length() == 0 ? "" : ",").append(names.get(i)).append('=').append(row.get(i));
+        }
       }
-      String k = row.getString(keyCount).equals(ReportRows.OVERALL) ? "(overall)" : key.toString();
+      String k = grouping.equals(ReportRows.OVERALL) ? "(overall)" : key.toString();
       Object v = row.get(keyCount + 2);
       out.printf("  %-34s %-34s %16s %12d %9d%n", clip(k), clip(row.getString(keyCount + 1)),
           v == null ? "null" : String.format("%.10g", (Double) v), row.getLong(keyCount + 3),

@@ -84,7 +84,8 @@ public final class ReportRows implements Serializable {
     return rows(new Object[keyCount], OVERALL, state);
   }
 
-  private List<Row> rows(Object[] keys, String grouping, LossState state) {
+  /** Report rows of a grouping's state: {@code keys} holds every key column, null where the grouping has none. */
+  public List<Row> rows(Object[] keys, String grouping, LossState state) {
     List<Row> out = new ArrayList<>();
     for (LossResult r : set.results(state)) {
       Object[] v = new Object[keyCount + 10];

@@ -25,26 +25,45 @@ public abstract class ReportWriter {
   protected final FileSystem fs;
   protected final Path output;
   protected final String runId;
+  protected final Table table;
 
-  protected ReportWriter(SparkSession spark, String output, String runId) {
+  /**
+   * What a writer writes: the option that names its path (for messages) and the columns besides the key
+   * columns that identify a row. A report's rows are identified by (key values, grouping, loss); a states
+   * table's by (key values, bucket, loss).
+   */
+  public record Table(String option, List<String> identity) {
+    /** The report ({@code --output}). */
+    public static final Table REPORT = new Table("--output", ReportRows.IDENTITY);
+    /** Saved states ({@code --states}). */
+    public static final Table STATES = new Table("--states", List.of("bucket", "loss"));
+  }
+
+  protected ReportWriter(SparkSession spark, String output, String runId, Table table) {
     this.spark = spark;
     this.runId = runId;
+    this.table = table;
     try {
       Path p = new Path(output);
       this.fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
       this.output = fs.makeQualified(p);
     } catch (IOException | IllegalArgumentException e) {
-      throw new UsageException("--output '" + output + "' is not a usable path: " + e.getMessage(), e);
+      throw new UsageException(table.option() + " '" + output + "' is not a usable path: " + e.getMessage(), e);
     }
     if (this.output.getParent() == null) {
-      throw new UsageException("--output '" + output + "' has no parent directory");
+      throw new UsageException(table.option() + " '" + output + "' has no parent directory");
     }
   }
 
-  /** The writer for {@code format}: {@code delta}, else files of that format. */
+  /** The report writer for {@code format}: {@code delta}, else files of that format. */
   public static ReportWriter of(SparkSession spark, String output, String format, String runId) {
-    return format.equals("delta") ? new DeltaReportWriter(spark, output, runId)
-        : new FileReportWriter(spark, output, format, runId);
+    return of(spark, output, format, runId, Table.REPORT);
+  }
+
+  /** The writer of {@code table} for {@code format}: {@code delta}, else files of that format. */
+  public static ReportWriter of(SparkSession spark, String output, String format, String runId, Table table) {
+    return format.equals("delta") ? new DeltaReportWriter(spark, output, runId, table)
+        : new FileReportWriter(spark, output, format, runId, table);
   }
 
   /** The qualified output path. */
@@ -61,10 +80,10 @@ public abstract class ReportWriter {
   /** Writes {@code report} (key columns {@code keys}) under {@code mode}, all or nothing. */
   public abstract void write(Dataset<Row> report, WriteMode mode, List<String> keys) throws IOException;
 
-  /** The columns of a row's identity: the key columns, then {@link ReportRows#IDENTITY}. */
-  static List<String> identity(List<String> keys) {
+  /** The columns of a row's identity: the key columns, then those of {@code table}. */
+  static List<String> identity(List<String> keys, Table table) {
     List<String> on = new ArrayList<>(keys);
-    on.addAll(ReportRows.IDENTITY);
+    on.addAll(table.identity());
     return on;
   }
 
@@ -74,14 +93,15 @@ public abstract class ReportWriter {
    * come first (this run's, then those only earlier runs had), as job.md lays the report out; columns
    * one side lacks are null.
    */
-  static Dataset<Row> combine(Dataset<Row> report, Dataset<Row> earlier, WriteMode mode, List<String> keys) {
+  static Dataset<Row> combine(Dataset<Row> report, Dataset<Row> earlier, WriteMode mode, List<String> keys,
+      Table table) {
     for (String c : keys) {
       if (!List.of(earlier.columns()).contains(c)) { // a report by other keys: its rows lack this key
         earlier = earlier.withColumn(c, functions.lit(null).cast(report.schema().apply(c).dataType()));
       }
     }
     if (mode == WriteMode.OVERWRITE) {
-      List<String> on = identity(keys);
+      List<String> on = identity(keys, table);
       // no distinct(): a run's report holds each identity once (one state per key, one row per output)
       Dataset<Row> written = report.select(on.stream().map(c -> report.col(LossFunctions.quote(c)).as("__" + c))
           .toArray(Column[]::new));
@@ -93,7 +113,7 @@ public abstract class ReportWriter {
       earlier = earlier.join(written, match, "left_anti");
     }
     List<String> columns = new ArrayList<>(List.of(report.columns()));
-    int at = columns.indexOf("grouping");
+    int at = columns.indexOf(table.identity().get(0));
     for (String c : earlier.columns()) {
       if (!columns.contains(c)) {
         columns.add(at++, c);
@@ -112,7 +132,7 @@ public abstract class ReportWriter {
       fs.create(probe, true).close();
       fs.delete(probe, false);
     } catch (IOException | RuntimeException e) {
-      throw new UsageException("--output '" + output + "' cannot be written: " + e.getMessage(), e);
+      throw new UsageException(table.option() + " '" + output + "' cannot be written: " + e.getMessage(), e);
     }
   }
 }

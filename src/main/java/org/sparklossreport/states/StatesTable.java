@@ -1,0 +1,74 @@
+package org.sparklossreport.states;
+
+import java.io.Serializable;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.sparklossreport.core.LossSet;
+import org.sparklossreport.core.LossState;
+import org.sparklossreport.spark.States;
+
+/**
+ * The rows a run writes with {@code --states}: per finest key and loss, the key columns, {@code bucket}
+ * (null: no jackknife buckets yet), {@code loss} ({@link org.sparklossreport.core.Loss#savedSpec()}: every
+ * parameter, defaults and column names included), {@code state} ({@link SavedState}), {@code run_id} and
+ * {@code computed_at}. A row's identity is (key values, bucket, loss), as a report row's is (key values,
+ * grouping, loss).
+ */
+public final class StatesTable implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  /** The columns after the keys, in order. */
+  public static final List<String> COLUMNS = List.of("bucket", "loss", "state", "run_id", "computed_at");
+
+  private final LossSet set;
+  private final int keyCount;
+  private final String runId;
+  private final Timestamp computedAt;
+
+  public StatesTable(LossSet set, int keyCount, String runId, Timestamp computedAt) {
+    this.set = set;
+    this.keyCount = keyCount;
+    this.runId = runId;
+    this.computedAt = computedAt;
+  }
+
+  /** The table's schema for key fields {@code keyFields} (taken from the input). */
+  public static StructType schema(List<StructField> keyFields) {
+    List<StructField> fields = new ArrayList<>();
+    for (StructField k : keyFields) {
+      fields.add(DataTypes.createStructField(k.name(), k.dataType(), true));
+    }
+    fields.add(DataTypes.createStructField("bucket", DataTypes.IntegerType, true));
+    fields.add(DataTypes.createStructField("loss", DataTypes.StringType, false));
+    fields.add(DataTypes.createStructField("state", SavedState.SCHEMA, false));
+    fields.add(DataTypes.createStructField("run_id", DataTypes.StringType, false));
+    fields.add(DataTypes.createStructField("computed_at", DataTypes.TimestampType, false));
+    return DataTypes.createStructType(fields);
+  }
+
+  /** The rows of one key state row of the single pass (key columns first, then the set's state). */
+  public Iterator<Row> rowsOf(Row keyState) {
+    LossState state = States.fromRow(keyState.getStruct(keyCount));
+    List<Row> out = new ArrayList<>(set.losses().size());
+    for (int i = 0; i < set.losses().size(); i++) {
+      Object[] v = new Object[keyCount + COLUMNS.size()];
+      for (int k = 0; k < keyCount; k++) {
+        v[k] = keyState.get(k);
+      }
+      v[keyCount] = null;
+      v[keyCount + 1] = set.losses().get(i).loss().savedSpec();
+      v[keyCount + 2] = SavedState.of(set, i, state).toRow();
+      v[keyCount + 3] = runId;
+      v[keyCount + 4] = computedAt;
+      out.add(RowFactory.create(v));
+    }
+    return out.iterator();
+  }
+}
