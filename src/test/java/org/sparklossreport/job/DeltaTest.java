@@ -105,6 +105,27 @@ class DeltaTest {
     assertEquals("MERGE", DeltaTable.forPath(spark, out.toString()).history(1).first().getAs("operation"));
   }
 
+  @Test
+  void statesSavedAsADeltaTableMergeByIdentityAndRollUp(SparkSession spark, @TempDir Path tmp) {
+    List<Pred> rows = JobFixtures.generate(200, 17, JobFixtures.D1, JobFixtures.D2);
+    String in = JobFixtures.writeParquet(spark, rows, tmp.resolve("in"), 2);
+    String states = tmp.resolve("states").toString();
+    for (String day : List.of(JobFixtures.D1, JobFixtures.D2, JobFixtures.D1)) { // D1 twice: replaced, not added
+      ok("--input", in, "--where", "date = '" + day + "'", "--partition-by", "date,model", "--losses", "mse,r2",
+          "--output", tmp.resolve("report").toString(), "--output-format", "delta", "--states", states);
+    }
+    assertTrue(DeltaTable.isDeltaTable(spark, states));
+    assertEquals(3, DeltaTable.forPath(spark, states).history().count(), "one Delta commit per run");
+    assertEquals(2 * 2 * 2, spark.read().format("delta").load(states).count());
+    String weekly = tmp.resolve("weekly").toString();
+    ok("rollup", "--states", states, "--grouping-sets", "overall", "--output", weekly);
+    Row mse = spark.read().parquet(weekly).where("loss = 'mse'").first();
+    Approx.assertClose(JobFixtures.mean(rows, false, JobFixtures::se), mse.getAs("value"), 1e-12, 0, "overall mse");
+    assertEquals((long) rows.size(), (long) mse.getAs("rows"));
+    Row r2 = spark.read().parquet(weekly).where("loss = 'r2'").first();
+    Approx.assertClose(JobFixtures.r2(rows, false), r2.getAs("value"), 1e-10, 0, "overall r2");
+  }
+
   private static void check(SparkSession spark, JobFixtures.Outcome o, String out, List<Pred> rows) {
     Row overall = spark.read().format("delta").load(out).where("loss = 'mse'").first();
     Approx.assertClose(JobFixtures.mean(rows, false, JobFixtures::se), overall.getAs("value"), 1e-12, 0, o.out());
