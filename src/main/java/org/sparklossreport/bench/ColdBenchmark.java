@@ -162,7 +162,7 @@ public final class ColdBenchmark {
   }
 
   /** Deletes {@code dir} and everything under it, if it exists. */
-  private static void delete(Path dir) throws IOException {
+  static void delete(Path dir) throws IOException {
     if (!Files.exists(dir)) {
       return;
     }
@@ -196,6 +196,20 @@ public final class ColdBenchmark {
     List<String> job(String input, String output, String losses) {
       return List.of(root.resolve("submit/loss-report").toString(), "--input", input, "--partition-by", "key",
           "--losses", losses, "--output", output, "--mode", "overwrite", "--driver-memory", DRIVER_MEMORY);
+    }
+
+    /** {@code submit/loss-report --input INPUT --output OUTPUT} with {@code options}, a list to add to. */
+    List<String> command(String input, String output, List<String> options) {
+      List<String> c = new ArrayList<>(List.of(root.resolve("submit/loss-report").toString(), "--input", input,
+          "--output", output, "--driver-memory", DRIVER_MEMORY));
+      c.addAll(options);
+      return c;
+    }
+
+    /** {@code submit/loss-report rollup --states STATES --grouping-sets SETS --output OUTPUT}. */
+    List<String> rollup(String states, String output, String sets) {
+      return new ArrayList<>(List.of(root.resolve("submit/loss-report").toString(), "rollup", "--states", states,
+          "--grouping-sets", sets, "--output", output, "--driver-memory", DRIVER_MEMORY));
     }
 
     List<String> hand(String shape, String input, String output) {

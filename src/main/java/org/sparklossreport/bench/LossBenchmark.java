@@ -58,6 +58,10 @@ public final class LossBenchmark {
       ColdBenchmark.main(args); // one process per run: see ColdBenchmark
       return;
     }
+    if (Arrays.asList(args).contains("--rollup")) {
+      RollupBenchmark.main(args); // nightly runs with --states, a month rolled up: see RollupBenchmark
+      return;
+    }
     Map<String, String> o = options(args);
     long rows = Long.parseLong(o.getOrDefault("rows", "20000000"));
     int keys = Integer.parseInt(o.getOrDefault("keys", "100"));
@@ -85,13 +89,17 @@ public final class LossBenchmark {
             + " [--dir DIR (target/bench)] [--master URL (local[2])] [--cases floor,arith,...] [--check-accuracy]\n"
             + "       submit/loss-benchmark --cold [--repeat R (3)] [--dir DIR (target/bench)]"
             + " [--shapes arith,keys,vectors] [--scale F (1)]\n"
-            + "  --cold: one fresh JVM per run, submit/loss-report against a hand-written Spark job (HandJob)");
+            + "       submit/loss-benchmark --rollup [--nights N (30)] [--rows-per-night N (200000)] [--repeat R (3)]"
+            + " [--dir DIR (target/bench)]\n"
+            + "  --cold: one fresh JVM per run, submit/loss-report against a hand-written Spark job (HandJob)\n"
+            + "  --rollup: N nightly runs saving states, a direct run over the N nights, and the rollup of their"
+            + " states; then the cost of --states on the 20M-row arith input");
         System.exit(0);
       }
       if (!a.startsWith("--")) {
         throw new IllegalArgumentException("unexpected argument " + a);
       }
-      if (a.equals("--check-accuracy") || a.equals("--cold")) {
+      if (a.equals("--check-accuracy") || a.equals("--cold") || a.equals("--rollup")) {
         o.put(a.substring(2), "true");
       } else {
         o.put(a.substring(2), args[++i]);

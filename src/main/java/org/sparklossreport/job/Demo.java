@@ -27,13 +27,13 @@ import org.slf4j.LoggerFactory;
  * one-hot labels and probability vectors, 8-element autoencoder vectors, counts and rates, weights),
  * generated once into a scratch folder, then every loss of the catalog computed on it per key.
  */
-final class Demo {
+public final class Demo {
   private static final Logger LOG = LoggerFactory.getLogger(Demo.class);
 
   private Demo() {}
 
   /** The demo's losses: the whole catalog, each on the columns it needs. */
-  static final List<String> LOSSES = List.of(
+  public static final List<String> LOSSES = List.of(
       "mse", "rmse", "mae", "r2", "huber(delta=1.5)", "log_cosh", "quantile(tau=0.9)", "mape", "mse_gradient",
       "msle(label=count,prediction=rate)", "poisson(label=count,prediction=rate)",
       "binary_cross_entropy(label=clicked,prediction=p_click)",
@@ -89,7 +89,8 @@ final class Demo {
     return Synthetic.normal(stream);
   }
 
-  static Dataset<Row> table(SparkSession spark, long rows) {
+  /** The demo table of {@code rows} rows (also the input of the rollup benchmark). */
+  public static Dataset<Row> table(SparkSession spark, long rows) {
     Dataset<Row> d = spark.range(0, rows, 1, Math.max(1, (int) Math.min(16, rows / 100_000 + 1))).toDF();
     d = d.withColumn("date", date_add(lit(java.sql.Date.valueOf("2026-11-22")), floor(u(1).multiply(3)).cast("int")))
         .withColumn("model", element_at(array(lit("baseline"), lit("candidate")), floor(u(2).multiply(2)).cast("int").plus(1)))

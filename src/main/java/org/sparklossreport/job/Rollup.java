@@ -87,6 +87,10 @@ public final class Rollup {
     List<String> keys = keyColumns(table.schema());
     Map<String, LossSet> held = heldLosses(table); // savedSpec -> its single-loss set, checked
     List<String> losses = chosen(held);
+    if (losses.isEmpty()) {
+      throw new UsageException("--states '" + spec.states() + "' holds no states (the runs that wrote it read no"
+          + " rows); there is no loss to report");
+    }
     GroupingSets groupings = GroupingSets.of(keys, spec.groupingSets());
     LOG.info("Rollup of {} loss(es) {} by keys {} into groupings {}", losses.size(), losses, keys, groupings.sets());
 
@@ -272,11 +276,11 @@ public final class Rollup {
   /** The saved specs to report: those of {@code --losses} (each must be held), else every held one. */
   private List<String> chosen(Map<String, LossSet> held) {
     if (spec.losses().isEmpty()) {
-      if (held.isEmpty()) {
-        throw new UsageException("--states '" + spec.states() + "' holds no states; give --losses to report"
-            + " empty overall rows, or point --states at a table a run with --states wrote");
-      }
       return new ArrayList<>(held.keySet());
+    }
+    if (held.isEmpty()) { // every run that wrote it read no rows (by key): there is no loss to report
+      throw new UsageException("--states '" + spec.states() + "' holds no states (the runs that wrote it read no"
+          + " rows), so it lacks " + String.join(", ", spec.losses()));
     }
     List<String> out = new ArrayList<>();
     for (String s : spec.losses()) {
