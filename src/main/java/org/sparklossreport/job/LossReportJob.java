@@ -67,7 +67,10 @@ public final class LossReportJob {
         + "-" + UUID.randomUUID().toString().substring(0, 8);
   }
 
-  /** What a finished run reports back. */
+  /**
+   * What a finished run reports back: {@code inputRows} is −1 for a {@link Rollup} (it reads states, not
+   * rows), {@code keys} the finest keys (a rollup: the merged states it reports).
+   */
   public record Result(String runId, String output, long inputRows, long reportRows, List<Row> preview,
       StructType schema, long keys) {}
 
@@ -78,7 +81,7 @@ public final class LossReportJob {
     checkOutputOutsideInput(writer.output(), "--output", spec.output());
     checkQuarantineApart(writer.output());
     ReportWriter statesWriter = spec.states() == null ? null
-        : ReportWriter.of(spark, spec.states(), spec.outputFormat(), runId, ReportWriter.Table.STATES);
+        : ReportWriter.of(spark, spec.states(), statesFormat(spec.outputFormat()), runId, ReportWriter.Table.STATES);
     if (statesWriter != null) {
       checkOutputOutsideInput(statesWriter.output(), "--states", spec.states());
       checkApart(statesWriter.output(), writer.output());
@@ -175,6 +178,11 @@ public final class LossReportJob {
         .coalesce(files(rows, spark.sparkContext().defaultParallelism()));
     statesWriter.write(saved, spec.mode(), plan.keys());
     LOG.info("Saved {} state(s) to {}", rows, statesWriter.output());
+  }
+
+  /** The format of saved states: Delta beside a Delta report, else Parquet (CSV cannot hold a state's struct). */
+  static String statesFormat(String outputFormat) {
+    return outputFormat.equals("delta") ? "delta" : "parquet";
   }
 
   /** Report rows per written file: fewer, larger files (each file is a task and a commit). */
