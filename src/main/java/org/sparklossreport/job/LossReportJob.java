@@ -113,7 +113,9 @@ public final class LossReportJob {
     List<JavaPairRDD<?, ?>> cached = new ArrayList<>();
     try {
       LossSet set = plan.set();
-      KeyStates summary = KeyStates.of(states.javaRDD(), set, pass.keys().size()); // the pass, and one merge
+      // the pass, and one merge; with --ci, a small pass's state rows all come back with it (LOCAL_STATES_CONF)
+      KeyStates summary = KeyStates.of(states.javaRDD(), set, pass.keys().size(),
+          ci == null ? KeyStates.SAMPLE : Integer.parseInt(spark.conf().get(LOCAL_STATES_CONF, "20000").trim()));
       LossState overall = summary.overall();
       long t1 = System.nanoTime();
       long inputRows = inputRows(plan, overall);
@@ -126,7 +128,7 @@ public final class LossReportJob {
         saveStates(states, plan, ci != null, keyFields, Math.max(summary.keys(), 1), statesWriter);
       }
       if (ci != null) {
-        return withIntervals(states, plan, groupings, keyFields, overall, inputRows, writer, cached, t1);
+        return withIntervals(states, summary, plan, groupings, keyFields, overall, inputRows, writer, cached, t1);
       }
       long keys = plan.keys().isEmpty() ? 0 : summary.keys();
       StructType schema = ReportRows.schema(keyFields);
@@ -180,7 +182,7 @@ public final class LossReportJob {
    * states by key and bucket in one shuffle (each state goes to one group per grouping), then per group
    * its value (the buckets merged) and the intervals of {@link BucketStates#intervals}.
    */
-  private Result withIntervals(Dataset<Row> states, ReportPlan plan, GroupingSets groupings,
+  private Result withIntervals(Dataset<Row> states, KeyStates summary, ReportPlan plan, GroupingSets groupings,
       List<StructField> keyFields, LossState overall, long inputRows, ReportWriter writer,
       List<JavaPairRDD<?, ?>> cached, long t1) throws IOException {
     CiSpec ci = spec.ci();
@@ -199,51 +201,67 @@ public final class LossReportJob {
     int reported = groupings.sets().size();
     Map<String, LossSet> sets = Map.of("", plan.set());
     int buckets = ci.buckets();
-    JavaPairRDD<List<Object>, BucketStates> groups = states.javaRDD().flatMapToPair(r -> {
-      Object[] finestKeys = new Object[keyCount];
-      for (int i = 0; i < keyCount; i++) {
-        finestKeys[i] = r.get(i);
-      }
-      int bucket = r.getInt(keyCount);
-      LossState state = States.fromRow(r.getStruct(keyCount + 1));
-      List<scala.Tuple2<List<Object>, scala.Tuple2<Integer, LossState>>> out = new ArrayList<>(gs.size());
-      for (int g = 0; g < gs.size(); g++) {
-        List<Object> key = new ArrayList<>(java.util.Arrays.asList(gs.get(g).project(finestKeys)));
-        key.add(g);
-        out.add(new scala.Tuple2<>(key, new scala.Tuple2<>(bucket, g == 0 ? state : state.copy())));
-      }
-      return out.iterator();
-    }).aggregateByKey(new BucketStates(buckets), (acc, v) -> acc.add("", v._1(), v._2(), sets),
-        (a, b) -> a.merge(b, sets)).persist(StorageLevel.MEMORY_AND_DISK());
-    cached.add(groups);
-    Map<Integer, Long> perGrouping = groups.map(t -> (Integer) t._1().get(keyCount)).countByValue();
-    long keys = finest < 0 ? 0 : perGrouping.getOrDefault(finest, 0L);
+    double level = ci.level();
+    LossSet set = plan.set();
     ReportRows rows = new ReportRows(plan.set(), plan.keys(), spec.where(), runId, computedAt);
+    Map<Integer, Long> perGrouping;
+    JavaRDD<Row> reportRdd = null;
+    List<Row> reportList = null;
+    if (summary.all() != null) { // few states: group them on the driver, no shuffle and no counting job
+      Map<List<Object>, BucketStates> groups = new java.util.LinkedHashMap<>();
+      for (Row r : summary.all()) {
+        groupsOf(r, keyCount, gs).forEachRemaining(t -> groups.computeIfAbsent(t._1(), k -> new BucketStates(buckets))
+            .add("", t._2()._1(), t._2()._2(), sets));
+      }
+      perGrouping = new java.util.HashMap<>();
+      reportList = new ArrayList<>();
+      for (Map.Entry<List<Object>, BucketStates> e : groups.entrySet()) {
+        int g = (Integer) e.getKey().get(keyCount);
+        perGrouping.merge(g, 1L, Long::sum);
+        if (g < reported) {
+          reportList.addAll(rows.rows(e.getKey().subList(0, keyCount).toArray(), gs.get(g).name(),
+              e.getValue().total(set), e.getValue().intervals(set, level)));
+        }
+      }
+    } else { // every grouping's bucket states in one shuffle of the states
+      JavaPairRDD<List<Object>, BucketStates> groups = states.javaRDD().flatMapToPair(r -> groupsOf(r, keyCount, gs))
+          .aggregateByKey(new BucketStates(buckets), (acc, v) -> acc.add("", v._1(), v._2(), sets),
+              (a, b) -> a.merge(b, sets)).persist(StorageLevel.MEMORY_AND_DISK());
+      cached.add(groups);
+      perGrouping = groups.map(t -> (Integer) t._1().get(keyCount)).countByValue();
+      reportRdd = groups.filter(t -> (Integer) t._1().get(keyCount) < reported).flatMap(t -> {
+        GroupingSets.Grouping g = gs.get((Integer) t._1().get(keyCount));
+        return rows.rows(t._1().subList(0, keyCount).toArray(), g.name(), t._2().total(set),
+            t._2().intervals(set, level)).iterator();
+      });
+    }
+    long keys = finest < 0 ? 0 : perGrouping.getOrDefault(finest, 0L);
     long outputs = rows.ofOverall(overall).size();
     long reportRows = 0;
     for (int g = 0; g < reported; g++) {
       reportRows += perGrouping.getOrDefault(g, 0L) * outputs;
     }
-    double level = ci.level();
-    LossSet set = plan.set();
-    JavaRDD<Row> reportRdd = groups.filter(t -> (Integer) t._1().get(keyCount) < reported).flatMap(t -> {
-      GroupingSets.Grouping g = gs.get((Integer) t._1().get(keyCount));
-      return rows.rows(t._1().subList(0, keyCount).toArray(), g.name(), t._2().total(set), t._2().intervals(set, level))
-          .iterator();
-    });
     List<Row> overallRows = new ArrayList<>();
     if (groupings.hasOverall() && perGrouping.isEmpty()) { // an empty input: no state, still the overall rows
       overallRows.addAll(rows.ofOverall(overall));
       reportRows += outputs;
     }
     StructType schema = ReportRows.schema(keyFields);
-    Dataset<Row> report = spark.createDataFrame(reportRdd, schema).union(spark.createDataFrame(overallRows, schema));
-    if (keyCount > 0) {
-      report = report.coalesce(files(reportRows, spark.sparkContext().defaultParallelism()));
+    List<Row> preview = new ArrayList<>(overallRows);
+    Dataset<Row> report;
+    if (reportList != null) {
+      reportList.addAll(overallRows);
+      report = spark.createDataFrame(reportList, schema);
+      preview.clear();
+      reportList.stream().filter(r -> r.getString(keyCount).equals(ReportRows.OVERALL)).forEach(preview::add);
+      reportList.stream().limit(KeyStates.SAMPLE).filter(r -> !r.getString(keyCount).equals(ReportRows.OVERALL))
+          .forEach(preview::add);
+    } else {
+      report = spark.createDataFrame(reportRdd, schema).union(spark.createDataFrame(overallRows, schema))
+          .coalesce(files(reportRows, spark.sparkContext().defaultParallelism()));
+      preview.addAll(reportRdd.take(KeyStates.SAMPLE));
     }
     writer.write(report, spec.mode(), plan.keys());
-    List<Row> preview = new ArrayList<>(overallRows);
-    preview.addAll(reportRdd.take(KeyStates.SAMPLE));
     int lossAt = keyCount + 1;
     preview.sort(java.util.Comparator.comparing((Row r) -> !r.getString(keyCount).equals(ReportRows.OVERALL))
         .thenComparing(r -> r.getString(lossAt)));
@@ -251,6 +269,31 @@ public final class LossReportJob {
         seconds(System.nanoTime() - t1));
     return new Result(runId, writer.output().toString(), inputRows, reportRows,
         List.copyOf(preview.subList(0, Math.min(preview.size(), KeyStates.SAMPLE))), schema, keys);
+  }
+
+  /**
+   * State rows of the pass (key and bucket) at most this many (default 20,000) come back to the driver with
+   * the pass's own job, and a {@code --ci} report is then built there: for the usual tens to thousands of keys this saves
+   * a shuffle and two Spark jobs, which are most of the cost of the intervals in a warm session.
+   */
+  static final String LOCAL_STATES_CONF = "spark.lossreport.ci.localStates";
+
+  /** The (grouping's key values + grouping index, (bucket, state)) pairs of one state row of the pass. */
+  private static java.util.Iterator<scala.Tuple2<List<Object>, scala.Tuple2<Integer, LossState>>> groupsOf(Row r,
+      int keyCount, List<GroupingSets.Grouping> gs) {
+    Object[] finestKeys = new Object[keyCount];
+    for (int i = 0; i < keyCount; i++) {
+      finestKeys[i] = r.get(i);
+    }
+    int bucket = r.getInt(keyCount);
+    LossState state = States.fromRow(r.getStruct(keyCount + 1));
+    List<scala.Tuple2<List<Object>, scala.Tuple2<Integer, LossState>>> out = new ArrayList<>(gs.size());
+    for (int g = 0; g < gs.size(); g++) {
+      List<Object> key = new ArrayList<>(java.util.Arrays.asList(gs.get(g).project(finestKeys)));
+      key.add(g);
+      out.add(new scala.Tuple2<>(key, new scala.Tuple2<>(bucket, g == 0 ? state : state.copy())));
+    }
+    return out.iterator();
   }
 
   private static int[] range(int n) {

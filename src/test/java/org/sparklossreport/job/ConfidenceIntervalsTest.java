@@ -92,7 +92,18 @@ class ConfidenceIntervalsTest {
     ok(concat(common, "--input", one, "--output", tmp.resolve("r1").toString(), "--states",
         tmp.resolve("states").toString()));
     ok(concat(common, "--input", many, "--output", tmp.resolve("r7").toString()));
+    // the report built by a shuffle of the bucket states (as for many keys) instead of on the driver
+    ok(concat(common, "--input", many, "--output", tmp.resolve("r7-shuffled").toString(), "--conf",
+        LossReportJob.LOCAL_STATES_CONF + "=0"));
     Map<String, Row> a = JobFixtures.byKey(spark.read().parquet(tmp.resolve("r1").toString()), List.of("model"));
+    Map<String, Row> shuffled = JobFixtures.byKey(spark.read().parquet(tmp.resolve("r7-shuffled").toString()),
+        List.of("model"));
+    assertEquals(a.keySet(), shuffled.keySet());
+    for (String k : a.keySet()) {
+      for (String c : List.of("value", "std_error", "ci_low", "ci_high")) {
+        Approx.assertClose(a.get(k).getAs(c), shuffled.get(k).getAs(c), 1e-12, 0, k + " " + c + " (shuffled)");
+      }
+    }
     Map<String, Row> b = JobFixtures.byKey(spark.read().parquet(tmp.resolve("r7").toString()), List.of("model"));
     assertEquals(a.keySet(), b.keySet());
     int withInterval = 0;
