@@ -16,6 +16,7 @@ import org.sparklossreport.core.LossResult;
 import org.sparklossreport.core.LossSet;
 import org.sparklossreport.core.LossState;
 import org.sparklossreport.spark.States;
+import org.sparklossreport.states.StatesTable;
 
 /**
  * Turns loss states into the report's long format: one row per grouping, key and loss output, with the
@@ -55,10 +56,7 @@ public final class ReportRows implements Serializable {
 
   /** The report's schema for key fields {@code keyFields} (taken from the input). */
   public static StructType schema(List<StructField> keyFields) {
-    List<StructField> fields = new ArrayList<>();
-    for (StructField k : keyFields) {
-      fields.add(DataTypes.createStructField(k.name(), k.dataType(), true));
-    }
+    List<StructField> fields = StatesTable.keyColumns(keyFields);
     fields.add(DataTypes.createStructField("grouping", DataTypes.StringType, false));
     fields.add(DataTypes.createStructField("loss", DataTypes.StringType, false));
     fields.add(DataTypes.createStructField("value", DataTypes.DoubleType, true));

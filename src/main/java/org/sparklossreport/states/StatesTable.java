@@ -47,16 +47,22 @@ public final class StatesTable implements Serializable {
 
   /** The table's schema for key fields {@code keyFields} (taken from the input). */
   public static StructType schema(List<StructField> keyFields) {
-    List<StructField> fields = new ArrayList<>();
-    for (StructField k : keyFields) {
-      fields.add(DataTypes.createStructField(k.name(), k.dataType(), true));
-    }
+    List<StructField> fields = keyColumns(keyFields);
     fields.add(DataTypes.createStructField("bucket", DataTypes.IntegerType, true));
     fields.add(DataTypes.createStructField("loss", DataTypes.StringType, false));
     fields.add(DataTypes.createStructField("state", SavedState.SCHEMA, false));
     fields.add(DataTypes.createStructField("run_id", DataTypes.StringType, false));
     fields.add(DataTypes.createStructField("computed_at", DataTypes.TimestampType, false));
     return DataTypes.createStructType(fields);
+  }
+
+  /** The key columns of a states table or report: the input's key fields, nullable (a coarser grouping's rows). */
+  public static List<StructField> keyColumns(List<StructField> keyFields) {
+    List<StructField> fields = new ArrayList<>();
+    for (StructField k : keyFields) {
+      fields.add(DataTypes.createStructField(k.name(), k.dataType(), true));
+    }
+    return fields;
   }
 
   /** The rows of one key state row of the single pass (key columns first, the bucket, then the set's state). */
