@@ -58,6 +58,10 @@ public final class LossBenchmark {
       ColdBenchmark.main(args); // one process per run: see ColdBenchmark
       return;
     }
+    if (OptionCostBenchmark.wanted(args)) {
+      OptionCostBenchmark.main(args); // a run with and without some options: see OptionCostBenchmark
+      return;
+    }
     if (Arrays.asList(args).contains("--rollup")) {
       RollupBenchmark.main(args); // nightly runs with --states, a month rolled up: see RollupBenchmark
       return;
@@ -91,15 +95,19 @@ public final class LossBenchmark {
             + " [--shapes arith,keys,vectors] [--scale F (1)]\n"
             + "       submit/loss-benchmark --rollup [--nights N (30)] [--rows-per-night N (200000)] [--repeat R (3)]"
             + " [--dir DIR (target/bench)]\n"
+            + "       submit/loss-benchmark --option-cost \"OPTIONS\" [--warm] [--repeat R (3)]"
+            + " ({dir} in OPTIONS: a scratch folder)\n"
             + "  --cold: one fresh JVM per run, submit/loss-report against a hand-written Spark job (HandJob)\n"
             + "  --rollup: N nightly runs saving states, a direct run over the N nights, and the rollup of their"
-            + " states; then the cost of --states on the 20M-row arith input");
+            + " states; then the cost of --states on the 20M-row arith input\n"
+            + "  --option-cost: the 20M-row arith input with and without OPTIONS (e.g. \"--ci jackknife\"), cold"
+            + " (one JVM per run) or --warm (one session)");
         System.exit(0);
       }
       if (!a.startsWith("--")) {
         throw new IllegalArgumentException("unexpected argument " + a);
       }
-      if (a.equals("--check-accuracy") || a.equals("--cold") || a.equals("--rollup")) {
+      if (a.equals("--check-accuracy") || a.equals("--cold") || a.equals("--rollup") || a.equals("--warm")) {
         o.put(a.substring(2), "true");
       } else {
         o.put(a.substring(2), args[++i]);

@@ -20,8 +20,8 @@ import org.sparklossreport.job.Demo;
  * 100 keys (model × 50 segments) with the columns of all 22 losses (the demo's), one fresh JVM per run:
  * every nightly run ({@code --where date = …}, {@code --states}), a direct run over all the nights (what a
  * monthly report costs without states), and the rollup of the nights' states to the same report, repeated.
- * Then the cost of {@code --states} itself: the cold arith input (20M rows × 100 keys, 4 losses) with and
- * without it, interleaved. Prints medians and a {@code RESULT rollup} line; see docs/PERFORMANCE.md.
+ * Then the cost of {@code --states} itself ({@link OptionCostBenchmark}): the cold arith input (20M rows ×
+ * 100 keys, 4 losses) with and without it, interleaved. Prints medians and a {@code RESULT rollup} line; see docs/PERFORMANCE.md.
  */
 public final class RollupBenchmark {
   private RollupBenchmark() {}
@@ -85,30 +85,15 @@ public final class RollupBenchmark {
       times.computeIfAbsent("rollup", k -> new ArrayList<>()).add(u);
       out.printf("round %d direct %8.3f s  rollup %8.3f s%n", r, d, u);
     }
-    for (int r = 1; r <= repeat; r++) { // the cost of --states on the 20M-row input, interleaved
-      for (boolean withStates : r % 2 == 1 ? new boolean[] {false, true} : new boolean[] {true, false}) {
-        File output = new File(work, "arith-" + withStates);
-        ColdBenchmark.delete(output.toPath());
-        ColdBenchmark.delete(new File(work, "arith-states").toPath());
-        List<String> c = launcher.command(arith, output.getPath(), List.of("--partition-by", "key", "--losses",
-            ColdBenchmark.LOSSES.get("arith")));
-        if (withStates) {
-          c.addAll(List.of("--states", new File(work, "arith-states").getPath()));
-        }
-        double s = ColdBenchmark.time(c, new File(logs, "round" + r + "-arith-" + withStates + ".log"));
-        times.computeIfAbsent(withStates ? "arith_states" : "arith_plain", k -> new ArrayList<>()).add(s);
-        out.printf("round %d arith %s %8.3f s%n", r, withStates ? "--states" : "plain   ", s);
-      }
-    }
     Map<String, Double> m = ColdBenchmark.medians(times);
     double allNights = times.get("nightly").stream().mapToDouble(Double::doubleValue).sum();
     out.printf("%d nightly runs with --states: %.1f s in all (median %.3f s); a direct run over the %d nights:"
         + " %.3f s; the rollup of their states: %.3f s%n", nights, allNights, m.get("nightly"), nights,
         m.get("direct"), m.get("rollup"));
     out.printf(("RESULT rollup nights=%d keys_per_night=%d losses=%d nightly_s=%.3f direct_s=%.3f rollup_s=%.3f"
-        + " rollup_vs_direct=%.3f arith_plain_s=%.3f arith_states_s=%.3f states_overhead=%.3f%n"), nights,
-        2 * SEGMENTS, Demo.LOSSES.size(), m.get("nightly"), m.get("direct"), m.get("rollup"),
-        m.get("rollup") / m.get("direct"), m.get("arith_plain"), m.get("arith_states"),
-        m.get("arith_states") / m.get("arith_plain") - 1);
+        + " rollup_vs_direct=%.3f%n"), nights, 2 * SEGMENTS, Demo.LOSSES.size(), m.get("nightly"), m.get("direct"),
+        m.get("rollup"), m.get("rollup") / m.get("direct"));
+    // the cost of --states itself, on the 20M-row input
+    OptionCostBenchmark.run(launcher, null, dir, arith, List.of("--states", "{dir}/states"), repeat, out);
   }
 }

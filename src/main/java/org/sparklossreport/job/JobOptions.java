@@ -37,6 +37,10 @@ public final class JobOptions {
       new Option("partition-by", "C1,C2", false, "key columns: one report row per key and loss, plus the overall row"),
       new Option("losses", "SPEC,...", false, "e.g. \"mse,mae,huber(delta=1.5),log_loss(epsilon=1e-7)\"; all = every loss whose inputs exist"),
       new Option("grouping-sets", "S1;S2", false, "groupings to report, each a comma-separated subset of --partition-by or the word overall, e.g. \"date,model;model;overall\" (default: every key, then overall); all from the one pass"),
+      new Option("ci", "METHOD", false, "confidence intervals per report row: jackknife, or none (default); adds std_error, ci_low, ci_high"),
+      new Option("ci-buckets", "B", false, "jackknife buckets, 2..1000 (default 20)"),
+      new Option("ci-level", "L", false, "two-sided level of the interval, in (0, 1) (default 0.95)"),
+      new Option("id-column", "COL", false, "example id: a row's jackknife bucket is a hash of it (default: of the row's input values); equal ids across models pair them"),
       new Option("output", "PATH", false, "report destination (a directory)"),
       new Option("output-format", "FMT", false, "parquet (default), csv (with header), json, delta (a Delta Lake table)"),
       new Option("states", "PATH", false, "also save this run's mergeable states per finest key and loss there (same format, identity and modes as the report; see docs/STATES.md and the rollup command)"),
@@ -54,8 +58,8 @@ public final class JobOptions {
   static final List<String> COMMANDS = List.of("rollup");
 
   /** The options of {@code rollup}; the others are the job's alone. */
-  static final List<String> ROLLUP_OPTIONS = List.of("states", "where", "grouping-sets", "losses", "output",
-      "output-format", "mode", "master", "conf", "help");
+  static final List<String> ROLLUP_OPTIONS = List.of("states", "where", "grouping-sets", "losses", "ci",
+      "ci-level", "output", "output-format", "mode", "master", "conf", "help");
 
   /** Parsed command line: option name to value (a list for repeatable options, "true" for flags). */
   public static Map<String, Object> parse(String[] args) {
@@ -161,6 +165,7 @@ public final class JobOptions {
           case "states" -> "the states table (Parquet, or Delta: detected)";
           case "where" -> "optional filter on the states' key columns, e.g. \"date >= '2026-11-23'\"";
           case "losses" -> "the losses to report, a subset of those the states hold (default: all of them)";
+          case "ci" -> "jackknife: intervals from the buckets the states carry (saved by a run with --ci), or none";
           default -> o.help();
         };
         String left = "  --" + o.name() + (o.arg() == null ? "" : " " + o.arg());
@@ -200,7 +205,8 @@ public final class JobOptions {
     }
     return new RollupSpec(states, text(cli, "where"), GroupingSets.parse(text(cli, "grouping-sets")), losses, output,
         oneOf(cli, "output-format", "parquet", "parquet", "csv", "json", "delta"),
-        WriteMode.parse(textOr(cli, "mode", "overwrite")), text(cli, "master"), confMap(cli.get("conf")));
+        WriteMode.parse(textOr(cli, "mode", "overwrite")), text(cli, "master"), confMap(cli.get("conf")),
+        CiSpec.of(text(cli, "ci"), null, text(cli, "ci-level"), null, false));
   }
 
   /** Reads a YAML job file into option names and values (lists and maps kept). */
@@ -298,7 +304,8 @@ public final class JobOptions {
         textOr(o, "label", "label"), textOr(o, "prediction", "prediction"), text(o, "weight"), keys, losses,
         output, outputFormat, WriteMode.parse(textOr(o, "mode", "overwrite")),
         InvalidPolicy.parse(textOr(o, "invalid", "fail")), text(o, "master"), confMap(o.get("conf")),
-        groupingSets, states);
+        groupingSets, states,
+        CiSpec.of(text(o, "ci"), text(o, "ci-buckets"), text(o, "ci-level"), text(o, "id-column"), true));
   }
 
   /**

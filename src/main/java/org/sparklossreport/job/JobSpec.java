@@ -29,6 +29,7 @@ import java.util.Map;
  * @param groupingSets the groupings to report, each a list of key columns or {@code [overall]}; empty: every
  *     key, then overall ({@link GroupingSets})
  * @param states where to save this run's finest states ({@code --states}), null for nowhere
+ * @param ci confidence intervals ({@code --ci jackknife}), null for none
  */
 public record JobSpec(
     String input,
@@ -50,7 +51,8 @@ public record JobSpec(
     String master,
     Map<String, String> sparkConf,
     List<List<String>> groupingSets,
-    String states) {
+    String states,
+    CiSpec ci) {
 
   public JobSpec {
     partitionBy = List.copyOf(partitionBy);
@@ -65,25 +67,31 @@ public record JobSpec(
       List<String> losses, String output, String outputFormat, WriteMode mode, InvalidPolicy invalid, String master,
       Map<String, String> sparkConf) {
     this(input, table, inputFormat, inputSchema, inputVersion, inputTimestamp, where, label, prediction, weight,
-        partitionBy, losses, output, outputFormat, mode, invalid, master, sparkConf, List.of(), null);
+        partitionBy, losses, output, outputFormat, mode, invalid, master, sparkConf, List.of(), null, null);
   }
 
   /** The same job writing to another output (used by the demo and tests). */
   public JobSpec withOutput(String newOutput) {
     return new JobSpec(input, table, inputFormat, inputSchema, inputVersion, inputTimestamp, where, label, prediction, weight,
-        partitionBy, losses, newOutput, outputFormat, mode, invalid, master, sparkConf, groupingSets, states);
+        partitionBy, losses, newOutput, outputFormat, mode, invalid, master, sparkConf, groupingSets, states, ci);
   }
 
   /** The same job saving its states to {@code path} (null: none). */
   public JobSpec withStates(String path) {
     return new JobSpec(input, table, inputFormat, inputSchema, inputVersion, inputTimestamp, where, label, prediction, weight,
-        partitionBy, losses, output, outputFormat, mode, invalid, master, sparkConf, groupingSets, path);
+        partitionBy, losses, output, outputFormat, mode, invalid, master, sparkConf, groupingSets, path, ci);
   }
 
   /** The same job reporting {@code sets} ({@code --grouping-sets} syntax, e.g. {@code "date;overall"}). */
   public JobSpec withGroupingSets(String sets) {
     return new JobSpec(input, table, inputFormat, inputSchema, inputVersion, inputTimestamp, where, label, prediction, weight,
-        partitionBy, losses, output, outputFormat, mode, invalid, master, sparkConf, GroupingSets.parse(sets), states);
+        partitionBy, losses, output, outputFormat, mode, invalid, master, sparkConf, GroupingSets.parse(sets), states, ci);
+  }
+
+  /** The same job with confidence intervals {@code c} (null: none). */
+  public JobSpec withCi(CiSpec c) {
+    return new JobSpec(input, table, inputFormat, inputSchema, inputVersion, inputTimestamp, where, label, prediction, weight,
+        partitionBy, losses, output, outputFormat, mode, invalid, master, sparkConf, groupingSets, states, c);
   }
 
   /** A description of the input for messages. */

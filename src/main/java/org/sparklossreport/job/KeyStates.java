@@ -21,33 +21,47 @@ import org.sparklossreport.spark.States;
  *
  * @param overall every key state merged
  * @param keys the number of key rows (1 without key columns, when the input had rows or not)
- * @param sample at most {@link #SAMPLE} key rows, in no particular order
+ * @param sample at most {@code keep} key rows ({@link #SAMPLE} unless asked for more), in no particular order
+ * @param keep how many key rows {@code sample} keeps
  */
-public record KeyStates(LossState overall, long keys, List<Row> sample) implements Serializable {
+public record KeyStates(LossState overall, long keys, List<Row> sample, int keep) implements Serializable {
   /** Key rows kept for the printed summary. */
   public static final int SAMPLE = 12;
 
   /** Merges {@code states} (key columns first, {@code keyCount} of them, then the state) of {@code set}. */
   public static KeyStates of(JavaRDD<Row> states, LossSet set, int keyCount) {
-    return states.aggregate(new KeyStates(set.zero(), 0, new ArrayList<>()),
+    return of(states, set, keyCount, SAMPLE);
+  }
+
+  /**
+   * {@link #of(JavaRDD, LossSet, int)} keeping up to {@code keep} key rows: when there are no more than
+   * that, {@link #all} has every one, and the driver needs no further job to read them.
+   */
+  public static KeyStates of(JavaRDD<Row> states, LossSet set, int keyCount, int keep) {
+    return states.aggregate(new KeyStates(set.zero(), 0, new ArrayList<>(), keep),
         (acc, row) -> acc.add(set, row, keyCount), (a, b) -> a.merge(set, b));
+  }
+
+  /** Every key row, when there were no more than {@code keep}; else null. */
+  public List<Row> all() {
+    return keys <= keep ? sample : null;
   }
 
   private KeyStates add(LossSet set, Row row, int keyCount) {
     set.merge(overall, States.fromRow(row.getStruct(keyCount)));
-    if (sample.size() < SAMPLE) {
+    if (sample.size() < keep) {
       sample.add(row);
     }
-    return new KeyStates(overall, keys + 1, sample);
+    return new KeyStates(overall, keys + 1, sample, keep);
   }
 
   private KeyStates merge(LossSet set, KeyStates other) {
     set.merge(overall, other.overall);
     for (Row r : other.sample) {
-      if (sample.size() < SAMPLE) {
+      if (sample.size() < keep) {
         sample.add(r);
       }
     }
-    return new KeyStates(overall, keys + other.keys, sample);
+    return new KeyStates(overall, keys + other.keys, sample, keep);
   }
 }

@@ -8,6 +8,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -34,6 +35,7 @@ import org.sparklossreport.core.LossState;
 import org.sparklossreport.engine.EnginePolicy;
 import org.sparklossreport.spark.ColumnTypes;
 import org.sparklossreport.spark.InputSlot;
+import org.sparklossreport.spark.States;
 import org.sparklossreport.states.StatesTable;
 
 /**
@@ -94,30 +96,41 @@ public final class LossReportJob {
     Dataset<Row> input = FaultInjection.input(spark, read()); // test-only hooks: off unless configured
     ReportPlan plan = ReportPlan.of(spec, input.schema());
     GroupingSets groupings = GroupingSets.of(plan.keys(), spec.groupingSets());
-    EnginePolicy.Choice engine = plan.engine(spark.conf().get(ReportPlan.ENGINE_CONF, "auto"), input); // bad: fails here
-    LOG.info("Plan: {} loss(es) [{}] over {} input column(s) {}, keys {}, groupings {}, engine {}",
+    CiSpec ci = spec.ci();
+    // With --ci, the pass groups by the keys and the row's bucket (the last key of the pass).
+    Dataset<Row> passInput = ci == null ? input
+        : input.withColumn(CiSpec.BUCKET_COLUMN, BucketStates.bucketOf(ci, plan.slots(), input.schema()));
+    ReportPlan pass = ci == null ? plan : plan.withKey(CiSpec.BUCKET_COLUMN);
+    EnginePolicy.Choice engine = pass.engine(spark.conf().get(ReportPlan.ENGINE_CONF, "auto"), passInput); // bad: fails here
+    LOG.info("Plan: {} loss(es) [{}] over {} input column(s) {}, keys {}, groupings {}, engine {}{}",
         plan.losses().size(), plan.set().signature(), plan.slots().size(),
-        plan.slots().stream().map(InputSlot::column).toList(), plan.keys(), groupings.sets(), engine);
+        plan.slots().stream().map(InputSlot::column).toList(), plan.keys(), groupings.sets(), engine,
+        ci == null ? "" : ", jackknife over " + ci.buckets() + " buckets");
 
     // Cached as a Dataset (Spark's compact columnar cache): an RDD of Row objects costs more for many
     // keys, as Spark estimates the size of the cached objects by walking them.
-    Dataset<Row> states = plan.aggregate(input, engine).persist(StorageLevel.MEMORY_AND_DISK());
-    List<JavaPairRDD<List<Object>, LossState>> coarser = new ArrayList<>();
+    Dataset<Row> states = pass.aggregate(passInput, engine).persist(StorageLevel.MEMORY_AND_DISK());
+    List<JavaPairRDD<?, ?>> cached = new ArrayList<>();
     try {
       LossSet set = plan.set();
-      KeyStates summary = KeyStates.of(states.javaRDD(), set, plan.keys().size()); // the pass, and one merge
+      // the pass, and one merge; with --ci, a small pass's state rows all come back with it (LOCAL_STATES_CONF)
+      KeyStates summary = KeyStates.of(states.javaRDD(), set, pass.keys().size(),
+          ci == null ? KeyStates.SAMPLE : Integer.parseInt(spark.conf().get(LOCAL_STATES_CONF, "20000").trim()));
       LossState overall = summary.overall();
       long t1 = System.nanoTime();
       long inputRows = inputRows(plan, overall);
       LOG.info("Aggregated {} input row(s) in {} s", inputRows, seconds(t1 - t0));
 
-      new InvalidRows(spark, spec, plan, states, overall).apply(input);
+      new InvalidRows(spark, spec, plan, ci == null ? states : overBuckets(states, plan), overall).apply(input);
 
       List<StructField> keyFields = plan.keys().stream().map(k -> ColumnTypes.find(input.schema(), k)).toList();
-      long keys = plan.keys().isEmpty() ? 0 : summary.keys();
       if (statesWriter != null) {
-        saveStates(states, plan, keyFields, Math.max(keys, 1), statesWriter);
+        saveStates(states, plan, ci != null, keyFields, Math.max(summary.keys(), 1), statesWriter);
       }
+      if (ci != null) {
+        return withIntervals(states, summary, plan, groupings, keyFields, overall, inputRows, writer, cached, t1);
+      }
+      long keys = plan.keys().isEmpty() ? 0 : summary.keys();
       StructType schema = ReportRows.schema(keyFields);
       ReportRows rows = new ReportRows(set, plan.keys(), spec.where(), runId, computedAt);
       List<Row> overallRows = rows.ofOverall(overall);
@@ -132,7 +145,7 @@ public final class LossReportJob {
       for (GroupingSets.Grouping g : groupings.coarser()) {
         JavaPairRDD<List<Object>, LossState> merged = GroupedStates.merge(states.javaRDD(), plan.keys().size(), g, set)
             .persist(StorageLevel.MEMORY_AND_DISK());
-        coarser.add(merged);
+        cached.add(merged);
         reportRows += merged.count() * outputs; // one job per coarser grouping, whose result the write reuses
         String name = g.name();
         JavaRDD<Row> groupRows = merged.flatMap(t -> rows.rows(t._1().toArray(), name, t._2()).iterator());
@@ -160,8 +173,160 @@ public final class LossReportJob {
       return new Result(runId, writer.output().toString(), inputRows, reportRows, preview, schema, keys);
     } finally {
       states.unpersist();
-      coarser.forEach(JavaPairRDD::unpersist);
+      cached.forEach(JavaPairRDD::unpersist);
     }
+  }
+
+  /**
+   * The report with jackknife intervals ({@code --ci}): every grouping's states by bucket, from the
+   * states by key and bucket in one shuffle (each state goes to one group per grouping), then per group
+   * its value (the buckets merged) and the intervals of {@link BucketStates#intervals}.
+   */
+  private Result withIntervals(Dataset<Row> states, KeyStates summary, ReportPlan plan, GroupingSets groupings,
+      List<StructField> keyFields, LossState overall, long inputRows, ReportWriter writer,
+      List<JavaPairRDD<?, ?>> cached, long t1) throws IOException {
+    CiSpec ci = spec.ci();
+    int keyCount = plan.keys().size();
+    List<GroupingSets.Grouping> gs = new ArrayList<>(groupings.sets());
+    int finest = -1;
+    for (int g = 0; g < gs.size(); g++) {
+      if (gs.get(g).positions().length == keyCount && keyCount > 0) {
+        finest = g;
+      }
+    }
+    if (finest < 0 && keyCount > 0) { // counted for the summary, not reported
+      gs.add(new GroupingSets.Grouping(String.join(",", plan.keys()), range(keyCount)));
+      finest = gs.size() - 1;
+    }
+    int reported = groupings.sets().size();
+    Map<String, LossSet> sets = Map.of("", plan.set());
+    int buckets = ci.buckets();
+    double level = ci.level();
+    LossSet set = plan.set();
+    ReportRows rows = new ReportRows(plan.set(), plan.keys(), spec.where(), runId, computedAt);
+    Map<Integer, Long> perGrouping;
+    JavaRDD<Row> reportRdd = null;
+    List<Row> reportList = null;
+    if (summary.all() != null) { // few states: group them on the driver, no shuffle and no counting job
+      Map<List<Object>, BucketStates> groups = new java.util.LinkedHashMap<>();
+      for (Row r : summary.all()) {
+        groupsOf(r, keyCount, gs).forEachRemaining(t -> groups.computeIfAbsent(t._1(), k -> new BucketStates(buckets))
+            .add("", t._2()._1(), t._2()._2(), sets));
+      }
+      perGrouping = new java.util.HashMap<>();
+      reportList = new ArrayList<>();
+      for (Map.Entry<List<Object>, BucketStates> e : groups.entrySet()) {
+        int g = (Integer) e.getKey().get(keyCount);
+        perGrouping.merge(g, 1L, Long::sum);
+        if (g < reported) {
+          reportList.addAll(rows.rows(e.getKey().subList(0, keyCount).toArray(), gs.get(g).name(),
+              e.getValue().total(set), e.getValue().intervals(set, level)));
+        }
+      }
+    } else { // every grouping's bucket states in one shuffle of the states
+      JavaPairRDD<List<Object>, BucketStates> groups = states.javaRDD().flatMapToPair(r -> groupsOf(r, keyCount, gs))
+          .aggregateByKey(new BucketStates(buckets), (acc, v) -> acc.add("", v._1(), v._2(), sets),
+              (a, b) -> a.merge(b, sets)).persist(StorageLevel.MEMORY_AND_DISK());
+      cached.add(groups);
+      perGrouping = groups.map(t -> (Integer) t._1().get(keyCount)).countByValue();
+      reportRdd = groups.filter(t -> (Integer) t._1().get(keyCount) < reported).flatMap(t -> {
+        GroupingSets.Grouping g = gs.get((Integer) t._1().get(keyCount));
+        return rows.rows(t._1().subList(0, keyCount).toArray(), g.name(), t._2().total(set),
+            t._2().intervals(set, level)).iterator();
+      });
+    }
+    long keys = finest < 0 ? 0 : perGrouping.getOrDefault(finest, 0L);
+    long outputs = rows.ofOverall(overall).size();
+    long reportRows = 0;
+    for (int g = 0; g < reported; g++) {
+      reportRows += perGrouping.getOrDefault(g, 0L) * outputs;
+    }
+    List<Row> overallRows = new ArrayList<>();
+    if (groupings.hasOverall() && perGrouping.isEmpty()) { // an empty input: no state, still the overall rows
+      overallRows.addAll(rows.ofOverall(overall));
+      reportRows += outputs;
+    }
+    StructType schema = ReportRows.schema(keyFields);
+    List<Row> preview = new ArrayList<>(overallRows);
+    Dataset<Row> report;
+    if (reportList != null) {
+      reportList.addAll(overallRows);
+      report = spark.createDataFrame(reportList, schema);
+      preview.clear();
+      reportList.stream().filter(r -> r.getString(keyCount).equals(ReportRows.OVERALL)).forEach(preview::add);
+      reportList.stream().limit(KeyStates.SAMPLE).filter(r -> !r.getString(keyCount).equals(ReportRows.OVERALL))
+          .forEach(preview::add);
+    } else {
+      report = spark.createDataFrame(reportRdd, schema).union(spark.createDataFrame(overallRows, schema))
+          .coalesce(files(reportRows, spark.sparkContext().defaultParallelism()));
+      preview.addAll(reportRdd.take(KeyStates.SAMPLE));
+    }
+    writer.write(report, spec.mode(), plan.keys());
+    int lossAt = keyCount + 1;
+    preview.sort(java.util.Comparator.comparing((Row r) -> !r.getString(keyCount).equals(ReportRows.OVERALL))
+        .thenComparing(r -> r.getString(lossAt)));
+    LOG.info("Wrote {} report row(s) with intervals ({} key(s)) to {} in {} s", reportRows, keys, writer.output(),
+        seconds(System.nanoTime() - t1));
+    return new Result(runId, writer.output().toString(), inputRows, reportRows,
+        List.copyOf(preview.subList(0, Math.min(preview.size(), KeyStates.SAMPLE))), schema, keys);
+  }
+
+  /**
+   * State rows of the pass (key and bucket) at most this many (default 20,000) come back to the driver with
+   * the pass's own job, and a {@code --ci} report is then built there: for the usual tens to thousands of keys this saves
+   * a shuffle and two Spark jobs, which are most of the cost of the intervals in a warm session.
+   */
+  static final String LOCAL_STATES_CONF = "spark.lossreport.ci.localStates";
+
+  /** The (grouping's key values + grouping index, (bucket, state)) pairs of one state row of the pass. */
+  private static java.util.Iterator<scala.Tuple2<List<Object>, scala.Tuple2<Integer, LossState>>> groupsOf(Row r,
+      int keyCount, List<GroupingSets.Grouping> gs) {
+    Object[] finestKeys = new Object[keyCount];
+    for (int i = 0; i < keyCount; i++) {
+      finestKeys[i] = r.get(i);
+    }
+    int bucket = r.getInt(keyCount);
+    LossState state = States.fromRow(r.getStruct(keyCount + 1));
+    List<scala.Tuple2<List<Object>, scala.Tuple2<Integer, LossState>>> out = new ArrayList<>(gs.size());
+    for (int g = 0; g < gs.size(); g++) {
+      List<Object> key = new ArrayList<>(java.util.Arrays.asList(gs.get(g).project(finestKeys)));
+      key.add(g);
+      out.add(new scala.Tuple2<>(key, new scala.Tuple2<>(bucket, g == 0 ? state : state.copy())));
+    }
+    return out.iterator();
+  }
+
+  private static int[] range(int n) {
+    int[] r = new int[n];
+    for (int i = 0; i < n; i++) {
+      r[i] = i;
+    }
+    return r;
+  }
+
+  /**
+   * The states by key alone from the states by key and bucket (for the invalid-row checks, which look at
+   * a key's total weight): computed only when a check needs a key's state.
+   */
+  private Dataset<Row> overBuckets(Dataset<Row> states, ReportPlan plan) {
+    int keyCount = plan.keys().size();
+    if (keyCount == 0) { // one state per bucket: the states by key are the overall state
+      return states.drop(CiSpec.BUCKET_COLUMN);
+    }
+    GroupingSets.Grouping keysOnly = new GroupingSets.Grouping(String.join(",", plan.keys()), range(keyCount));
+    StructType schema = states.schema();
+    List<StructField> fields = new ArrayList<>(List.of(schema.fields()));
+    fields.remove(keyCount); // the bucket
+    LossSet set = plan.set();
+    JavaRDD<Row> merged = GroupedStates.merge(states.javaRDD(), keyCount + 1, keysOnly, set).map(t -> {
+      Object[] v = new Object[keyCount + 1];
+      for (int i = 0; i < keyCount; i++) {
+        v[i] = t._1().get(i);
+      }
+      v[keyCount] = States.toRow(t._2());
+      return org.apache.spark.sql.RowFactory.create(v);
+    });
+    return spark.createDataFrame(merged, new StructType(fields.toArray(StructField[]::new)));
   }
 
   /**
@@ -169,9 +334,9 @@ public final class LossReportJob {
    * the report's mode and identity rule, before the report (a run that then fails leaves states that its
    * rerun replaces, key by key).
    */
-  private void saveStates(Dataset<Row> states, ReportPlan plan, List<StructField> keyFields, long keys,
-      ReportWriter statesWriter) throws IOException {
-    StatesTable table = new StatesTable(plan.set(), plan.keys().size(), runId, computedAt);
+  private void saveStates(Dataset<Row> states, ReportPlan plan, boolean bucketed, List<StructField> keyFields,
+      long keys, ReportWriter statesWriter) throws IOException {
+    StatesTable table = new StatesTable(plan.set(), plan.keys().size(), bucketed, runId, computedAt);
     StructType schema = StatesTable.schema(keyFields);
     long rows = keys * plan.losses().size();
     Dataset<Row> saved = states.flatMap((FlatMapFunction<Row, Row>) table::rowsOf, Encoders.row(schema))

@@ -92,6 +92,13 @@ public record ReportPlan(List<String> keys, List<InputSlot> slots, LossSet set,
     return new ReportPlan(List.copyOf(keys), List.copyOf(slots), builder.build(), List.copyOf(columns));
   }
 
+  /** The same pass grouped also by {@code column} (after the keys): the jackknife bucket. */
+  public ReportPlan withKey(String column) {
+    List<String> k = new ArrayList<>(keys);
+    k.add(column);
+    return new ReportPlan(List.copyOf(k), slots, set, columns);
+  }
+
   /** The Spark setting that picks the engine of the single pass ({@link EnginePolicy#CONF}). */
   public static final String ENGINE_CONF = EnginePolicy.CONF;
 

@@ -11,16 +11,19 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.sparklossreport.core.Jackknife;
 import org.sparklossreport.core.LossResult;
 import org.sparklossreport.core.LossSet;
 import org.sparklossreport.core.LossState;
 import org.sparklossreport.spark.States;
+import org.sparklossreport.states.StatesTable;
 
 /**
  * Turns loss states into the report's long format: one row per grouping, key and loss output, with the
  * columns of {@code spec/job.md}: the key columns, {@code grouping}, {@code loss}, {@code value},
  * {@code rows}, {@code invalid_rows}, {@code invalid_reasons}, {@code weight_sum}, {@code scope} (the
- * run's {@code --where}: what input every row describes), {@code run_id}, {@code computed_at}.
+ * run's {@code --where}: what input every row describes), {@code std_error}, {@code ci_low},
+ * {@code ci_high} (the jackknife interval with {@code --ci}, else null), {@code run_id}, {@code computed_at}.
  *
  * <p>A row's identity is its grouping, key values and loss ({@link #IDENTITY}): what {@code overwrite}
  * replaces.
@@ -53,10 +56,7 @@ public final class ReportRows implements Serializable {
 
   /** The report's schema for key fields {@code keyFields} (taken from the input). */
   public static StructType schema(List<StructField> keyFields) {
-    List<StructField> fields = new ArrayList<>();
-    for (StructField k : keyFields) {
-      fields.add(DataTypes.createStructField(k.name(), k.dataType(), true));
-    }
+    List<StructField> fields = StatesTable.keyColumns(keyFields);
     fields.add(DataTypes.createStructField("grouping", DataTypes.StringType, false));
     fields.add(DataTypes.createStructField("loss", DataTypes.StringType, false));
     fields.add(DataTypes.createStructField("value", DataTypes.DoubleType, true));
@@ -65,6 +65,9 @@ public final class ReportRows implements Serializable {
     fields.add(DataTypes.createStructField("invalid_reasons", DataTypes.StringType, true));
     fields.add(DataTypes.createStructField("weight_sum", DataTypes.DoubleType, false));
     fields.add(DataTypes.createStructField("scope", DataTypes.StringType, true));
+    fields.add(DataTypes.createStructField("std_error", DataTypes.DoubleType, true));
+    fields.add(DataTypes.createStructField("ci_low", DataTypes.DoubleType, true));
+    fields.add(DataTypes.createStructField("ci_high", DataTypes.DoubleType, true));
     fields.add(DataTypes.createStructField("run_id", DataTypes.StringType, false));
     fields.add(DataTypes.createStructField("computed_at", DataTypes.TimestampType, false));
     return DataTypes.createStructType(fields);
@@ -86,9 +89,20 @@ public final class ReportRows implements Serializable {
 
   /** Report rows of a grouping's state: {@code keys} holds every key column, null where the grouping has none. */
   public List<Row> rows(Object[] keys, String grouping, LossState state) {
+    return rows(keys, grouping, state, null);
+  }
+
+  /**
+   * Report rows of a grouping's state with the intervals of its outputs ({@link LossSet#results} order;
+   * null: no interval columns).
+   */
+  public List<Row> rows(Object[] keys, String grouping, LossState state, List<Jackknife.Interval> intervals) {
     List<Row> out = new ArrayList<>();
-    for (LossResult r : set.results(state)) {
-      Object[] v = new Object[keyCount + 10];
+    List<LossResult> results = set.results(state);
+    for (int o = 0; o < results.size(); o++) {
+      LossResult r = results.get(o);
+      Jackknife.Interval ci = intervals == null ? Jackknife.Interval.NONE : intervals.get(o);
+      Object[] v = new Object[keyCount + 13];
       System.arraycopy(keys, 0, v, 0, keyCount);
       int i = keyCount;
       v[i++] = grouping;
@@ -99,6 +113,9 @@ public final class ReportRows implements Serializable {
       v[i++] = reasons(r.invalidByReason());
       v[i++] = r.weightSum();
       v[i++] = scope;
+      v[i++] = ci.stdError();
+      v[i++] = ci.low();
+      v[i++] = ci.high();
       v[i++] = runId;
       v[i] = computedAt;
       out.add(RowFactory.create(v));

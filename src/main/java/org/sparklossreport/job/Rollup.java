@@ -51,6 +51,9 @@ public final class Rollup {
   private final RollupSpec spec;
   private final String runId;
   private final Timestamp computedAt;
+  /** Of the states table, found with its losses: the buckets (largest + 1) and the states without one. */
+  private int bucketCount;
+  private long unbucketed;
 
   public Rollup(SparkSession spark, RollupSpec spec) {
     this.spark = spark;
@@ -94,12 +97,19 @@ public final class Rollup {
     GroupingSets groupings = GroupingSets.of(keys, spec.groupingSets());
     LOG.info("Rollup of {} loss(es) {} by keys {} into groupings {}", losses.size(), losses, keys, groupings.sets());
 
-    Column[] columns = new Column[keys.size() + 2];
+    CiSpec ci = spec.ci();
+    if (ci != null && unbucketed > 0) {
+      throw new UsageException("--ci jackknife: " + unbucketed + " of the states at '" + spec.states() + "' have no"
+          + " bucket (they were saved by runs without --ci); intervals need states saved with --ci jackknife");
+    }
+    int buckets = ci == null ? 1 : bucketCount;
+    Column[] columns = new Column[keys.size() + 3];
     for (int i = 0; i < keys.size(); i++) {
       columns[i] = table.col(LossFunctions.quote(keys.get(i)));
     }
     columns[keys.size()] = table.col("loss");
     columns[keys.size() + 1] = table.col("state");
+    columns[keys.size() + 2] = table.col("bucket");
     Dataset<Row> selected = where(table).select(columns).where(functions.col("loss").isin(losses.toArray()));
 
     Map<String, LossSet> sets = new HashMap<>();
@@ -110,39 +120,44 @@ public final class Rollup {
     }
     List<GroupingSets.Grouping> gs = groupings.sets();
     int keyCount = keys.size();
-    JavaPairRDD<GroupKey, Tuple2<String, LossState>> merged = selected.javaRDD()
-        .flatMapToPair(r -> GroupKey.pairs(r, keyCount, gs, sets))
-        .reduceByKey((x, y) -> new Tuple2<>(x._1(), sets.get(x._1()).merge(x._2(), y._2())))
+    boolean bucketed = ci != null;
+    // Every grouping from one shuffle of the states; by bucket with --ci (else all in bucket 0).
+    JavaPairRDD<GroupKey, BucketStates> merged = selected.javaRDD()
+        .flatMapToPair(r -> GroupKey.pairs(r, keyCount, gs, sets, bucketed))
+        .aggregateByKey(new BucketStates(buckets), (acc, p) -> acc.add(p.loss(), p.bucket(), p.state(), sets),
+            (x, y) -> x.merge(y, sets))
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       StructType schema = ReportRows.schema(keyFields(table.schema(), keys));
+      Double level = ci == null ? null : ci.level();
       // The overall states (one per loss) on the driver: a loss without any selected state still gets its
       // overall rows, with rows 0, as the job's overall rows of an empty input.
       List<Row> overallRows = new ArrayList<>();
       if (groupings.hasOverall()) {
-        Map<String, LossState> overall = new TreeMap<>();
+        Map<String, BucketStates> overall = new TreeMap<>();
         merged.filter(t -> gs.get(t._1().grouping()).overall()).collect()
-            .forEach(t -> overall.put(t._2()._1(), t._2()._2()));
+            .forEach(t -> overall.put(t._1().loss(), t._2()));
         for (String l : losses) {
-          overallRows.addAll(rowsOf.get(l).ofOverall(overall.getOrDefault(l, sets.get(l).zero())));
+          BucketStates o = overall.get(l);
+          overallRows.addAll(o == null ? rowsOf.get(l).ofOverall(sets.get(l).zero())
+              : rowsOf.get(l).rows(new Object[keyCount], ReportRows.OVERALL, o.total(sets.get(l)),
+                  level == null ? null : o.intervals(sets.get(l), level)));
         }
       }
-      JavaPairRDD<GroupKey, Tuple2<String, LossState>> keyed = merged.filter(t -> !gs.get(t._1().grouping()).overall());
-      Map<String, Long> groupsPerLoss = keyed.map(t -> t._2()._1()).countByValue();
+      JavaPairRDD<GroupKey, BucketStates> keyed = merged.filter(t -> !gs.get(t._1().grouping()).overall());
+      Map<String, Long> groupsPerLoss = keyed.map(t -> t._1().loss()).countByValue();
       long reportRows = overallRows.size();
       for (Map.Entry<String, Long> e : groupsPerLoss.entrySet()) {
         reportRows += e.getValue() * (1 + held.get(e.getKey()).losses().get(0).loss().extraOutputs().size());
       }
-      JavaRDD<Row> keyedRows = keyed.flatMap(t -> rowsOf.get(t._2()._1())
-          .rows(t._1().keys().toArray(), gs.get(t._1().grouping()).name(), t._2()._2()).iterator());
+      JavaRDD<Row> keyedRows = keyed.flatMap(t -> rows(t, gs, sets, rowsOf, level).iterator());
       Dataset<Row> report = spark.createDataFrame(keyedRows, schema)
           .union(spark.createDataFrame(overallRows, schema))
           .coalesce(LossReportJob.files(reportRows, spark.sparkContext().defaultParallelism()));
       writer.write(report, spec.mode(), keys);
       List<Row> preview = new ArrayList<>(overallRows);
-      preview.addAll(keyed.take(Math.max(0, KeyStates.SAMPLE - overallRows.size())).stream()
-          .flatMap(t -> rowsOf.get(t._2()._1()).rows(t._1().keys().toArray(), gs.get(t._1().grouping()).name(),
-              t._2()._2()).stream()).toList());
+      keyed.take(Math.max(0, KeyStates.SAMPLE - overallRows.size()))
+          .forEach(t -> preview.addAll(rows(t, gs, sets, rowsOf, level)));
       long groups = groupsPerLoss.values().stream().mapToLong(Long::longValue).sum();
       LOG.info("Rolled up {} state(s) of {} grouping(s) into {} report row(s) at {} in {} s", groups, gs.size(),
           reportRows, writer.output(), String.format("%.1f", (System.nanoTime() - t0) / 1e9));
@@ -153,21 +168,33 @@ public final class Rollup {
     }
   }
 
+  /** The report rows of a merged group, with intervals when {@code level} is not null. */
+  private static List<Row> rows(Tuple2<GroupKey, BucketStates> t, List<GroupingSets.Grouping> gs,
+      Map<String, LossSet> sets, Map<String, ReportRows> rowsOf, Double level) {
+    LossSet set = sets.get(t._1().loss());
+    return rowsOf.get(t._1().loss()).rows(t._1().keys().toArray(), gs.get(t._1().grouping()).name(),
+        t._2().total(set), level == null ? null : t._2().intervals(set, level));
+  }
+
+  /** One saved state on its way to its groups: its loss, bucket (0 without intervals) and state. */
+  record Part(String loss, int bucket, LossState state) implements java.io.Serializable {}
+
   /** A merged group: the grouping's index, every key value (null outside the grouping) and the loss. */
   record GroupKey(int grouping, List<Object> keys, String loss) implements java.io.Serializable {
-    /** The pairs of one state row (key columns, loss, state): one per grouping. */
-    static java.util.Iterator<Tuple2<GroupKey, Tuple2<String, LossState>>> pairs(Row r, int keyCount,
-        List<GroupingSets.Grouping> gs, Map<String, LossSet> sets) {
+    /** The pairs of one state row (key columns, loss, state, bucket): one per grouping. */
+    static java.util.Iterator<Tuple2<GroupKey, Part>> pairs(Row r, int keyCount, List<GroupingSets.Grouping> gs,
+        Map<String, LossSet> sets, boolean bucketed) {
       Object[] finest = new Object[keyCount];
       for (int i = 0; i < keyCount; i++) {
         finest[i] = r.get(i);
       }
       String loss = r.getString(keyCount);
       LossState state = SavedState.fromRow(r.getStruct(keyCount + 1)).toState(sets.get(loss));
-      List<Tuple2<GroupKey, Tuple2<String, LossState>>> out = new ArrayList<>(gs.size());
+      int bucket = bucketed ? r.getInt(keyCount + 2) : 0;
+      List<Tuple2<GroupKey, Part>> out = new ArrayList<>(gs.size());
       for (int g = 0; g < gs.size(); g++) {
         GroupKey k = new GroupKey(g, Arrays.asList(gs.get(g).project(finest)), loss);
-        out.add(new Tuple2<>(k, new Tuple2<>(loss, g == 0 ? state : state.copy())));
+        out.add(new Tuple2<>(k, new Part(loss, bucket, g == 0 ? state : state.copy())));
       }
       return out.iterator();
     }
@@ -235,8 +262,15 @@ public final class Rollup {
    * with two input forms (or two specs under one name), or a loss this release does not know.
    */
   private Map<String, LossSet> heldLosses(Dataset<Row> table) {
-    List<Row> kinds = table.select(functions.col("loss"), functions.col("state.format"), functions.col("state.inputs"))
-        .distinct().collectAsList();
+    List<Row> kinds = table.groupBy(functions.col("loss"), functions.col("state.format"), functions.col("state.inputs"))
+        .agg(functions.max("bucket"), functions.count(functions.when(functions.col("bucket").isNull(), 1)))
+        .collectAsList();
+    for (Row k : kinds) {
+      if (!k.isNullAt(3)) {
+        bucketCount = Math.max(bucketCount, k.getInt(3) + 1);
+      }
+      unbucketed += k.getLong(4);
+    }
     Map<String, String> inputs = new TreeMap<>();
     for (Row k : kinds) {
       String loss = k.getString(0);

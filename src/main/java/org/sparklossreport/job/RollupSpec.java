@@ -16,9 +16,10 @@ import java.util.Map;
  * @param mode overwrite, append or error-if-exists
  * @param master Spark master when not under spark-submit (null: spark-submit's, or local[*])
  * @param sparkConf extra Spark configuration
+ * @param ci intervals from the buckets the states carry ({@code --ci jackknife}, {@code --ci-level}), null for none
  */
 public record RollupSpec(String states, String where, List<List<String>> groupingSets, List<String> losses,
-    String output, String outputFormat, WriteMode mode, String master, Map<String, String> sparkConf) {
+    String output, String outputFormat, WriteMode mode, String master, Map<String, String> sparkConf, CiSpec ci) {
 
   public RollupSpec {
     groupingSets = groupingSets.stream().map(List::copyOf).toList();

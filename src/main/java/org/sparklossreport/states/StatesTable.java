@@ -16,7 +16,7 @@ import org.sparklossreport.spark.States;
 
 /**
  * The rows a run writes with {@code --states}: per finest key and loss, the key columns, {@code bucket}
- * (null: no jackknife buckets yet), {@code loss} ({@link org.sparklossreport.core.Loss#savedSpec()}: every
+ * (the row's jackknife bucket with {@code --ci}, else null), {@code loss} ({@link org.sparklossreport.core.Loss#savedSpec()}: every
  * parameter, defaults and column names included), {@code state} ({@link SavedState}), {@code run_id} and
  * {@code computed_at}. A row's identity is (key values, bucket, loss), as a report row's is (key values,
  * grouping, loss).
@@ -29,22 +29,25 @@ public final class StatesTable implements Serializable {
 
   private final LossSet set;
   private final int keyCount;
+  private final boolean bucketed;
   private final String runId;
   private final Timestamp computedAt;
 
-  public StatesTable(LossSet set, int keyCount, String runId, Timestamp computedAt) {
+  /**
+   * @param keyCount the key columns of a state row of the pass
+   * @param bucketed whether a jackknife bucket (an int) follows the keys in a state row of the pass
+   */
+  public StatesTable(LossSet set, int keyCount, boolean bucketed, String runId, Timestamp computedAt) {
     this.set = set;
     this.keyCount = keyCount;
+    this.bucketed = bucketed;
     this.runId = runId;
     this.computedAt = computedAt;
   }
 
   /** The table's schema for key fields {@code keyFields} (taken from the input). */
   public static StructType schema(List<StructField> keyFields) {
-    List<StructField> fields = new ArrayList<>();
-    for (StructField k : keyFields) {
-      fields.add(DataTypes.createStructField(k.name(), k.dataType(), true));
-    }
+    List<StructField> fields = keyColumns(keyFields);
     fields.add(DataTypes.createStructField("bucket", DataTypes.IntegerType, true));
     fields.add(DataTypes.createStructField("loss", DataTypes.StringType, false));
     fields.add(DataTypes.createStructField("state", SavedState.SCHEMA, false));
@@ -53,16 +56,26 @@ public final class StatesTable implements Serializable {
     return DataTypes.createStructType(fields);
   }
 
-  /** The rows of one key state row of the single pass (key columns first, then the set's state). */
+  /** The key columns of a states table or report: the input's key fields, nullable (a coarser grouping's rows). */
+  public static List<StructField> keyColumns(List<StructField> keyFields) {
+    List<StructField> fields = new ArrayList<>();
+    for (StructField k : keyFields) {
+      fields.add(DataTypes.createStructField(k.name(), k.dataType(), true));
+    }
+    return fields;
+  }
+
+  /** The rows of one key state row of the single pass (key columns first, the bucket, then the set's state). */
   public Iterator<Row> rowsOf(Row keyState) {
-    LossState state = States.fromRow(keyState.getStruct(keyCount));
+    LossState state = States.fromRow(keyState.getStruct(bucketed ? keyCount + 1 : keyCount));
+    Integer bucket = bucketed ? keyState.getInt(keyCount) : null;
     List<Row> out = new ArrayList<>(set.losses().size());
     for (int i = 0; i < set.losses().size(); i++) {
       Object[] v = new Object[keyCount + COLUMNS.size()];
       for (int k = 0; k < keyCount; k++) {
         v[k] = keyState.get(k);
       }
-      v[keyCount] = null;
+      v[keyCount] = bucket;
       v[keyCount + 1] = set.losses().get(i).loss().savedSpec();
       v[keyCount + 2] = SavedState.of(set, i, state).toRow();
       v[keyCount + 3] = runId;

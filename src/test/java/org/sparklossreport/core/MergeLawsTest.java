@@ -18,6 +18,7 @@ import org.sparklossreport.testing.Golden;
 import org.sparklossreport.testing.Golden.Case;
 import org.sparklossreport.testing.LossFixtures;
 import org.sparklossreport.testing.LossFixtures.In;
+import org.sparklossreport.testing.SameResults;
 
 /**
  * The laws that make loss states safe to compute in pieces (per partition, per day, saved and merged
@@ -53,17 +54,7 @@ class MergeLawsTest {
   }
 
   private static void assertSameResults(List<LossResult> expected, List<LossResult> actual, double rel, String what) {
-    assertEquals(expected.size(), actual.size(), what);
-    for (int i = 0; i < expected.size(); i++) {
-      LossResult e = expected.get(i);
-      LossResult a = actual.get(i);
-      assertEquals(e.loss(), a.loss(), what);
-      assertEquals(e.rows(), a.rows(), what + " rows");
-      assertEquals(e.invalidRows(), a.invalidRows(), what + " invalid rows");
-      assertEquals(e.invalidByReason(), a.invalidByReason(), what + " invalid by reason");
-      Approx.assertClose(e.weightSum(), a.weightSum(), 1e-15, 0, what + " weight sum");
-      Approx.assertClose(e.value(), a.value(), rel, 1e-300, what + " " + e.loss());
-    }
+    SameResults.assertSameOutputs(expected, actual, rel, what);
   }
 
   @ParameterizedTest(name = "{0}")

@@ -227,6 +227,9 @@ final class JobFixtures {
         .add("invalid_reasons", DataTypes.StringType)
         .add("weight_sum", DataTypes.DoubleType)
         .add("scope", DataTypes.StringType)
+        .add("std_error", DataTypes.DoubleType)
+        .add("ci_low", DataTypes.DoubleType)
+        .add("ci_high", DataTypes.DoubleType)
         .add("run_id", DataTypes.StringType)
         .add("computed_at", DataTypes.TimestampType);
   }

@@ -27,6 +27,7 @@ import org.sparklossreport.testing.Golden;
 import org.sparklossreport.testing.Golden.Case;
 import org.sparklossreport.testing.LossFixtures;
 import org.sparklossreport.testing.LossFixtures.In;
+import org.sparklossreport.testing.SameResults;
 import org.sparklossreport.testing.SharedSparkSession;
 
 /**
@@ -110,16 +111,7 @@ class SavedStateTest {
   }
 
   private static void same(List<LossResult> expected, List<LossResult> actual, double rel, String what) {
-    assertEquals(expected.size(), actual.size(), what);
-    for (int i = 0; i < expected.size(); i++) {
-      LossResult e = expected.get(i);
-      LossResult a = actual.get(i);
-      assertEquals(e.loss(), a.loss(), what);
-      assertEquals(e.rows(), a.rows(), what + " rows");
-      assertEquals(e.invalidByReason(), a.invalidByReason(), what + " invalid by reason");
-      Approx.assertClose(e.weightSum(), a.weightSum(), 1e-15, 0, what + " weight sum");
-      Approx.assertClose(e.value(), a.value(), rel, 1e-300, what + " " + e.loss());
-    }
+    SameResults.assertSameOutputs(expected, actual, rel, what);
   }
 
   @Test

@@ -40,4 +40,22 @@ public final class SameResults {
     }
     return invalid;
   }
+
+  /**
+   * The outputs of one state agree with {@code expected}: losses, rows, invalid rows (also by reason)
+   * exactly, Σw within 1e-15 and values within {@code rel} (relative), null where null.
+   */
+  public static void assertSameOutputs(List<LossResult> expected, List<LossResult> actual, double rel, String what) {
+    assertEquals(expected.size(), actual.size(), what);
+    for (int i = 0; i < expected.size(); i++) {
+      LossResult e = expected.get(i);
+      LossResult a = actual.get(i);
+      assertEquals(e.loss(), a.loss(), what);
+      assertEquals(e.rows(), a.rows(), what + " rows");
+      assertEquals(e.invalidRows(), a.invalidRows(), what + " invalid rows");
+      assertEquals(e.invalidByReason(), a.invalidByReason(), what + " invalid by reason");
+      Approx.assertClose(e.weightSum(), a.weightSum(), 1e-15, 0, what + " weight sum");
+      Approx.assertClose(e.value(), a.value(), rel, 1e-300, what + " " + e.loss());
+    }
+  }
 }

@@ -1,0 +1,91 @@
+package org.sparklossreport.job;
+
+import java.io.Serializable;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.StructType;
+import org.sparklossreport.core.Jackknife;
+import org.sparklossreport.core.LossSet;
+import org.sparklossreport.core.LossState;
+import org.sparklossreport.spark.ColumnTypes;
+import org.sparklossreport.spark.InputSlot;
+import org.sparklossreport.spark.LossFunctions;
+
+/**
+ * The states of one report row's group by jackknife bucket (null: an empty bucket), merged as the
+ * group's states arrive: what {@link Jackknife} needs, without the rows. {@code loss} names the set the
+ * states belong to in a map of sets (the job has one set, under ""; a rollup one per saved loss).
+ */
+final class BucketStates implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private String loss;
+  private final LossState[] states;
+
+  BucketStates(int buckets) {
+    this.states = new LossState[buckets];
+  }
+
+  /** Adds {@code state} of bucket {@code bucket} of loss set {@code loss} (a key into {@code sets}). */
+  BucketStates add(String loss, int bucket, LossState state, Map<String, LossSet> sets) {
+    this.loss = loss;
+    if (bucket < 0 || bucket >= states.length) {
+      throw new IllegalArgumentException("bucket " + bucket + " outside 0.." + (states.length - 1));
+    }
+    states[bucket] = states[bucket] == null ? state : sets.get(loss).merge(states[bucket], state);
+    return this;
+  }
+
+  /** Adds every bucket of {@code other}. */
+  BucketStates merge(BucketStates other, Map<String, LossSet> sets) {
+    for (int i = 0; i < states.length; i++) {
+      if (other.states[i] != null) {
+        add(other.loss, i, other.states[i], sets);
+      }
+    }
+    return this;
+  }
+
+  /** The set of the states. */
+  String loss() {
+    return loss;
+  }
+
+  /** Every bucket merged: the group's state. */
+  LossState total(LossSet set) {
+    LossState t = set.zero();
+    for (LossState s : states) {
+      if (s != null) {
+        set.merge(t, s);
+      }
+    }
+    return t;
+  }
+
+  /** The intervals of every output at {@code level}. */
+  List<Jackknife.Interval> intervals(LossSet set, double level) {
+    return Jackknife.of(set, states, level);
+  }
+
+  /**
+   * A row's bucket, as documented in docs/STATES.md and job.md: {@code pmod(xxhash64(c₁, …), B)} with
+   * Spark's {@code xxhash64} (XXH64, seed 42) of the id column, or else of the columns the losses read in
+   * the order they first appear in {@code --losses} (label, prediction, weight of each loss).
+   */
+  static Column bucketOf(CiSpec ci, List<InputSlot> slots, StructType schema) {
+    List<String> columns;
+    if (ci.idColumn() != null) {
+      if (ColumnTypes.find(schema, ci.idColumn()) == null) {
+        throw new UsageException("--id-column '" + ci.idColumn() + "' not found; available columns: "
+            + String.join(", ", schema.fieldNames()));
+      }
+      columns = List.of(ColumnTypes.find(schema, ci.idColumn()).name());
+    } else {
+      columns = slots.stream().map(InputSlot::column).toList();
+    }
+    Column[] c = columns.stream().map(n -> functions.col(LossFunctions.quote(n))).toArray(Column[]::new);
+    return functions.pmod(functions.xxhash64(c), functions.lit((long) ci.buckets())).cast("int");
+  }
+}
