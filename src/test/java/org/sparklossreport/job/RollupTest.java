@@ -209,6 +209,32 @@ class RollupTest {
     assertFalse(Files.exists(Path.of(out)), "no failed run leaves a report behind");
   }
 
+  @Test
+  void aJobFileTakesGroupingSetsStatesAndIntervals(SparkSession spark, @TempDir Path tmp) throws IOException {
+    String in = JobFixtures.writeParquet(spark, JobFixtures.generate(200, 5, WEEK[0], WEEK[1]), tmp.resolve("in"), 1);
+    Path job = tmp.resolve("job.yaml");
+    Files.writeString(job, String.join("\n",
+        "input: " + in,
+        "partition_by: [date, model]",
+        "losses: [mse, rmse]",
+        "grouping_sets: [\"date,model\", model, overall]",
+        "states: " + tmp.resolve("states"),
+        "ci: jackknife",
+        "ci_buckets: 5",
+        "ci_level: 0.8",
+        "output: " + tmp.resolve("report"),
+        ""));
+    ok("--config", job.toString());
+    Map<String, Row> r = JobFixtures.byKey(spark.read().parquet(tmp.resolve("report").toString()),
+        List.of("date", "model"));
+    assertEquals((4 + 2 + 1) * 2, r.size(), r.keySet().toString());
+    Row a = r.get(JobFixtures.key("model", "rmse", null, "a"));
+    assertTrue((double) a.getAs("ci_low") < (double) a.getAs("value")
+        && (double) a.getAs("value") < (double) a.getAs("ci_high"), a.toString());
+    List<Row> buckets = spark.read().parquet(tmp.resolve("states").toString()).select("bucket").distinct().collectAsList();
+    assertEquals(5, buckets.size(), "the states keep the rows' buckets: " + buckets);
+  }
+
   private static void deleteTree(Path p) throws IOException {
     try (Stream<Path> s = Files.walk(p)) {
       for (Path f : s.sorted(Comparator.reverseOrder()).toList()) {
