@@ -195,7 +195,10 @@ public final class Main {
     }
     List<String> names = List.of(r.schema().fieldNames());
     int keyCount = names.indexOf("grouping");
-    out.printf("  %-34s %-34s %16s %12s %9s%n", "key", "loss", "value", "rows", "invalid");
+    int lowAt = names.indexOf("ci_low");
+    boolean intervals = lowAt >= 0 && r.preview().stream().anyMatch(row -> !row.isNullAt(lowAt));
+    out.printf("  %-34s %-34s %16s %12s %9s%s%n", "key", "loss", "value", "rows", "invalid",
+        intervals ? "  interval (ci_low, ci_high)" : "");
     for (Row row : r.preview()) {
       String grouping = row.getString(keyCount);
       boolean finest = grouping.equals(String.join(",", names.subList(0, keyCount)));
@@ -209,9 +212,11 @@ public final class Main {
       }
       String k = grouping.equals(ReportRows.OVERALL) ? "(overall)" : key.toString();
       Object v = row.get(keyCount + 2);
-      out.printf("  %-34s %-34s %16s %12d %9d%n", clip(k), clip(row.getString(keyCount + 1)),
+      String interval = !intervals ? "" : row.isNullAt(lowAt) ? "  null"
+          : String.format("  [%.6g, %.6g]", row.getDouble(lowAt), row.getDouble(lowAt + 1));
+      out.printf("  %-34s %-34s %16s %12d %9d%s%n", clip(k), clip(row.getString(keyCount + 1)),
           v == null ? "null" : String.format("%.10g", (Double) v), row.getLong(keyCount + 3),
-          row.getLong(keyCount + 4));
+          row.getLong(keyCount + 4), interval);
     }
     if (r.reportRows() > r.preview().size()) {
       out.printf("  ... %d more row(s) in the report%n", r.reportRows() - r.preview().size());

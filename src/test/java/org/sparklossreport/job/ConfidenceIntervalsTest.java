@@ -56,7 +56,9 @@ class ConfidenceIntervalsTest {
         "make_golden.py computes each row's bucket as Spark's pmod(xxhash64(id), B)");
 
     String out = tmp.resolve("report").toString();
-    ok(golden(out, "--id-column", "id"));
+    JobFixtures.Outcome o = ok(golden(out, "--id-column", "id"));
+    assertTrue(o.out().contains("interval (ci_low, ci_high)") && o.out().contains("(overall)"),
+        "the printed summary shows the intervals:\n" + o);
     Map<String, Row> got = new HashMap<>();
     for (Row r : spark.read().parquet(out).collectAsList()) {
       got.put(r.getAs("grouping") + "|" + (r.getAs("model") == null ? "" : r.getAs("model")) + "|" + r.getAs("loss"), r);
