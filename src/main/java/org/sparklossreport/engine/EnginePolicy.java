@@ -30,8 +30,11 @@ public final class EnginePolicy {
   /** The Spark setting that picks the engine: {@code auto} (default), {@code columnar}, {@code compiled} or {@code aggregator}. */
   public static final String CONF = "spark.lossreport.engine";
 
-  /** The engine picked for a pass, and why (for the log). */
-  public record Choice(Engine engine, String why) {
+  /**
+   * The engine picked for a pass, why (for the log), and the input it aggregates (with the bucket column
+   * for an engine that does not compute it itself).
+   */
+  public record Choice(Engine engine, String why, Dataset<Row> input) {
     public String name() {
       return engine.name();
     }
@@ -45,29 +48,39 @@ public final class EnginePolicy {
   /** The engine for setting {@code conf} over {@code input}; a {@link UsageException} when none applies. */
   public static Choice choose(String conf, Dataset<Row> input, List<String> keys, List<InputSlot> slots,
       LossSet set) {
+    return choose(conf, input, keys, slots, set, null);
+  }
+
+  /**
+   * {@link #choose(String, Dataset, List, List, LossSet)} for a pass whose last key is the rows' jackknife
+   * bucket ({@code bucketing}, null for none), which {@code input} does not hold.
+   */
+  public static Choice choose(String conf, Dataset<Row> input, List<String> keys, List<InputSlot> slots,
+      LossSet set, Bucketing bucketing) {
+    Dataset<Row> withBucket = bucketing == null ? input : bucketing.addTo(input);
     switch (conf) {
       case "auto": {
         if (!ColumnarStates.supports(set, slots)) {
-          return new Choice(CompiledStates.ENGINE, "auto: a loss takes vectors or keeps a vector state");
+          return new Choice(CompiledStates.ENGINE, "auto: a loss takes vectors or keeps a vector state", withBucket);
         }
-        Optional<ColumnarStates.Source> batches = ColumnarStates.source(input, keys, slots);
-        return batches.isPresent() ? new Choice(ColumnarStates.engine(batches.get()), "auto: column batches")
-            : new Choice(CompiledStates.ENGINE, "auto: the input is not read in column batches");
+        Optional<ColumnarStates.Source> batches = ColumnarStates.source(input, keys, slots, bucketing);
+        return batches.isPresent() ? new Choice(ColumnarStates.engine(batches.get()), "auto: column batches", input)
+            : new Choice(CompiledStates.ENGINE, "auto: the input is not read in column batches", withBucket);
       }
       case "columnar": {
         if (!ColumnarStates.supports(set, slots)) {
           throw new UsageException(CONF + "=columnar takes losses of scalar columns with scalar kernels "
               + "only; use auto, compiled or aggregator for " + set.signature());
         }
-        ColumnarStates.Source batches = ColumnarStates.source(input, keys, slots).orElseThrow(() ->
+        ColumnarStates.Source batches = ColumnarStates.source(input, keys, slots, bucketing).orElseThrow(() ->
             new UsageException(CONF + "=columnar reads column batches of a Parquet or ORC input of numeric "
                 + "columns, with no --where filter; this input is read row by row: use auto or compiled"));
-        return new Choice(ColumnarStates.engine(batches), "set");
+        return new Choice(ColumnarStates.engine(batches), "set", input);
       }
       case "compiled":
-        return new Choice(CompiledStates.ENGINE, "set");
+        return new Choice(CompiledStates.ENGINE, "set", withBucket);
       case "aggregator":
-        return new Choice(AggregatorEngine.INSTANCE, "set");
+        return new Choice(AggregatorEngine.INSTANCE, "set", withBucket);
       default:
         throw new UsageException(CONF + " must be auto, columnar, compiled or aggregator, got '" + conf + "'");
     }

@@ -3,15 +3,12 @@ package org.sparklossreport.job;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.sql.Column;
-import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructType;
 import org.sparklossreport.core.Jackknife;
 import org.sparklossreport.core.LossSet;
 import org.sparklossreport.core.LossState;
 import org.sparklossreport.spark.ColumnTypes;
 import org.sparklossreport.spark.InputSlot;
-import org.sparklossreport.spark.LossFunctions;
 
 /**
  * The states of one report row's group by jackknife bucket (null: an empty bucket), merged as the
@@ -70,22 +67,18 @@ final class BucketStates implements Serializable {
   }
 
   /**
-   * A row's bucket, as documented in docs/STATES.md and job.md: {@code pmod(xxhash64(c₁, …), B)} with
-   * Spark's {@code xxhash64} (XXH64, seed 42) of the id column, or else of the columns the losses read in
-   * the order they first appear in {@code --losses} (label, prediction, weight of each loss).
+   * The columns whose hash is a row's bucket, as documented in docs/INTERVALS.md: the id column, or else
+   * the columns the losses read in the order they first appear in {@code --losses} (label, prediction,
+   * weight of each loss); the bucket is {@code pmod(xxhash64(those), B)} ({@link Bucketing}).
    */
-  static Column bucketOf(CiSpec ci, List<InputSlot> slots, StructType schema) {
-    List<String> columns;
-    if (ci.idColumn() != null) {
-      if (ColumnTypes.find(schema, ci.idColumn()) == null) {
-        throw new UsageException("--id-column '" + ci.idColumn() + "' not found; available columns: "
-            + String.join(", ", schema.fieldNames()));
-      }
-      columns = List.of(ColumnTypes.find(schema, ci.idColumn()).name());
-    } else {
-      columns = slots.stream().map(InputSlot::column).toList();
+  static List<String> hashColumns(CiSpec ci, List<InputSlot> slots, StructType schema) {
+    if (ci.idColumn() == null) {
+      return slots.stream().map(InputSlot::column).toList();
     }
-    Column[] c = columns.stream().map(n -> functions.col(LossFunctions.quote(n))).toArray(Column[]::new);
-    return functions.pmod(functions.xxhash64(c), functions.lit((long) ci.buckets())).cast("int");
+    if (ColumnTypes.find(schema, ci.idColumn()) == null) {
+      throw new UsageException("--id-column '" + ci.idColumn() + "' not found; available columns: "
+          + String.join(", ", schema.fieldNames()));
+    }
+    return List.of(ColumnTypes.find(schema, ci.idColumn()).name());
   }
 }

@@ -32,6 +32,7 @@ import org.sparklossreport.core.BoundLoss;
 import org.sparklossreport.core.InvalidReason;
 import org.sparklossreport.core.LossSet;
 import org.sparklossreport.core.LossState;
+import org.sparklossreport.engine.Bucketing;
 import org.sparklossreport.engine.EnginePolicy;
 import org.sparklossreport.spark.ColumnTypes;
 import org.sparklossreport.spark.InputSlot;
@@ -98,10 +99,9 @@ public final class LossReportJob {
     GroupingSets groupings = GroupingSets.of(plan.keys(), spec.groupingSets());
     CiSpec ci = spec.ci();
     // With --ci, the pass groups by the keys and the row's bucket (the last key of the pass).
-    Dataset<Row> passInput = ci == null ? input
-        : input.withColumn(CiSpec.BUCKET_COLUMN, BucketStates.bucketOf(ci, plan.slots(), input.schema()));
-    ReportPlan pass = ci == null ? plan : plan.withKey(CiSpec.BUCKET_COLUMN);
-    EnginePolicy.Choice engine = pass.engine(spark.conf().get(ReportPlan.ENGINE_CONF, "auto"), passInput); // bad: fails here
+    ReportPlan pass = ci == null ? plan : plan.withBuckets(new Bucketing(CiSpec.BUCKET_COLUMN,
+        BucketStates.hashColumns(ci, plan.slots(), input.schema()), ci.buckets()));
+    EnginePolicy.Choice engine = pass.engine(spark.conf().get(ReportPlan.ENGINE_CONF, "auto"), input); // bad: fails here
     LOG.info("Plan: {} loss(es) [{}] over {} input column(s) {}, keys {}, groupings {}, engine {}{}",
         plan.losses().size(), plan.set().signature(), plan.slots().size(),
         plan.slots().stream().map(InputSlot::column).toList(), plan.keys(), groupings.sets(), engine,
@@ -109,7 +109,7 @@ public final class LossReportJob {
 
     // Cached as a Dataset (Spark's compact columnar cache): an RDD of Row objects costs more for many
     // keys, as Spark estimates the size of the cached objects by walking them.
-    Dataset<Row> states = pass.aggregate(passInput, engine).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> states = pass.aggregate(input, engine).persist(StorageLevel.MEMORY_AND_DISK());
     List<JavaPairRDD<?, ?>> cached = new ArrayList<>();
     try {
       LossSet set = plan.set();

@@ -17,6 +17,7 @@ import org.sparklossreport.core.LossSet;
 import org.sparklossreport.core.LossSpecException;
 import org.sparklossreport.core.LossState;
 import org.sparklossreport.core.Shape;
+import org.sparklossreport.engine.Bucketing;
 import org.sparklossreport.engine.EnginePolicy;
 import org.sparklossreport.losses.Losses;
 import org.sparklossreport.spark.ColumnTypes;
@@ -32,9 +33,10 @@ import org.sparklossreport.spark.RowDecoder;
  * @param slots the distinct input columns the losses read, with their shapes
  * @param set every loss, laid out in one state
  * @param columns for each loss (in set order), the columns it reads, for messages
+ * @param bucketing the rows' jackknife buckets, the last key (null: none)
  */
 public record ReportPlan(List<String> keys, List<InputSlot> slots, LossSet set,
-    List<Map<String, String>> columns) implements Serializable {
+    List<Map<String, String>> columns, Bucketing bucketing) implements Serializable {
 
   /** Plans {@code spec} over {@code schema}. */
   public static ReportPlan of(JobSpec spec, StructType schema) {
@@ -89,14 +91,14 @@ public record ReportPlan(List<String> keys, List<InputSlot> slots, LossSet set,
         throw new LossSpecException(e.getMessage() + "; columns: " + describe(columns.get(i)));
       }
     }
-    return new ReportPlan(List.copyOf(keys), List.copyOf(slots), builder.build(), List.copyOf(columns));
+    return new ReportPlan(List.copyOf(keys), List.copyOf(slots), builder.build(), List.copyOf(columns), null);
   }
 
-  /** The same pass grouped also by {@code column} (after the keys): the jackknife bucket. */
-  public ReportPlan withKey(String column) {
+  /** The same pass grouped also by the rows' jackknife bucket (after the keys). */
+  public ReportPlan withBuckets(Bucketing b) {
     List<String> k = new ArrayList<>(keys);
-    k.add(column);
-    return new ReportPlan(List.copyOf(k), slots, set, columns);
+    k.add(b.column());
+    return new ReportPlan(List.copyOf(k), slots, set, columns, b);
   }
 
   /** The Spark setting that picks the engine of the single pass ({@link EnginePolicy#CONF}). */
@@ -113,7 +115,7 @@ public record ReportPlan(List<String> keys, List<InputSlot> slots, LossSet set,
 
   /** The single pass on {@code engine} (as {@link #engine} picked it for this input). */
   public Dataset<Row> aggregate(Dataset<Row> input, EnginePolicy.Choice engine) {
-    return engine.engine().states(input, keys, slots, set);
+    return engine.engine().states(engine.input(), keys, slots, set);
   }
 
   /**
@@ -121,7 +123,7 @@ public record ReportPlan(List<String> keys, List<InputSlot> slots, LossSet set,
    * usage error for an unknown engine or one that does not apply.
    */
   public EnginePolicy.Choice engine(String conf, Dataset<Row> input) {
-    return EnginePolicy.choose(conf, input, keys, slots, set);
+    return EnginePolicy.choose(conf, input, keys, slots, set, bucketing);
   }
 
   /** The decoder of the slots. */

@@ -134,6 +134,45 @@ class ConfidenceIntervalsTest {
   }
 
   /**
+   * The columnar engine computes the buckets from the column batches itself: it gives the compiled
+   * engine's buckets (the states by key, bucket and loss hold the same rows) and intervals, with the
+   * bucket from a string id, from a long id and from the input values (doubles with nulls and -0.0).
+   */
+  @Test
+  void theColumnarEngineBucketsRowsAsTheCompiledEngineDoes(SparkSession spark, @TempDir Path tmp) {
+    Dataset<Row> in = spark.read().schema(SCHEMA).option("header", "true").csv(GOLDEN.resolve("input.csv").toString())
+        .selectExpr("id", "concat('u', id % 97) AS uid", "model", "IF(id % 11 = 0, -0.0D, y) AS y",
+            "IF(id % 13 = 0, NULL, p) AS p", "w");
+    String input = tmp.resolve("in").toString();
+    in.repartition(3).write().parquet(input);
+    for (String[] id : new String[][] {{}, {"--id-column", "id"}, {"--id-column", "uid"}}) {
+      Map<String, Map<String, Row>> reports = new HashMap<>();
+      Map<String, List<Row>> states = new HashMap<>();
+      for (String engine : List.of("columnar", "compiled")) {
+        String name = engine + id.length;
+        JobFixtures.Outcome o = ok(concat(concat(new String[] {"--input", input, "--partition-by", "model", "--label",
+            "y", "--prediction", "p", "--weight", "w", "--losses", LOSSES, "--ci", "jackknife", "--invalid", "skip",
+            "--conf", "spark.lossreport.engine=" + engine, "--output", tmp.resolve("r-" + name).toString(),
+            "--states", tmp.resolve("s-" + name).toString()}, id)));
+        assertTrue(o.err().contains("engine " + engine) || o.out().contains("loss report"), o.toString());
+        reports.put(engine, JobFixtures.byKey(spark.read().parquet(tmp.resolve("r-" + name).toString()),
+            List.of("model")));
+        states.put(engine, spark.read().parquet(tmp.resolve("s-" + name).toString())
+            .selectExpr("model", "bucket", "loss", "state.rows", "state.invalid['null'] AS nulls")
+            .orderBy("model", "bucket", "loss").collectAsList());
+      }
+      assertEquals(states.get("compiled"), states.get("columnar"), "the same rows in the same buckets " + List.of(id));
+      assertTrue(states.get("columnar").size() > 4 * 4 * 5, "several buckets a key: " + states.get("columnar").size());
+      for (String k : reports.get("compiled").keySet()) {
+        for (String c : List.of("value", "std_error", "ci_low", "ci_high")) {
+          Approx.assertClose(reports.get("compiled").get(k).getAs(c), reports.get("columnar").get(k).getAs(c), 1e-12,
+              0, k + " " + c + " " + List.of(id));
+        }
+      }
+    }
+  }
+
+  /**
    * 240 keys of 300 rows, y ~ N(0, 1) and ŷ = 0: mse's true value is E[y²] = 1 and mae's E|y| = √(2/π).
    * With B = 20 at level 0.9 the share of keys whose interval holds the true value is Binomial(240, ~0.9)/240
    * (σ ≈ 0.019); the bounds [0.82, 0.96] are the nominal 0.9 − 4σ (allowing the t interval's small

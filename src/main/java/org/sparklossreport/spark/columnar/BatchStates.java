@@ -132,7 +132,8 @@ final class BatchStates {
     this.zero = set.zero();
     this.maxKeys = maxKeys > 0 ? maxKeys : (int) Math.max(MIN_KEYS,
         Math.min(1 << 20, STATE_BYTES / (8L * (countStride + sumStride) + 24)));
-    this.keys = KeyIndex.of(layout.keyOrdinals(), layout.keyTypes());
+    this.keys = layout.bucket() == null ? KeyIndex.of(layout.keyOrdinals(), layout.keyTypes())
+        : KeyIndex.bucketed(layout.keyOrdinals(), layout.keyTypes(), layout.bucket().buckets());
     int slots = layout.slotOrdinals().length;
     this.values = new double[slots][0];
     this.status = new byte[slots][0];
@@ -203,6 +204,9 @@ final class BatchStates {
     if (n == 0) {
       return;
     }
+    if (layout.bucket() != null) {
+      batch = withBuckets(batch, n);
+    }
     ensureRows(n);
     keys.index(batch, n, index);
     ensureKeys(keys.size());
@@ -216,6 +220,33 @@ final class BatchStates {
     for (int b = 0; b < blocks.size(); b++) {
       add(b, n);
     }
+  }
+
+  private org.apache.spark.sql.execution.vectorized.OnHeapColumnVector bucketVector;
+  private int[] bucketOf = new int[0];
+
+  /**
+   * The batch with one more column, the rows' jackknife buckets ({@link BucketHash}), at the ordinal the
+   * layout's last key reads: the bucket is a key like the others.
+   */
+  private ColumnarBatch withBuckets(ColumnarBatch batch, int n) {
+    if (bucketOf.length < n) {
+      bucketOf = new int[n];
+      if (bucketVector != null) {
+        bucketVector.close();
+      }
+      bucketVector = new org.apache.spark.sql.execution.vectorized.OnHeapColumnVector(n,
+          org.apache.spark.sql.types.DataTypes.IntegerType);
+    }
+    org.apache.spark.sql.vectorized.ColumnVector[] columns =
+        new org.apache.spark.sql.vectorized.ColumnVector[batch.numCols() + 1];
+    for (int c = 0; c < batch.numCols(); c++) {
+      columns[c] = batch.column(c);
+    }
+    layout.bucket().fill(columns, n, bucketOf);
+    bucketVector.putInts(0, n, bucketOf, 0);
+    columns[batch.numCols()] = bucketVector;
+    return new ColumnarBatch(columns, n);
   }
 
   /** The reason code ({@link InvalidReason#ordinal}, −1 for a valid row) of each row for check {@code c}. */
@@ -324,7 +355,7 @@ final class BatchStates {
   private Iterator<InternalRow> emission() {
     int size = keys.size();
     return new Iterator<>() {
-      private int k;
+      private int k = next(0);
 
       @Override
       public boolean hasNext() {
@@ -336,9 +367,30 @@ final class BatchStates {
         if (k >= size) {
           throw new NoSuchElementException();
         }
-        return state(k++);
+        InternalRow r = state(k);
+        k = next(k + 1);
+        return r;
+      }
+
+      /** The first block from {@code from} that holds a row (with buckets, a key's blocks may hold none). */
+      private int next(int from) {
+        int b = from;
+        while (b < size && layout.bucket() != null && empty(b)) {
+          b++;
+        }
+        return b;
       }
     };
+  }
+
+  /** True when block {@code k} has no row: every row adds to a counter of each check. */
+  private boolean empty(int k) {
+    for (int i = k * countStride; i < (k + 1) * countStride; i++) {
+      if (counts[i] != 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Key {@code k}'s values, then its state laid out as the {@link LossSet}'s: counters, then sums. */

@@ -33,6 +33,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.vectorized.ColumnarBatch;
 import org.sparklossreport.core.LossSet;
+import org.sparklossreport.engine.Bucketing;
 import org.sparklossreport.engine.Engine;
 import org.sparklossreport.core.LossState;
 import org.sparklossreport.spark.InputSlot;
@@ -77,12 +78,30 @@ public final class ColumnarStates {
    * reading off, or a column type the engine does not read).
    */
   public static Optional<Source> source(Dataset<Row> input, List<String> keys, List<InputSlot> slots) {
-    List<String> names = new ArrayList<>(new LinkedHashSet<>(keys));
+    return source(input, keys, slots, null);
+  }
+
+  /**
+   * {@link #source(Dataset, List, List)} with the rows' jackknife buckets ({@code bucketing}, null for
+   * none) as the last key: {@code keys} ends with the bucket's column, which {@code input} does not have;
+   * the engine computes it from the batches as {@link Bucketing#expression()} would.
+   */
+  public static Optional<Source> source(Dataset<Row> input, List<String> keys, List<InputSlot> slots,
+      Bucketing bucketing) {
+    List<String> realKeys = bucketing == null ? keys : keys.subList(0, keys.size() - 1);
+    List<String> names = new ArrayList<>(new LinkedHashSet<>(realKeys));
     slots.forEach(s -> {
       if (!names.contains(s.column())) {
         names.add(s.column());
       }
     });
+    if (bucketing != null) {
+      bucketing.hashColumns().forEach(c -> {
+        if (!names.contains(c)) {
+          names.add(c);
+        }
+      });
+    }
     Dataset<Row> projected = input.select(names.stream().map(n -> input.col(LossFunctions.quote(n)))
         .toArray(Column[]::new));
     SparkPlan plan = ((org.apache.spark.sql.classic.Dataset<Row>) projected).queryExecution().executedPlan();
@@ -119,10 +138,26 @@ public final class ColumnarStates {
     }
     List<StructField> keyFields = new ArrayList<>();
     int[] keyOrdinals = new int[keys.size()];
-    for (int i = 0; i < keys.size(); i++) {
-      int at = names.indexOf(keys.get(i));
+    for (int i = 0; i < realKeys.size(); i++) {
+      int at = names.indexOf(realKeys.get(i));
       keyOrdinals[i] = ordinal[at];
       keyFields.add(projected.schema().fields()[at]);
+    }
+    BucketHash bucket = null;
+    if (bucketing != null) {
+      int[] hashOrdinals = new int[bucketing.hashColumns().size()];
+      DataType[] hashTypes = new DataType[hashOrdinals.length];
+      for (int i = 0; i < hashOrdinals.length; i++) {
+        int at = names.indexOf(bucketing.hashColumns().get(i));
+        hashOrdinals[i] = ordinal[at];
+        hashTypes[i] = projected.schema().fields()[at].dataType();
+        if (!BucketHash.hashes(hashTypes[i])) {
+          return Optional.empty();
+        }
+      }
+      bucket = new BucketHash(hashOrdinals, hashTypes, bucketing.buckets());
+      keyOrdinals[realKeys.size()] = scanned.size(); // the column BatchStates appends to each batch
+      keyFields.add(DataTypes.createStructField(bucketing.column(), DataTypes.IntegerType, false));
     }
     int[] slotOrdinals = new int[slots.size()];
     DataType[] slotTypes = new DataType[slots.size()];
@@ -135,7 +170,7 @@ public final class ColumnarStates {
       }
     }
     return Optional.of(new Source(scan.executeColumnar(), new Layout(keyOrdinals,
-        keyFields.stream().map(StructField::dataType).toArray(DataType[]::new), slotOrdinals, slotTypes),
+        keyFields.stream().map(StructField::dataType).toArray(DataType[]::new), slotOrdinals, slotTypes, bucket),
         keyFields, input.sparkSession()));
   }
 
@@ -186,8 +221,8 @@ public final class ColumnarStates {
   }
 
   /** Where a partition's batches hold the keys and the input slots, and their types. */
-  record Layout(int[] keyOrdinals, DataType[] keyTypes, int[] slotOrdinals, DataType[] slotTypes)
-      implements Serializable {}
+  record Layout(int[] keyOrdinals, DataType[] keyTypes, int[] slotOrdinals, DataType[] slotTypes,
+      BucketHash bucket) implements Serializable {}
 
   /** The input's scan as column batches, and where the keys and slots are in them. */
   public record Source(RDD<ColumnarBatch> batches, Layout layout, List<StructField> keyFields,

@@ -48,6 +48,55 @@ abstract class KeyIndex {
     return new RowKeys(ordinals, types);
   }
 
+  /**
+   * Keys whose last column is the row's jackknife bucket in 0..{@code buckets}−1: the other keys go
+   * through their own index, and key i with bucket b is block i·B + b, so the bucket costs no lookup. A
+   * key's blocks of buckets without rows stay empty (the caller skips them).
+   */
+  static KeyIndex bucketed(int[] ordinals, DataType[] types, int buckets) {
+    int n = ordinals.length - 1;
+    return new BucketedKeys(of(Arrays.copyOf(ordinals, n), Arrays.copyOf(types, n)), ordinals[n], buckets);
+  }
+
+  private static final class BucketedKeys extends KeyIndex {
+    private final KeyIndex keys;
+    private final int bucketOrdinal;
+    private final int buckets;
+
+    BucketedKeys(KeyIndex keys, int bucketOrdinal, int buckets) {
+      this.keys = keys;
+      this.bucketOrdinal = bucketOrdinal;
+      this.buckets = buckets;
+    }
+
+    @Override
+    void index(ColumnarBatch batch, int n, int[] index) {
+      keys.index(batch, n, index);
+      ColumnVector b = batch.column(bucketOrdinal);
+      for (int i = 0; i < n; i++) {
+        index[i] = index[i] * buckets + b.getInt(i);
+      }
+    }
+
+    @Override
+    int size() {
+      return keys.size() * buckets;
+    }
+
+    @Override
+    Object[] internalKey(int i) {
+      Object[] k = keys.internalKey(i / buckets);
+      Object[] out = Arrays.copyOf(k, k.length + 1);
+      out[k.length] = i % buckets;
+      return out;
+    }
+
+    @Override
+    void clear() {
+      keys.clear();
+    }
+  }
+
   private static boolean isInt(DataType t) {
     return t instanceof IntegerType || t instanceof DateType;
   }
