@@ -45,11 +45,6 @@ final class BucketStates implements Serializable {
     return this;
   }
 
-  /** The set of the states. */
-  String loss() {
-    return loss;
-  }
-
   /** Every bucket merged: the group's state. */
   LossState total(LossSet set) {
     LossState t = set.zero();

@@ -66,7 +66,7 @@ public record GroupingSets(List<String> keys, List<Grouping> sets) implements Se
     List<Grouping> sets = new ArrayList<>();
     if (given == null || given.isEmpty()) {
       if (!keys.isEmpty()) {
-        sets.add(by(keys, range(keys.size())));
+        sets.add(byAll(keys));
       }
       sets.add(new Grouping(ReportRows.OVERALL, new int[0]));
       return new GroupingSets(keys, sets);
@@ -152,6 +152,11 @@ public record GroupingSets(List<String> keys, List<Grouping> sets) implements Se
       r[i] = i;
     }
     return r;
+  }
+
+  /** The grouping by every key of {@code keys}: the single pass's own. */
+  public static Grouping byAll(List<String> keys) {
+    return by(keys, range(keys.size()));
   }
 
   /** True when the groupings include the one by every key (the single pass's own). */

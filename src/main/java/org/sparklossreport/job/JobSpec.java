@@ -76,24 +76,6 @@ public record JobSpec(
         partitionBy, losses, newOutput, outputFormat, mode, invalid, master, sparkConf, groupingSets, states, ci);
   }
 
-  /** The same job saving its states to {@code path} (null: none). */
-  public JobSpec withStates(String path) {
-    return new JobSpec(input, table, inputFormat, inputSchema, inputVersion, inputTimestamp, where, label, prediction, weight,
-        partitionBy, losses, output, outputFormat, mode, invalid, master, sparkConf, groupingSets, path, ci);
-  }
-
-  /** The same job reporting {@code sets} ({@code --grouping-sets} syntax, e.g. {@code "date;overall"}). */
-  public JobSpec withGroupingSets(String sets) {
-    return new JobSpec(input, table, inputFormat, inputSchema, inputVersion, inputTimestamp, where, label, prediction, weight,
-        partitionBy, losses, output, outputFormat, mode, invalid, master, sparkConf, GroupingSets.parse(sets), states, ci);
-  }
-
-  /** The same job with confidence intervals {@code c} (null: none). */
-  public JobSpec withCi(CiSpec c) {
-    return new JobSpec(input, table, inputFormat, inputSchema, inputVersion, inputTimestamp, where, label, prediction, weight,
-        partitionBy, losses, output, outputFormat, mode, invalid, master, sparkConf, groupingSets, states, c);
-  }
-
   /** A description of the input for messages. */
   public String inputDescription() {
     return table != null ? "table " + table : inputFormat + " " + input;

@@ -195,7 +195,7 @@ public final class LossReportJob {
       }
     }
     if (finest < 0 && keyCount > 0) { // counted for the summary, not reported
-      gs.add(new GroupingSets.Grouping(String.join(",", plan.keys()), range(keyCount)));
+      gs.add(GroupingSets.byAll(plan.keys()));
       finest = gs.size() - 1;
     }
     int reported = groupings.sets().size();
@@ -296,14 +296,6 @@ public final class LossReportJob {
     return out.iterator();
   }
 
-  private static int[] range(int n) {
-    int[] r = new int[n];
-    for (int i = 0; i < n; i++) {
-      r[i] = i;
-    }
-    return r;
-  }
-
   /**
    * The states by key alone from the states by key and bucket (for the invalid-row checks, which look at
    * a key's total weight): computed only when a check needs a key's state.
@@ -313,7 +305,7 @@ public final class LossReportJob {
     if (keyCount == 0) { // one state per bucket: the states by key are the overall state
       return states.drop(CiSpec.BUCKET_COLUMN);
     }
-    GroupingSets.Grouping keysOnly = new GroupingSets.Grouping(String.join(",", plan.keys()), range(keyCount));
+    GroupingSets.Grouping keysOnly = GroupingSets.byAll(plan.keys());
     StructType schema = states.schema();
     List<StructField> fields = new ArrayList<>(List.of(schema.fields()));
     fields.remove(keyCount); // the bucket
