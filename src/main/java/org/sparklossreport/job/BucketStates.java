@@ -56,9 +56,9 @@ final class BucketStates implements Serializable {
     return t;
   }
 
-  /** The intervals of every output at {@code level}. */
-  List<Jackknife.Interval> intervals(LossSet set, double level) {
-    return Jackknife.of(set, states, level);
+  /** The jackknife replicates of every output, for its interval and its comparisons. */
+  List<Jackknife.Replicates> replicates(LossSet set) {
+    return Jackknife.replicates(set, states);
   }
 
   /**

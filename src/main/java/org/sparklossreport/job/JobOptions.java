@@ -40,7 +40,11 @@ public final class JobOptions {
       new Option("ci", "METHOD", false, "confidence intervals per report row: jackknife, or none (default); adds std_error, ci_low, ci_high"),
       new Option("ci-buckets", "B", false, "jackknife buckets, 2..1000 (default 20)"),
       new Option("ci-level", "L", false, "two-sided level of the interval, in (0, 1) (default 0.95)"),
-      new Option("id-column", "COL", false, "example id: a row's jackknife bucket is a hash of it (default: of the row's input values); equal ids across models pair them"),
+      new Option("id-column", "COL", false, "example id: a row's jackknife bucket is a hash of it (default: of the row's input values); equal ids across models pair their comparison"),
+      new Option("compare-by", "COL", false, "a --partition-by key whose values are compared with --baseline: adds baseline_value, delta = value - baseline_value, and with --ci its std error and interval (paired with --id-column)"),
+      new Option("baseline", "VALUE", false, "the --compare-by value of the baseline, e.g. --compare-by model --baseline prod"),
+      new Option("fail-if", "COND", true, "a gate, repeatable: [GROUPING:] [FIELD(]LOSS[)] OP NUMBER, e.g. \"mse > 0.25\", \"overall: ci_low(mse) > 0.25\", \"delta_ci_low(log_loss) > 0\"; exit 3 when one fails (the report is written)"),
+      new Option("gates-output", "FILE", false, "write every gate's outcome as JSON to FILE (for the scheduler)"),
       new Option("output", "PATH", false, "report destination (a directory)"),
       new Option("output-format", "FMT", false, "parquet (default), csv (with header), json, delta (a Delta Lake table)"),
       new Option("states", "PATH", false, "also save this run's mergeable states per finest key and loss there (same format, identity and modes as the report; see docs/STATES.md and the rollup command)"),
@@ -59,7 +63,8 @@ public final class JobOptions {
 
   /** The options of {@code rollup}; the others are the job's alone. */
   static final List<String> ROLLUP_OPTIONS = List.of("states", "where", "grouping-sets", "losses", "ci",
-      "ci-level", "output", "output-format", "mode", "master", "conf", "help");
+      "ci-level", "compare-by", "baseline", "fail-if", "gates-output", "output", "output-format", "mode", "master",
+      "conf", "help");
 
   /** Parsed command line: option name to value (a list for repeatable options, "true" for flags). */
   public static Map<String, Object> parse(String[] args) {
@@ -141,7 +146,15 @@ public final class JobOptions {
         .append("  identity this run computes and keeps every other row; the scope column holds --where.\n")
         .append("  Concurrent runs on one output commit one after the other (a lock file beside file outputs,\n")
         .append("  Delta's commit protocol for delta): rows of both land; for the same identity the later wins.\n\n")
-        .append("Exit codes: 0 done; 2 usage, configuration, schema or invalid input (one 'error:' line);\n")
+        .append("Comparison: --compare-by model --baseline prod fills baseline_value and delta = value -\n")
+        .append("  baseline_value on every other model's rows (same grouping and other keys); with --ci also\n")
+        .append("  delta_std_error, delta_ci_low, delta_ci_high: paired bucket by bucket with --id-column (the\n")
+        .append("  models scored the same examples), else unpaired (independent errors added).\n\n")
+        .append("Gates: --fail-if \"[GROUPING:] [FIELD(]LOSS[)] OP NUMBER\", FIELD one of value (default), ci_low,\n")
+        .append("  ci_high, delta, delta_ci_low, delta_ci_high; a gate fails when any row of LOSS (in GROUPING)\n")
+        .append("  satisfies it; rows whose FIELD is null do not. Checked before the data is read.\n\n")
+        .append("Exit codes: 0 done; 3 done, report written, a gate failed ('gate failed:' lines);\n")
+        .append("  2 usage, configuration, schema or invalid input (one 'error:' line);\n")
         .append("  1 anything else (also: another run held the output too long). A failed run leaves no\n")
         .append("  partial report behind.\n\n")
         .append("Examples:\n")
@@ -172,8 +185,11 @@ public final class JobOptions {
         b.append(String.format("%-30s %s%n", left, help));
       }
     }
-    b.append("\nExit codes: 0 done; 2 usage, a loss the states lack, a state format this release does not read,\n")
-        .append("  or states of two specs under one name (one 'error:' line); 1 anything else.\n\n")
+    b.append("\nComparisons from states are unpaired (states do not record whether their buckets were hashed\n")
+        .append("  from example ids).\n")
+        .append("\nExit codes: 0 done; 3 done, report written, a gate failed; 2 usage, a loss the states lack, a\n")
+        .append("  state format this release does not read, or states of two specs under one name (one 'error:'\n")
+        .append("  line); 1 anything else.\n\n")
         .append("Example (weekly per model, from nightly states by date,model,segment):\n")
         .append("  submit/loss-report rollup --states states/ --where \"date BETWEEN '2026-11-23' AND '2026-11-29'\" \\\n")
         .append("    --grouping-sets \"model;overall\" --output reports/weekly\n")
@@ -203,10 +219,12 @@ public final class JobOptions {
         Losses.parse(loss);
       }
     }
-    return new RollupSpec(states, text(cli, "where"), GroupingSets.parse(text(cli, "grouping-sets")), losses, output,
+    List<List<String>> groupingSets = GroupingSets.parse(text(cli, "grouping-sets"));
+    CiSpec ci = CiSpec.of(text(cli, "ci"), null, text(cli, "ci-level"), null, false);
+    return new RollupSpec(states, text(cli, "where"), groupingSets, losses, output,
         oneOf(cli, "output-format", "parquet", "parquet", "csv", "json", "delta"),
-        WriteMode.parse(textOr(cli, "mode", "overwrite")), text(cli, "master"), confMap(cli.get("conf")),
-        CiSpec.of(text(cli, "ci"), null, text(cli, "ci-level"), null, false));
+        WriteMode.parse(textOr(cli, "mode", "overwrite")), text(cli, "master"), confMap(cli.get("conf")), ci,
+        compare(cli, null, groupingSets), gates(cli, ci, false), text(cli, "gates-output"));
   }
 
   /** Reads a YAML job file into option names and values (lists and maps kept). */
@@ -299,13 +317,64 @@ public final class JobOptions {
     if (states != null && states.equals(output)) {
       throw new UsageException("--states '" + states + "' is the --output; save the states elsewhere");
     }
+    CiSpec ci = CiSpec.of(text(o, "ci"), text(o, "ci-buckets"), text(o, "ci-level"), text(o, "id-column"), true);
+    CompareSpec compare = compare(o, keys, groupingSets);
     return new JobSpec(input, table, inputFormat, text(o, "input-schema"), inputVersion, inputTimestamp,
         text(o, "where"),
         textOr(o, "label", "label"), textOr(o, "prediction", "prediction"), text(o, "weight"), keys, losses,
         output, outputFormat, WriteMode.parse(textOr(o, "mode", "overwrite")),
         InvalidPolicy.parse(textOr(o, "invalid", "fail")), text(o, "master"), confMap(o.get("conf")),
-        groupingSets, states,
-        CiSpec.of(text(o, "ci"), text(o, "ci-buckets"), text(o, "ci-level"), text(o, "id-column"), true));
+        groupingSets, states, ci, compare, gates(o, ci, compare != null), text(o, "gates-output"));
+  }
+
+  /**
+   * {@code --compare-by} and {@code --baseline}, checked against the keys now (a rollup's keys come from its
+   * states: {@code keys} null, checked when they are read).
+   */
+  private static CompareSpec compare(Map<String, Object> o, List<String> keys, List<List<String>> groupingSets) {
+    String column = text(o, "compare-by");
+    String baseline = text(o, "baseline");
+    if (keys == null) {
+      return column == null && baseline == null ? null
+          : CompareSpec.of(column, baseline, column == null ? List.of() : List.of(column), groupingSets);
+    }
+    return CompareSpec.of(column, baseline, keys, groupingSets);
+  }
+
+  /**
+   * {@code --fail-if} (repeatable; a YAML {@code fail_if:} list): each parsed now, before Spark reads
+   * anything; a field that needs intervals or a comparison the run does not make is an error here too
+   * ({@code compare}: a comparison is set up; a rollup's is checked when its keys are known).
+   */
+  static List<org.sparklossreport.gates.Gate> gates(Map<String, Object> o, CiSpec ci, boolean compare) {
+    Object v = o.get("fail-if");
+    List<String> conditions = new ArrayList<>();
+    if (v instanceof List<?> l) {
+      l.forEach(x -> conditions.add(String.valueOf(x)));
+    } else if (v != null) {
+      conditions.add(String.valueOf(v));
+    }
+    List<org.sparklossreport.gates.Gate> out = new ArrayList<>();
+    for (String c : conditions) {
+      org.sparklossreport.gates.Gate g;
+      try {
+        g = org.sparklossreport.gates.Gate.parse(c);
+      } catch (IllegalArgumentException e) {
+        throw new UsageException("--fail-if " + e.getMessage());
+      }
+      if (g.field().startsWith("ci_") && ci == null) {
+        throw new UsageException("--fail-if '" + c + "': " + g.field() + " needs intervals: add --ci jackknife");
+      }
+      if (g.field().startsWith("delta") && !compare && o.get("compare-by") == null) {
+        throw new UsageException("--fail-if '" + c + "': " + g.field() + " needs a comparison: add --compare-by COL"
+            + " --baseline VALUE");
+      }
+      if (g.field().startsWith("delta_ci") && ci == null) {
+        throw new UsageException("--fail-if '" + c + "': " + g.field() + " needs intervals: add --ci jackknife");
+      }
+      out.add(g);
+    }
+    return out;
   }
 
   /**

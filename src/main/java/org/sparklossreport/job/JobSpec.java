@@ -30,6 +30,9 @@ import java.util.Map;
  *     key, then overall ({@link GroupingSets})
  * @param states where to save this run's finest states ({@code --states}), null for nowhere
  * @param ci confidence intervals ({@code --ci jackknife}), null for none
+ * @param compare the comparison with a baseline ({@code --compare-by}, {@code --baseline}), null for none
+ * @param gates the gates ({@code --fail-if}), checked after the report is written
+ * @param gatesOutput where to write every gate's outcome as JSON ({@code --gates-output}), null for nowhere
  */
 public record JobSpec(
     String input,
@@ -52,13 +55,17 @@ public record JobSpec(
     Map<String, String> sparkConf,
     List<List<String>> groupingSets,
     String states,
-    CiSpec ci) {
+    CiSpec ci,
+    CompareSpec compare,
+    List<org.sparklossreport.gates.Gate> gates,
+    String gatesOutput) {
 
   public JobSpec {
     partitionBy = List.copyOf(partitionBy);
     losses = List.copyOf(losses);
     sparkConf = Map.copyOf(sparkConf);
     groupingSets = groupingSets.stream().map(List::copyOf).toList();
+    gates = List.copyOf(gates);
   }
 
   /** A job with the default groupings (every key, then overall) that saves no states. */
@@ -67,13 +74,14 @@ public record JobSpec(
       List<String> losses, String output, String outputFormat, WriteMode mode, InvalidPolicy invalid, String master,
       Map<String, String> sparkConf) {
     this(input, table, inputFormat, inputSchema, inputVersion, inputTimestamp, where, label, prediction, weight,
-        partitionBy, losses, output, outputFormat, mode, invalid, master, sparkConf, List.of(), null, null);
+        partitionBy, losses, output, outputFormat, mode, invalid, master, sparkConf, List.of(), null, null, null, List.of(), null);
   }
 
   /** The same job writing to another output (used by the demo and tests). */
   public JobSpec withOutput(String newOutput) {
     return new JobSpec(input, table, inputFormat, inputSchema, inputVersion, inputTimestamp, where, label, prediction, weight,
-        partitionBy, losses, newOutput, outputFormat, mode, invalid, master, sparkConf, groupingSets, states, ci);
+        partitionBy, losses, newOutput, outputFormat, mode, invalid, master, sparkConf, groupingSets, states, ci, compare, gates,
+        gatesOutput);
   }
 
   /** A description of the input for messages. */

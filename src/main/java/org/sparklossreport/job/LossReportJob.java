@@ -34,6 +34,8 @@ import org.sparklossreport.core.LossSet;
 import org.sparklossreport.core.LossState;
 import org.sparklossreport.engine.Bucketing;
 import org.sparklossreport.engine.EnginePolicy;
+import org.sparklossreport.gates.GateEvaluator;
+import org.sparklossreport.gates.GateOutcome;
 import org.sparklossreport.spark.ColumnTypes;
 import org.sparklossreport.spark.InputSlot;
 import org.sparklossreport.spark.States;
@@ -75,7 +77,16 @@ public final class LossReportJob {
    * rows), {@code keys} the finest keys (a rollup: the merged states it reports).
    */
   public record Result(String runId, String output, long inputRows, long reportRows, List<Row> preview,
-      StructType schema, long keys) {}
+      StructType schema, long keys, List<GateOutcome> gates) {
+    public Result {
+      gates = List.copyOf(gates);
+    }
+
+    /** True when a gate failed: the command exits 3. */
+    public boolean gateFailed() {
+      return gates.stream().anyMatch(g -> !g.passed());
+    }
+  }
 
   /** Runs the job; throws {@link UsageException} for the user's mistakes. */
   public Result run() throws IOException {
@@ -98,6 +109,8 @@ public final class LossReportJob {
     ReportPlan plan = ReportPlan.of(spec, input.schema());
     GroupingSets groupings = GroupingSets.of(plan.keys(), spec.groupingSets());
     CiSpec ci = spec.ci();
+    Verdicts verdicts = Verdicts.of(spark, spec.compare(), spec.gates(), plan.keys(), input.schema(),
+        outputNames(plan.set()), groupings, ci == null ? null : ci.level(), ci != null && ci.idColumn() != null);
     // With --ci, the pass groups by the keys and the row's bucket (the last key of the pass).
     ReportPlan pass = ci == null ? plan : plan.withBuckets(new Bucketing(CiSpec.BUCKET_COLUMN,
         BucketStates.hashColumns(ci, plan.slots(), input.schema()), ci.buckets()));
@@ -110,7 +123,7 @@ public final class LossReportJob {
     // Cached as a Dataset (Spark's compact columnar cache): an RDD of Row objects costs more for many
     // keys, as Spark estimates the size of the cached objects by walking them.
     Dataset<Row> states = pass.aggregate(input, engine).persist(StorageLevel.MEMORY_AND_DISK());
-    List<JavaPairRDD<?, ?>> cached = new ArrayList<>();
+    List<Object> cached = new ArrayList<>(); // RDDs and Datasets, unpersisted at the end
     try {
       LossSet set = plan.set();
       // the pass, and one merge; with --ci, a small pass's state rows all come back with it (LOCAL_STATES_CONF)
@@ -128,7 +141,8 @@ public final class LossReportJob {
         saveStates(states, plan, ci != null, keyFields, Math.max(summary.keys(), 1), statesWriter);
       }
       if (ci != null) {
-        return withIntervals(states, summary, plan, groupings, keyFields, overall, inputRows, writer, cached, t1);
+        return withIntervals(states, summary, plan, groupings, keyFields, overall, inputRows, writer, cached, t1,
+            verdicts);
       }
       long keys = plan.keys().isEmpty() ? 0 : summary.keys();
       StructType schema = ReportRows.schema(keyFields);
@@ -162,18 +176,22 @@ public final class LossReportJob {
       for (Dataset<Row> p : parts.subList(1, parts.size())) {
         report = report.union(p);
       }
+      report = verdicts.compared(report);
       if (!plan.keys().isEmpty()) {
         report = report.coalesce(files(reportRows, spark.sparkContext().defaultParallelism()));
       }
-      writer.write(report, spec.mode(), plan.keys()); // the only job after the pass
-      List<Row> preview = preview(plan.keys().size(), groupings.hasOverall() ? overallRows : List.of(),
-          groupings.hasFinest() ? summary.sample() : List.of(), coarserSample, rows);
+      report = verdicts.cached(report, cached);
+      writer.write(report, spec.mode(), plan.keys()); // the only job after the pass (without gates or comparison)
+      List<Row> preview = verdicts.preview(report, preview(plan.keys().size(),
+          groupings.hasOverall() ? overallRows : List.of(), groupings.hasFinest() ? summary.sample() : List.of(),
+          coarserSample, rows));
+      List<GateOutcome> gates = verdicts.gates(report);
       LOG.info("Wrote {} report row(s) ({} key(s)) to {} in {} s", reportRows, keys, writer.output(),
           seconds(System.nanoTime() - t1));
-      return new Result(runId, writer.output().toString(), inputRows, reportRows, preview, schema, keys);
+      return new Result(runId, writer.output().toString(), inputRows, reportRows, preview, schema, keys, gates);
     } finally {
       states.unpersist();
-      cached.forEach(JavaPairRDD::unpersist);
+      cached.forEach(Verdicts::unpersist);
     }
   }
 
@@ -184,7 +202,7 @@ public final class LossReportJob {
    */
   private Result withIntervals(Dataset<Row> states, KeyStates summary, ReportPlan plan, GroupingSets groupings,
       List<StructField> keyFields, LossState overall, long inputRows, ReportWriter writer,
-      List<JavaPairRDD<?, ?>> cached, long t1) throws IOException {
+      List<Object> cached, long t1, Verdicts verdicts) throws IOException {
     CiSpec ci = spec.ci();
     int keyCount = plan.keys().size();
     List<GroupingSets.Grouping> gs = new ArrayList<>(groupings.sets());
@@ -203,7 +221,8 @@ public final class LossReportJob {
     int buckets = ci.buckets();
     double level = ci.level();
     LossSet set = plan.set();
-    ReportRows rows = new ReportRows(plan.set(), plan.keys(), spec.where(), runId, computedAt);
+    ReportRows rows = new ReportRows(plan.set(), plan.keys(), spec.where(), runId, computedAt)
+        .with(level, verdicts.scored());
     Map<Integer, Long> perGrouping;
     JavaRDD<Row> reportRdd = null;
     List<Row> reportList = null;
@@ -220,7 +239,7 @@ public final class LossReportJob {
         perGrouping.merge(g, 1L, Long::sum);
         if (g < reported) {
           reportList.addAll(rows.rows(e.getKey().subList(0, keyCount).toArray(), gs.get(g).name(),
-              e.getValue().total(set), e.getValue().intervals(set, level)));
+              e.getValue().total(set), e.getValue().replicates(set)));
         }
       }
     } else { // every grouping's bucket states in one shuffle of the states
@@ -232,7 +251,7 @@ public final class LossReportJob {
       reportRdd = groups.filter(t -> (Integer) t._1().get(keyCount) < reported).flatMap(t -> {
         GroupingSets.Grouping g = gs.get((Integer) t._1().get(keyCount));
         return rows.rows(t._1().subList(0, keyCount).toArray(), g.name(), t._2().total(set),
-            t._2().intervals(set, level)).iterator();
+            t._2().replicates(set)).iterator();
       });
     }
     long keys = finest < 0 ? 0 : perGrouping.getOrDefault(finest, 0L);
@@ -247,28 +266,37 @@ public final class LossReportJob {
       reportRows += outputs;
     }
     StructType schema = ReportRows.schema(keyFields);
+    StructType scoredSchema = rows.schemaOf(keyFields);
     List<Row> preview = new ArrayList<>(overallRows);
     Dataset<Row> report;
     if (reportList != null) {
       reportList.addAll(overallRows);
-      report = spark.createDataFrame(reportList, schema);
+      report = spark.createDataFrame(reportList, scoredSchema);
       preview.clear();
       reportList.stream().filter(r -> r.getString(keyCount).equals(ReportRows.OVERALL)).forEach(preview::add);
       reportList.stream().limit(KeyStates.SAMPLE).filter(r -> !r.getString(keyCount).equals(ReportRows.OVERALL))
           .forEach(preview::add);
     } else {
-      report = spark.createDataFrame(reportRdd, schema).union(spark.createDataFrame(overallRows, schema))
-          .coalesce(files(reportRows, spark.sparkContext().defaultParallelism()));
-      preview.addAll(reportRdd.take(KeyStates.SAMPLE));
+      report = spark.createDataFrame(reportRdd, scoredSchema).union(spark.createDataFrame(overallRows, scoredSchema));
+      if (!verdicts.comparing()) {
+        preview.addAll(reportRdd.take(KeyStates.SAMPLE));
+      }
     }
+    report = verdicts.compared(report);
+    if (reportList == null) {
+      report = report.coalesce(files(reportRows, spark.sparkContext().defaultParallelism()));
+    }
+    report = verdicts.cached(report, cached);
     writer.write(report, spec.mode(), plan.keys());
     int lossAt = keyCount + 1;
     preview.sort(java.util.Comparator.comparing((Row r) -> !r.getString(keyCount).equals(ReportRows.OVERALL))
         .thenComparing(r -> r.getString(lossAt)));
+    preview = new ArrayList<>(verdicts.preview(report, preview));
+    List<GateOutcome> gates = verdicts.gates(report);
     LOG.info("Wrote {} report row(s) with intervals ({} key(s)) to {} in {} s", reportRows, keys, writer.output(),
         seconds(System.nanoTime() - t1));
     return new Result(runId, writer.output().toString(), inputRows, reportRows,
-        List.copyOf(preview.subList(0, Math.min(preview.size(), KeyStates.SAMPLE))), schema, keys);
+        List.copyOf(preview.subList(0, Math.min(preview.size(), KeyStates.SAMPLE))), schema, keys, gates);
   }
 
   /**
@@ -368,6 +396,11 @@ public final class LossReportJob {
       out.addAll(coarser);
     }
     return List.copyOf(out.subList(0, Math.min(out.size(), KeyStates.SAMPLE)));
+  }
+
+  /** The report's loss names of {@code set}: each loss and its extra outputs ({@code mse_gradient.gradient_norm}). */
+  static List<String> outputNames(LossSet set) {
+    return set.results(set.zero()).stream().map(org.sparklossreport.core.LossResult::loss).toList();
   }
 
   /** Input rows = contributing + invalid rows of the first loss (every loss sees every row). */

@@ -8,11 +8,14 @@ import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparklossreport.core.LossSpecException;
+import org.sparklossreport.gates.GateEvaluator;
+import org.sparklossreport.gates.GateOutcome;
 
 /**
  * The {@code loss-report} command: parses the options, runs the job and maps the outcome to an exit code:
- * 0 done; 2 the user's mistake, with one {@code error:} line; 1 anything else (a concurrent run that kept
- * the output, with an {@code error:} line naming it).
+ * 0 done; 3 done, the report written, and a gate ({@code --fail-if}) failed, with one {@code gate failed:}
+ * line per failed gate; 2 the user's mistake, with one {@code error:} line; 1 anything else (a concurrent
+ * run that kept the output, with an {@code error:} line naming it).
  */
 public final class Main {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
@@ -33,7 +36,7 @@ public final class Main {
     try {
       Map<String, Object> cli = JobOptions.parse(args);
       if ("rollup".equals(cli.get("command"))) {
-        return rollup(cli, out);
+        return rollup(cli, out, err);
       }
       if (cli.containsKey("help")) {
         out.print(JobOptions.help());
@@ -55,7 +58,7 @@ public final class Main {
       try {
         LossReportJob.Result result = new LossReportJob(spark, spec).run();
         printSummary(result, out);
-        return 0;
+        return verdict(result, spec.gatesOutput(), err);
       } finally {
         restore(spark, restore);
       }
@@ -81,7 +84,7 @@ public final class Main {
   }
 
   /** {@code rollup}: a report from saved states. */
-  private static int rollup(Map<String, Object> cli, PrintStream out) throws java.io.IOException {
+  private static int rollup(Map<String, Object> cli, PrintStream out, PrintStream err) throws java.io.IOException {
     if (cli.containsKey("help")) {
       out.print(JobOptions.rollupHelp());
       return 0;
@@ -94,11 +97,28 @@ public final class Main {
         spec.sparkConf(), running));
     Map<String, String> restore = existing ? applyToRunningSession(spark, spec.sparkConf()) : Map.of();
     try {
-      printSummary(new Rollup(spark, spec).run(), out);
-      return 0;
+      LossReportJob.Result result = new Rollup(spark, spec).run();
+      printSummary(result, out);
+      return verdict(result, spec.gatesOutput(), err);
     } finally {
       restore(spark, restore);
     }
+  }
+
+  /**
+   * The exit code of a finished run: 3 when a gate failed (a {@code gate failed:} line for each on
+   * {@code err}), else 0; writes {@code --gates-output} (null: not asked for) either way.
+   */
+  static int verdict(LossReportJob.Result result, String gatesOutput, PrintStream err) throws java.io.IOException {
+    if (gatesOutput != null) {
+      GateEvaluator.writeJson(java.nio.file.Path.of(gatesOutput), result.runId(), result.output(), result.gates());
+    }
+    for (GateOutcome g : result.gates()) {
+      if (!g.passed()) {
+        err.println(g.message());
+      }
+    }
+    return result.gateFailed() ? 3 : 0;
   }
 
   /**
@@ -197,8 +217,12 @@ public final class Main {
     int keyCount = names.indexOf("grouping");
     int lowAt = names.indexOf("ci_low");
     boolean intervals = lowAt >= 0 && r.preview().stream().anyMatch(row -> !row.isNullAt(lowAt));
-    out.printf("  %-34s %-34s %16s %12s %9s%s%n", "key", "loss", "value", "rows", "invalid",
-        intervals ? "  interval (ci_low, ci_high)" : "");
+    int deltaAt = names.indexOf("delta");
+    boolean deltas = deltaAt >= 0 && r.preview().stream().anyMatch(row -> !row.isNullAt(deltaAt));
+    boolean deltaIntervals = deltas && r.preview().stream().anyMatch(row -> !row.isNullAt(deltaAt + 2));
+    out.printf("  %-34s %-34s %16s %12s %9s%s%s%n", "key", "loss", "value", "rows", "invalid",
+        intervals ? "  interval (ci_low, ci_high)" : "",
+        deltas ? "  delta vs baseline" + (deltaIntervals ? " [delta_ci_low, delta_ci_high]" : "") : "");
     for (Row row : r.preview()) {
       String grouping = row.getString(keyCount);
       boolean finest = grouping.equals(String.join(",", names.subList(0, keyCount)));
@@ -214,9 +238,12 @@ public final class Main {
       Object v = row.get(keyCount + 2);
       String interval = !intervals ? "" : row.isNullAt(lowAt) ? "  null"
           : String.format("  [%.6g, %.6g]", row.getDouble(lowAt), row.getDouble(lowAt + 1));
-      out.printf("  %-34s %-34s %16s %12d %9d%s%n", clip(k), clip(row.getString(keyCount + 1)),
+      String delta = !deltas ? "" : row.isNullAt(deltaAt) ? "  -"
+          : String.format("  %+.6g", row.getDouble(deltaAt)) + (row.isNullAt(deltaAt + 2) ? ""
+              : String.format(" [%.6g, %.6g]", row.getDouble(deltaAt + 2), row.getDouble(deltaAt + 3)));
+      out.printf("  %-34s %-34s %16s %12d %9d%s%s%n", clip(k), clip(row.getString(keyCount + 1)),
           v == null ? "null" : String.format("%.10g", (Double) v), row.getLong(keyCount + 3),
-          row.getLong(keyCount + 4), interval);
+          row.getLong(keyCount + 4), interval, delta);
     }
     if (r.reportRows() > r.preview().size()) {
       out.printf("  ... %d more row(s) in the report%n", r.reportRows() - r.preview().size());

@@ -23,7 +23,12 @@ import org.sparklossreport.states.StatesTable;
  * columns of {@code spec/job.md}: the key columns, {@code grouping}, {@code loss}, {@code value},
  * {@code rows}, {@code invalid_rows}, {@code invalid_reasons}, {@code weight_sum}, {@code scope} (the
  * run's {@code --where}: what input every row describes), {@code std_error}, {@code ci_low},
- * {@code ci_high} (the jackknife interval with {@code --ci}, else null), {@code run_id}, {@code computed_at}.
+ * {@code ci_high} (the jackknife interval with {@code --ci}, else null), {@code baseline_value},
+ * {@code delta}, {@code delta_std_error}, {@code delta_ci_low}, {@code delta_ci_high} (filled by
+ * {@link Comparison} with {@code --compare-by}, else null), {@code run_id}, {@code computed_at}.
+ *
+ * <p>Rows that a {@link Comparison} will read also carry the jackknife replicates of their value in a last,
+ * internal column ({@link #REPLICATES}), which the comparison drops.
  *
  * <p>A row's identity is its grouping, key values and loss ({@link #IDENTITY}): what {@code overwrite}
  * replaces.
@@ -40,18 +45,48 @@ public final class ReportRows implements Serializable {
   private final String scope;
   private final String runId;
   private final Timestamp computedAt;
+  private final Double level;
+  private final boolean scored;
 
   /** The columns besides the keys that identify a report row (with the key columns). */
   public static final List<String> IDENTITY = List.of("grouping", "loss");
 
+  /** The internal column of a scored row: the value's jackknife replicates (null without intervals). */
+  public static final String REPLICATES = "__lossreport_replicates";
+
+  /** The comparison columns, after {@code ci_high}. */
+  public static final List<String> DELTA_COLUMNS = List.of("baseline_value", "delta", "delta_std_error",
+      "delta_ci_low", "delta_ci_high");
+
   /** @param scope the run's {@code --where} filter, null when none */
   public ReportRows(LossSet set, List<String> keys, String scope, String runId, Timestamp computedAt) {
+    this(set, keys.size(), String.join(",", keys), scope, runId, computedAt, null, false);
+  }
+
+  private ReportRows(LossSet set, int keyCount, String keyGrouping, String scope, String runId,
+      Timestamp computedAt, Double level, boolean scored) {
     this.set = set;
-    this.keyCount = keys.size();
-    this.keyGrouping = String.join(",", keys);
+    this.keyCount = keyCount;
+    this.keyGrouping = keyGrouping;
     this.scope = scope;
     this.runId = runId;
     this.computedAt = computedAt;
+    this.level = level;
+    this.scored = scored;
+  }
+
+  /**
+   * These rows with intervals at {@code level} (null: none) from the replicates given to {@link #rows};
+   * {@code scored}: with the {@link #REPLICATES} column, for a {@link Comparison}.
+   */
+  public ReportRows with(Double level, boolean scored) {
+    return new ReportRows(set, keyCount, keyGrouping, scope, runId, computedAt, level, scored);
+  }
+
+  /** The schema of {@link #rows}: the report's, and with {@link #REPLICATES} last when scored. */
+  public StructType schemaOf(List<StructField> keyFields) {
+    StructType report = schema(keyFields);
+    return scored ? report.add(REPLICATES, DataTypes.createArrayType(DataTypes.DoubleType, false), true) : report;
   }
 
   /** The report's schema for key fields {@code keyFields} (taken from the input). */
@@ -68,6 +103,9 @@ public final class ReportRows implements Serializable {
     fields.add(DataTypes.createStructField("std_error", DataTypes.DoubleType, true));
     fields.add(DataTypes.createStructField("ci_low", DataTypes.DoubleType, true));
     fields.add(DataTypes.createStructField("ci_high", DataTypes.DoubleType, true));
+    for (String c : DELTA_COLUMNS) {
+      fields.add(DataTypes.createStructField(c, DataTypes.DoubleType, true));
+    }
     fields.add(DataTypes.createStructField("run_id", DataTypes.StringType, false));
     fields.add(DataTypes.createStructField("computed_at", DataTypes.TimestampType, false));
     return DataTypes.createStructType(fields);
@@ -93,16 +131,17 @@ public final class ReportRows implements Serializable {
   }
 
   /**
-   * Report rows of a grouping's state with the intervals of its outputs ({@link LossSet#results} order;
-   * null: no interval columns).
+   * Report rows of a grouping's state with the jackknife replicates of its outputs ({@link LossSet#results}
+   * order; null: no intervals), from which rows {@link #with} a level get their intervals.
    */
-  public List<Row> rows(Object[] keys, String grouping, LossState state, List<Jackknife.Interval> intervals) {
+  public List<Row> rows(Object[] keys, String grouping, LossState state, List<Jackknife.Replicates> replicates) {
     List<Row> out = new ArrayList<>();
     List<LossResult> results = set.results(state);
     for (int o = 0; o < results.size(); o++) {
       LossResult r = results.get(o);
-      Jackknife.Interval ci = intervals == null ? Jackknife.Interval.NONE : intervals.get(o);
-      Object[] v = new Object[keyCount + 13];
+      Jackknife.Replicates reps = replicates == null ? null : replicates.get(o);
+      Jackknife.Interval ci = level == null ? Jackknife.Interval.NONE : Jackknife.interval(reps, level);
+      Object[] v = new Object[keyCount + 18 + (scored ? 1 : 0)];
       System.arraycopy(keys, 0, v, 0, keyCount);
       int i = keyCount;
       v[i++] = grouping;
@@ -116,8 +155,12 @@ public final class ReportRows implements Serializable {
       v[i++] = ci.stdError();
       v[i++] = ci.low();
       v[i++] = ci.high();
+      i += DELTA_COLUMNS.size(); // null until a Comparison
       v[i++] = runId;
-      v[i] = computedAt;
+      v[i++] = computedAt;
+      if (scored) {
+        v[i] = reps == null ? null : reps.leaveOneOut();
+      }
       out.add(RowFactory.create(v));
     }
     return out;

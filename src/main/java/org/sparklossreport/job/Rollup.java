@@ -98,6 +98,11 @@ public final class Rollup {
     LOG.info("Rollup of {} loss(es) {} by keys {} into groupings {}", losses.size(), losses, keys, groupings.sets());
 
     CiSpec ci = spec.ci();
+    List<String> names = new ArrayList<>();
+    losses.forEach(l -> names.addAll(LossReportJob.outputNames(held.get(l))));
+    // Unpaired: saved states do not record whether their buckets were hashed from example ids.
+    Verdicts verdicts = Verdicts.of(spark, spec.compare(), spec.gates(), keys, table.schema(), names, groupings,
+        ci == null ? null : ci.level(), false);
     if (ci != null && unbucketed > 0) {
       throw new UsageException("--ci jackknife: " + unbucketed + " of the states at '" + spec.states() + "' have no"
           + " bucket (they were saved by runs without --ci); intervals need states saved with --ci jackknife");
@@ -116,7 +121,8 @@ public final class Rollup {
     Map<String, ReportRows> rowsOf = new HashMap<>();
     for (String l : losses) {
       sets.put(l, held.get(l));
-      rowsOf.put(l, new ReportRows(held.get(l), keys, spec.where(), runId, computedAt));
+      rowsOf.put(l, new ReportRows(held.get(l), keys, spec.where(), runId, computedAt)
+          .with(ci == null ? null : ci.level(), verdicts.scored()));
     }
     List<GroupingSets.Grouping> gs = groupings.sets();
     int keyCount = keys.size();
@@ -127,9 +133,11 @@ public final class Rollup {
         .aggregateByKey(new BucketStates(buckets), (acc, p) -> acc.add(p.loss(), p.bucket(), p.state(), sets),
             (x, y) -> x.merge(y, sets))
         .persist(StorageLevel.MEMORY_AND_DISK());
+    List<Object> cached = new ArrayList<>(List.of(merged));
     try {
       StructType schema = ReportRows.schema(keyFields(table.schema(), keys));
-      Double level = ci == null ? null : ci.level();
+      StructType scoredSchema = rowsOf.get(losses.get(0)).schemaOf(keyFields(table.schema(), keys));
+      boolean bucketedRows = ci != null;
       // The overall states (one per loss) on the driver: a loss without any selected state still gets its
       // overall rows, with rows 0, as the job's overall rows of an empty input.
       List<Row> overallRows = new ArrayList<>();
@@ -141,7 +149,7 @@ public final class Rollup {
           BucketStates o = overall.get(l);
           overallRows.addAll(o == null ? rowsOf.get(l).ofOverall(sets.get(l).zero())
               : rowsOf.get(l).rows(new Object[keyCount], ReportRows.OVERALL, o.total(sets.get(l)),
-                  level == null ? null : o.intervals(sets.get(l), level)));
+                  bucketedRows ? o.replicates(sets.get(l)) : null));
         }
       }
       JavaPairRDD<GroupKey, BucketStates> keyed = merged.filter(t -> !gs.get(t._1().grouping()).overall());
@@ -150,30 +158,35 @@ public final class Rollup {
       for (Map.Entry<String, Long> e : groupsPerLoss.entrySet()) {
         reportRows += e.getValue() * (1 + held.get(e.getKey()).losses().get(0).loss().extraOutputs().size());
       }
-      JavaRDD<Row> keyedRows = keyed.flatMap(t -> rows(t, gs, sets, rowsOf, level).iterator());
-      Dataset<Row> report = spark.createDataFrame(keyedRows, schema)
-          .union(spark.createDataFrame(overallRows, schema))
+      JavaRDD<Row> keyedRows = keyed.flatMap(t -> rows(t, gs, sets, rowsOf, bucketedRows).iterator());
+      Dataset<Row> report = verdicts.compared(spark.createDataFrame(keyedRows, scoredSchema)
+          .union(spark.createDataFrame(overallRows, scoredSchema)))
           .coalesce(LossReportJob.files(reportRows, spark.sparkContext().defaultParallelism()));
+      report = verdicts.cached(report, cached);
       writer.write(report, spec.mode(), keys);
-      List<Row> preview = new ArrayList<>(overallRows);
-      keyed.take(Math.max(0, KeyStates.SAMPLE - overallRows.size()))
-          .forEach(t -> preview.addAll(rows(t, gs, sets, rowsOf, level)));
+      List<Row> firstRows = new ArrayList<>(overallRows);
+      if (!verdicts.comparing()) {
+        keyed.take(Math.max(0, KeyStates.SAMPLE - overallRows.size()))
+            .forEach(t -> firstRows.addAll(rows(t, gs, sets, rowsOf, bucketedRows)));
+      }
+      List<Row> preview = verdicts.preview(report, firstRows);
+      List<org.sparklossreport.gates.GateOutcome> gates = verdicts.gates(report);
       long groups = groupsPerLoss.values().stream().mapToLong(Long::longValue).sum();
       LOG.info("Rolled up {} state(s) of {} grouping(s) into {} report row(s) at {} in {} s", groups, gs.size(),
           reportRows, writer.output(), String.format("%.1f", (System.nanoTime() - t0) / 1e9));
       return new LossReportJob.Result(runId, writer.output().toString(), -1, reportRows,
-          preview.subList(0, Math.min(preview.size(), KeyStates.SAMPLE)), schema, groups);
+          preview.subList(0, Math.min(preview.size(), KeyStates.SAMPLE)), schema, groups, gates);
     } finally {
-      merged.unpersist();
+      cached.forEach(Verdicts::unpersist);
     }
   }
 
-  /** The report rows of a merged group, with intervals when {@code level} is not null. */
+  /** The report rows of a merged group, with its replicates when its states are by bucket. */
   private static List<Row> rows(Tuple2<GroupKey, BucketStates> t, List<GroupingSets.Grouping> gs,
-      Map<String, LossSet> sets, Map<String, ReportRows> rowsOf, Double level) {
+      Map<String, LossSet> sets, Map<String, ReportRows> rowsOf, boolean bucketed) {
     LossSet set = sets.get(t._1().loss());
     return rowsOf.get(t._1().loss()).rows(t._1().keys().toArray(), gs.get(t._1().grouping()).name(),
-        t._2().total(set), level == null ? null : t._2().intervals(set, level));
+        t._2().total(set), bucketed ? t._2().replicates(set) : null);
   }
 
   /** One saved state on its way to its groups: its loss, bucket (0 without intervals) and state. */

@@ -17,13 +17,18 @@ import java.util.Map;
  * @param master Spark master when not under spark-submit (null: spark-submit's, or local[*])
  * @param sparkConf extra Spark configuration
  * @param ci intervals from the buckets the states carry ({@code --ci jackknife}, {@code --ci-level}), null for none
+ * @param compare the comparison with a baseline, null for none
+ * @param gates the gates ({@code --fail-if})
+ * @param gatesOutput where to write the gates' outcomes as JSON, null for nowhere
  */
 public record RollupSpec(String states, String where, List<List<String>> groupingSets, List<String> losses,
-    String output, String outputFormat, WriteMode mode, String master, Map<String, String> sparkConf, CiSpec ci) {
+    String output, String outputFormat, WriteMode mode, String master, Map<String, String> sparkConf, CiSpec ci,
+    CompareSpec compare, List<org.sparklossreport.gates.Gate> gates, String gatesOutput) {
 
   public RollupSpec {
     groupingSets = groupingSets.stream().map(List::copyOf).toList();
     losses = List.copyOf(losses);
     sparkConf = Map.copyOf(sparkConf);
+    gates = List.copyOf(gates);
   }
 }

@@ -230,6 +230,11 @@ final class JobFixtures {
         .add("std_error", DataTypes.DoubleType)
         .add("ci_low", DataTypes.DoubleType)
         .add("ci_high", DataTypes.DoubleType)
+        .add("baseline_value", DataTypes.DoubleType)
+        .add("delta", DataTypes.DoubleType)
+        .add("delta_std_error", DataTypes.DoubleType)
+        .add("delta_ci_low", DataTypes.DoubleType)
+        .add("delta_ci_high", DataTypes.DoubleType)
         .add("run_id", DataTypes.StringType)
         .add("computed_at", DataTypes.TimestampType);
   }
