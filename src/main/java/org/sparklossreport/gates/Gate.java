@@ -27,7 +27,7 @@ public record Gate(String condition, String grouping, String field, String loss,
   public static final List<String> FIELDS = List.of("value", "ci_low", "ci_high", "delta", "delta_ci_low",
       "delta_ci_high");
 
-  private static final Pattern SYNTAX = Pattern.compile("^\\s*(?:([^:()]+):)?\\s*(.+?)\\s*(>=|<=|>|<)\\s*(\\S+)\\s*$");
+  private static final Pattern SYNTAX = Pattern.compile("^\\s*(?:([^:()]+):)?\\s*([^<>]+?)\\s*(>=|<=|>|<)\\s*([^<>\\s]+)\\s*$");
   private static final Pattern FIELD = Pattern.compile("^([a-z_]+)\\((.*)\\)$");
 
   /** Parses a condition; an {@link IllegalArgumentException} says what is wrong and what is expected. */
