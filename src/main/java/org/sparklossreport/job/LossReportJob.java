@@ -112,8 +112,11 @@ public final class LossReportJob {
     Verdicts verdicts = Verdicts.of(spark, spec.compare(), spec.gates(), plan.keys(), input.schema(),
         outputNames(plan.set()), groupings, ci == null ? null : ci.level(), ci != null && ci.idColumn() != null);
     // With --ci, the pass groups by the keys and the row's bucket (the last key of the pass).
-    ReportPlan pass = ci == null ? plan : plan.withBuckets(new Bucketing(CiSpec.BUCKET_COLUMN,
-        BucketStates.hashColumns(ci, plan.slots(), input.schema()), ci.buckets()));
+    List<String> hashColumns = ci == null ? null : BucketStates.hashColumns(ci, plan.slots(), input.schema());
+    ReportPlan pass = ci == null ? plan
+        : plan.withBuckets(new Bucketing(CiSpec.BUCKET_COLUMN, hashColumns, ci.buckets()));
+    String bucketBy = ci == null ? null
+        : ci.idColumn() != null ? StatesTable.byId(hashColumns.get(0)) : StatesTable.byValues(hashColumns);
     EnginePolicy.Choice engine = pass.engine(spark.conf().get(ReportPlan.ENGINE_CONF, "auto"), input); // bad: fails here
     LOG.info("Plan: {} loss(es) [{}] over {} input column(s) {}, keys {}, groupings {}, engine {}{}",
         plan.losses().size(), plan.set().signature(), plan.slots().size(),
@@ -138,7 +141,7 @@ public final class LossReportJob {
 
       List<StructField> keyFields = plan.keys().stream().map(k -> ColumnTypes.find(input.schema(), k)).toList();
       if (statesWriter != null) {
-        saveStates(states, plan, ci != null, keyFields, Math.max(summary.keys(), 1), statesWriter);
+        saveStates(states, plan, bucketBy, keyFields, Math.max(summary.keys(), 1), statesWriter);
       }
       if (ci != null) {
         return withIntervals(states, summary, plan, groupings, keyFields, overall, inputRows, writer, cached, t1,
@@ -354,9 +357,9 @@ public final class LossReportJob {
    * the report's mode and identity rule, before the report (a run that then fails leaves states that its
    * rerun replaces, key by key).
    */
-  private void saveStates(Dataset<Row> states, ReportPlan plan, boolean bucketed, List<StructField> keyFields,
+  private void saveStates(Dataset<Row> states, ReportPlan plan, String bucketBy, List<StructField> keyFields,
       long keys, ReportWriter statesWriter) throws IOException {
-    StatesTable table = new StatesTable(plan.set(), plan.keys().size(), bucketed, runId, computedAt);
+    StatesTable table = new StatesTable(plan.set(), plan.keys().size(), bucketBy, runId, computedAt);
     StructType schema = StatesTable.schema(keyFields);
     long rows = keys * plan.losses().size();
     Dataset<Row> saved = states.flatMap((FlatMapFunction<Row, Row>) table::rowsOf, Encoders.row(schema))

@@ -54,6 +54,8 @@ public final class Rollup {
   /** Of the states table, found with its losses: the buckets (largest + 1) and the states without one. */
   private int bucketCount;
   private long unbucketed;
+  /** How the selected states' buckets were hashed ({@link StatesTable#BUCKET_BY}; null: unknown, an older table). */
+  private final java.util.Set<String> bucketBy = new java.util.TreeSet<>();
 
   public Rollup(SparkSession spark, RollupSpec spec) {
     this.spark = spark;
@@ -100,9 +102,13 @@ public final class Rollup {
     CiSpec ci = spec.ci();
     List<String> names = new ArrayList<>();
     losses.forEach(l -> names.addAll(LossReportJob.outputNames(held.get(l))));
-    // Unpaired: saved states do not record whether their buckets were hashed from example ids.
+    // Paired when every state's buckets were hashed from one example id column.
+    boolean paired = bucketBy.size() == 1 && bucketBy.iterator().next().startsWith("id:");
+    if (spec.compare() != null && ci != null) {
+      LOG.info("Comparisons {}: the states' buckets were hashed by {}", paired ? "paired" : "unpaired", bucketBy);
+    }
     Verdicts verdicts = Verdicts.of(spark, spec.compare(), spec.gates(), keys, table.schema(), names, groupings,
-        ci == null ? null : ci.level(), false);
+        ci == null ? null : ci.level(), paired);
     if (ci != null && unbucketed > 0) {
       throw new UsageException("--ci jackknife: " + unbucketed + " of the states at '" + spec.states() + "' have no"
           + " bucket (they were saved by runs without --ci); intervals need states saved with --ci jackknife");
@@ -258,7 +264,7 @@ public final class Rollup {
   private static List<String> keyColumns(StructType schema) {
     List<String> keys = new ArrayList<>();
     for (String c : schema.fieldNames()) {
-      if (!StatesTable.COLUMNS.contains(c)) {
+      if (!StatesTable.COLUMNS.contains(c) && !c.equals(StatesTable.BUCKET_BY)) {
         keys.add(c);
       }
     }
@@ -275,14 +281,18 @@ public final class Rollup {
    * with two input forms (or two specs under one name), or a loss this release does not know.
    */
   private Map<String, LossSet> heldLosses(Dataset<Row> table) {
-    List<Row> kinds = table.groupBy(functions.col("loss"), functions.col("state.format"), functions.col("state.inputs"))
+    Column by = List.of(table.columns()).contains(StatesTable.BUCKET_BY) ? functions.col(StatesTable.BUCKET_BY)
+        : functions.lit(null).cast("string");
+    List<Row> kinds = table.groupBy(functions.col("loss"), functions.col("state.format"),
+        functions.col("state.inputs"), by.as(StatesTable.BUCKET_BY))
         .agg(functions.max("bucket"), functions.count(functions.when(functions.col("bucket").isNull(), 1)))
         .collectAsList();
     for (Row k : kinds) {
-      if (!k.isNullAt(3)) {
-        bucketCount = Math.max(bucketCount, k.getInt(3) + 1);
+      if (!k.isNullAt(4)) {
+        bucketCount = Math.max(bucketCount, k.getInt(4) + 1);
+        bucketBy.add(k.isNullAt(3) ? "unknown" : k.getString(3));
       }
-      unbucketed += k.getLong(4);
+      unbucketed += k.getLong(5);
     }
     Map<String, String> inputs = new TreeMap<>();
     for (Row k : kinds) {

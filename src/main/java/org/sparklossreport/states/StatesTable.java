@@ -18,8 +18,9 @@ import org.sparklossreport.spark.States;
  * The rows a run writes with {@code --states}: per finest key and loss, the key columns, {@code bucket}
  * (the row's jackknife bucket with {@code --ci}, else null), {@code loss} ({@link org.sparklossreport.core.Loss#savedSpec()}: every
  * parameter, defaults and column names included), {@code state} ({@link SavedState}), {@code run_id} and
- * {@code computed_at}. A row's identity is (key values, bucket, loss), as a report row's is (key values,
- * grouping, loss).
+ * {@code computed_at}, then {@code bucket_by} (how the buckets were hashed: {@code id:COL} from an example id,
+ * {@code values:C1,C2} from the rows' input values; null without buckets), which tables written before it
+ * lack. A row's identity is (key values, bucket, loss), as a report row's is (key values, grouping, loss).
  */
 public final class StatesTable implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -27,20 +28,36 @@ public final class StatesTable implements Serializable {
   /** The columns after the keys, in order. */
   public static final List<String> COLUMNS = List.of("bucket", "loss", "state", "run_id", "computed_at");
 
+  /** The column after {@link #COLUMNS} that tables written before it lack (read as null). */
+  public static final String BUCKET_BY = "bucket_by";
+
+  /** The {@link #BUCKET_BY} value of buckets hashed from example ids in {@code column}: they pair across rows. */
+  public static String byId(String column) {
+    return "id:" + column;
+  }
+
+  /** The {@link #BUCKET_BY} value of buckets hashed from the rows' input values in {@code columns}. */
+  public static String byValues(List<String> columns) {
+    return "values:" + String.join(",", columns);
+  }
+
   private final LossSet set;
   private final int keyCount;
   private final boolean bucketed;
   private final String runId;
   private final Timestamp computedAt;
+  private final String bucketBy;
 
   /**
    * @param keyCount the key columns of a state row of the pass
-   * @param bucketed whether a jackknife bucket (an int) follows the keys in a state row of the pass
+   * @param bucketBy how the pass hashed rows to buckets ({@link #byId}, {@link #byValues}); null: the pass
+   *     has no buckets, else a jackknife bucket (an int) follows the keys in its state rows
    */
-  public StatesTable(LossSet set, int keyCount, boolean bucketed, String runId, Timestamp computedAt) {
+  public StatesTable(LossSet set, int keyCount, String bucketBy, String runId, Timestamp computedAt) {
     this.set = set;
     this.keyCount = keyCount;
-    this.bucketed = bucketed;
+    this.bucketed = bucketBy != null;
+    this.bucketBy = bucketBy;
     this.runId = runId;
     this.computedAt = computedAt;
   }
@@ -53,6 +70,7 @@ public final class StatesTable implements Serializable {
     fields.add(DataTypes.createStructField("state", SavedState.SCHEMA, false));
     fields.add(DataTypes.createStructField("run_id", DataTypes.StringType, false));
     fields.add(DataTypes.createStructField("computed_at", DataTypes.TimestampType, false));
+    fields.add(DataTypes.createStructField(BUCKET_BY, DataTypes.StringType, true));
     return DataTypes.createStructType(fields);
   }
 
@@ -71,7 +89,7 @@ public final class StatesTable implements Serializable {
     Integer bucket = bucketed ? keyState.getInt(keyCount) : null;
     List<Row> out = new ArrayList<>(set.losses().size());
     for (int i = 0; i < set.losses().size(); i++) {
-      Object[] v = new Object[keyCount + COLUMNS.size()];
+      Object[] v = new Object[keyCount + COLUMNS.size() + 1];
       for (int k = 0; k < keyCount; k++) {
         v[k] = keyState.get(k);
       }
@@ -80,6 +98,7 @@ public final class StatesTable implements Serializable {
       v[keyCount + 2] = SavedState.of(set, i, state).toRow();
       v[keyCount + 3] = runId;
       v[keyCount + 4] = computedAt;
+      v[keyCount + 5] = bucketBy;
       out.add(RowFactory.create(v));
     }
     return out.iterator();

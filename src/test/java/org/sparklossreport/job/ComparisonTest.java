@@ -99,23 +99,7 @@ class ComparisonTest {
   @Test
   void pairedIntervalsAreNarrowerAndCoverTheTrueDeltaAtTheNominalRate(SparkSession spark, @TempDir Path tmp) {
     int segments = 120;
-    int perSegment = 200;
-    Random r = new Random(2026_12_01L);
-    List<Row> rows = new ArrayList<>();
-    for (int s = 0; s < segments; s++) {
-      for (int i = 0; i < perSegment; i++) {
-        double y = r.nextGaussian();
-        double pa = y + r.nextGaussian() + 0.3 * r.nextGaussian();
-        double pb = pa + 0.2 * r.nextGaussian();
-        long id = (long) s * perSegment + i;
-        rows.add(RowFactory.create(id, s, "a", y, pa));
-        rows.add(RowFactory.create(id, s, "b", y, pb));
-      }
-    }
-    StructType schema = new StructType().add("id", DataTypes.LongType).add("segment", DataTypes.IntegerType)
-        .add("model", DataTypes.StringType).add("label", DataTypes.DoubleType).add("prediction", DataTypes.DoubleType);
-    String in = tmp.resolve("in").toString();
-    spark.createDataFrame(rows, schema).repartition(3).write().parquet(in);
+    String in = correlatedModels(spark, tmp.resolve("in"), segments, 200, 2026_12_01L);
     List<String> common = List.of("--input", in, "--partition-by", "segment,model", "--losses", "mse",
         "--grouping-sets", "segment,model", "--compare-by", "model", "--baseline", "a", "--ci", "jackknife");
     String paired = tmp.resolve("paired").toString();
@@ -146,6 +130,65 @@ class ComparisonTest {
     assertTrue(coverage >= 0.88 && coverage <= 0.995, "paired coverage " + coverage + " outside [0.88, 0.995]");
     assertTrue(narrower >= 0.95 * segments, "the paired interval should be under half the unpaired width (the shared"
         + " error cancels) for >= 95% of segments, was for " + narrower + " of " + segments);
+  }
+
+  /**
+   * {@code segments} × {@code perSegment} examples (id, segment), each scored by models a and b:
+   * p_a = y + c + e_a, p_b = p_a + u, c ~ N(0,1), e_a ~ N(0, 0.3²), u ~ N(0, 0.2²); written as Parquet.
+   */
+  static String correlatedModels(SparkSession spark, Path dir, int segments, int perSegment, long seed) {
+    Random r = new Random(seed);
+    List<Row> rows = new ArrayList<>();
+    for (int s = 0; s < segments; s++) {
+      for (int i = 0; i < perSegment; i++) {
+        double y = r.nextGaussian();
+        double pa = y + r.nextGaussian() + 0.3 * r.nextGaussian();
+        double pb = pa + 0.2 * r.nextGaussian();
+        long id = (long) s * perSegment + i;
+        rows.add(RowFactory.create(id, s, "a", y, pa));
+        rows.add(RowFactory.create(id, s, "b", y, pb));
+      }
+    }
+    StructType schema = new StructType().add("id", DataTypes.LongType).add("segment", DataTypes.IntegerType)
+        .add("model", DataTypes.StringType).add("label", DataTypes.DoubleType).add("prediction", DataTypes.DoubleType);
+    spark.createDataFrame(rows, schema).repartition(3).write().parquet(dir.toString());
+    return dir.toString();
+  }
+
+  /**
+   * States remember how their buckets were hashed: a rollup of states saved with {@code --id-column} pairs
+   * its comparisons, one of states bucketed by values does not; either way its intervals equal the job's
+   * over the same grouping.
+   */
+  @Test
+  void rollupsPairWhenTheStatesBucketsCameFromExampleIds(SparkSession spark, @TempDir Path tmp) {
+    String in = correlatedModels(spark, tmp.resolve("in"), 12, 150, 7L);
+    for (boolean ids : new boolean[] {true, false}) {
+      String tag = ids ? "ids" : "values";
+      List<String> a = new ArrayList<>(List.of("--input", in, "--partition-by", "segment,model", "--losses", "mse",
+          "--grouping-sets", "segment,model;model", "--ci", "jackknife", "--compare-by", "model", "--baseline", "a",
+          "--states", tmp.resolve("states-" + tag).toString(), "--output", tmp.resolve("direct-" + tag).toString()));
+      if (ids) {
+        a.addAll(List.of("--id-column", "id"));
+      }
+      ok(a.toArray(String[]::new));
+      ok("rollup", "--states", tmp.resolve("states-" + tag).toString(), "--grouping-sets", "model", "--ci", "jackknife",
+          "--compare-by", "model", "--baseline", "a", "--output", tmp.resolve("rolled-" + tag).toString());
+      Row direct = spark.read().parquet(tmp.resolve("direct-" + tag).toString()).where("grouping = 'model' AND model = 'b'")
+          .first();
+      Row rolled = spark.read().parquet(tmp.resolve("rolled-" + tag).toString()).where("model = 'b'").first();
+      for (String c : List.of("delta", "delta_std_error", "delta_ci_low", "delta_ci_high")) {
+        Approx.assertClose(direct.getAs(c), rolled.getAs(c), 1e-10, 0, tag + ": rollup " + c + " = the job's");
+      }
+      double unpaired = Math.hypot(direct.<Double>getAs("std_error"), spark.read().parquet(tmp.resolve("direct-" + tag)
+          .toString()).where("grouping = 'model' AND model = 'a'").first().<Double>getAs("std_error"));
+      if (ids) {
+        assertTrue(rolled.<Double>getAs("delta_std_error") < 0.5 * unpaired, "paired: far below the unpaired "
+            + unpaired + ": " + rolled);
+      } else {
+        Approx.assertClose(unpaired, rolled.getAs("delta_std_error"), 1e-12, 0, "unpaired: in quadrature");
+      }
+    }
   }
 
   private static String[] with(List<String> common, String... more) {
