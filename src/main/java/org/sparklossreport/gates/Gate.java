@@ -28,7 +28,9 @@ public record Gate(String condition, String grouping, String field, String loss,
       "delta_ci_high");
 
   private static final Pattern SYNTAX = Pattern.compile("^\\s*(?:([^:()]+):)?\\s*([^<>]+?)\\s*(>=|<=|>|<)\\s*([^<>\\s]+)\\s*$");
-  private static final Pattern FIELD = Pattern.compile("^([a-z_]+)\\((.*)\\)$");
+  private static final Pattern FIELD = Pattern.compile("^([A-Za-z_]+)\\((.*)\\)$");
+  /** A report loss name: a loss, its parameters in parentheses, an extra output after a dot. */
+  private static final Pattern LOSS = Pattern.compile("^[A-Za-z_][A-Za-z0-9_]*(\\(.*\\))?(\\.[A-Za-z0-9_]+)?$");
 
   /** Parses a condition; an {@link IllegalArgumentException} says what is wrong and what is expected. */
   public static Gate parse(String condition) {
@@ -49,8 +51,9 @@ public record Gate(String condition, String grouping, String field, String loss,
       throw new IllegalArgumentException("'" + condition + "': " + f.group(1) + " is neither a field ("
           + String.join(", ", FIELDS) + ") nor a loss" + Losses.suggestion(f.group(1), Losses.names()));
     }
-    if (loss.isEmpty()) {
-      throw new IllegalArgumentException("'" + condition + "' names no loss");
+    if (loss.isEmpty() || !LOSS.matcher(loss).matches()) {
+      throw new IllegalArgumentException("'" + condition + "': '" + loss + "' is not a loss name (expected e.g. mse,"
+          + " huber(delta=1.5), mse_gradient.gradient_norm; OP one of >, >=, <, <=)");
     }
     double threshold;
     try {

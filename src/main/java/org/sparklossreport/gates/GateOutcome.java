@@ -35,7 +35,7 @@ public record GateOutcome(Gate gate, long checked, long failed, long nulls, List
     String sep = ": ";
     for (Failure f : worst) {
       b.append(sep).append(f.keys().isEmpty() ? f.grouping() : f.keys()).append(' ').append(gate.field())
-          .append('=').append(String.format("%.6g", f.value()));
+          .append('=').append(String.format(java.util.Locale.ROOT, "%.6g", f.value()));
       sep = ", ";
     }
     if (failed > worst.size()) {

@@ -207,10 +207,10 @@ public final class Main {
   /** The first lines of the report, as a small table. */
   static void printSummary(LossReportJob.Result r, PrintStream out) {
     if (r.inputRows() < 0) {
-      out.printf("loss report from saved states: %d merged state(s), %d report row(s) -> %s (run %s)%n", r.keys(),
+      out.printf(java.util.Locale.ROOT, "loss report from saved states: %d merged state(s), %d report row(s) -> %s (run %s)%n", r.keys(),
           r.reportRows(), r.output(), r.runId());
     } else {
-      out.printf("loss report: %d input row(s), %d key(s), %d report row(s) -> %s (run %s)%n", r.inputRows(),
+      out.printf(java.util.Locale.ROOT, "loss report: %d input row(s), %d key(s), %d report row(s) -> %s (run %s)%n", r.inputRows(),
           r.keys(), r.reportRows(), r.output(), r.runId());
     }
     List<String> names = List.of(r.schema().fieldNames());
@@ -220,7 +220,7 @@ public final class Main {
     int deltaAt = names.indexOf("delta");
     boolean deltas = deltaAt >= 0 && r.preview().stream().anyMatch(row -> !row.isNullAt(deltaAt));
     boolean deltaIntervals = deltas && r.preview().stream().anyMatch(row -> !row.isNullAt(deltaAt + 2));
-    out.printf("  %-34s %-34s %16s %12s %9s%s%s%n", "key", "loss", "value", "rows", "invalid",
+    out.printf(java.util.Locale.ROOT, "  %-34s %-34s %16s %12s %9s%s%s%n", "key", "loss", "value", "rows", "invalid",
         intervals ? "  interval (ci_low, ci_high)" : "",
         deltas ? "  delta vs baseline" + (deltaIntervals ? " [delta_ci_low, delta_ci_high]" : "") : "");
     for (Row row : r.preview()) {
@@ -237,16 +237,16 @@ public final class Main {
       String k = grouping.equals(ReportRows.OVERALL) ? "(overall)" : key.toString();
       Object v = row.get(keyCount + 2);
       String interval = !intervals ? "" : row.isNullAt(lowAt) ? "  null"
-          : String.format("  [%.6g, %.6g]", row.getDouble(lowAt), row.getDouble(lowAt + 1));
+          : String.format(java.util.Locale.ROOT, "  [%.6g, %.6g]", row.getDouble(lowAt), row.getDouble(lowAt + 1));
       String delta = !deltas ? "" : row.isNullAt(deltaAt) ? "  -"
-          : String.format("  %+.6g", row.getDouble(deltaAt)) + (row.isNullAt(deltaAt + 2) ? ""
-              : String.format(" [%.6g, %.6g]", row.getDouble(deltaAt + 2), row.getDouble(deltaAt + 3)));
-      out.printf("  %-34s %-34s %16s %12d %9d%s%s%n", clip(k), clip(row.getString(keyCount + 1)),
-          v == null ? "null" : String.format("%.10g", (Double) v), row.getLong(keyCount + 3),
+          : String.format(java.util.Locale.ROOT, "  %+.6g", row.getDouble(deltaAt)) + (row.isNullAt(deltaAt + 2) ? ""
+              : String.format(java.util.Locale.ROOT, " [%.6g, %.6g]", row.getDouble(deltaAt + 2), row.getDouble(deltaAt + 3)));
+      out.printf(java.util.Locale.ROOT, "  %-34s %-34s %16s %12d %9d%s%s%n", clip(k), clip(row.getString(keyCount + 1)),
+          v == null ? "null" : String.format(java.util.Locale.ROOT, "%.10g", (Double) v), row.getLong(keyCount + 3),
           row.getLong(keyCount + 4), interval, delta);
     }
     if (r.reportRows() > r.preview().size()) {
-      out.printf("  ... %d more row(s) in the report%n", r.reportRows() - r.preview().size());
+      out.printf(java.util.Locale.ROOT, "  ... %d more row(s) in the report%n", r.reportRows() - r.preview().size());
     }
   }
 

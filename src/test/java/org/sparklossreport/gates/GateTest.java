@@ -155,9 +155,17 @@ class GateTest {
   }
 
   @Test
-  void anEmptyLossIsNamed() {
-    assertMentions(bad("ci_low() > 1").getMessage(), "'ci_low() > 1' names no loss");
-    assertMentions(bad("overall: delta(  ) < 0").getMessage(), "'overall: delta(  ) < 0' names no loss");
+  void anEmptyOrMalformedLossIsNamed() {
+    assertMentions(bad("ci_low() > 1").getMessage(), "'ci_low() > 1': '' is not a loss name");
+    assertMentions(bad("overall: delta(  ) < 0").getMessage(), "'overall: delta(  ) < 0': '' is not a loss name");
+    // a misspelt operator leaves a loss that is no loss ("mse =" then ">"): refused as the options are read
+    assertMentions(bad("mse => 0.25").getMessage(), "'mse =' is not a loss name", "OP one of >, >=, <, <=");
+    assertMentions(bad("overall: > 1").getMessage(), "'overall: > 1': '' is not a loss name");
+  }
+
+  @Test
+  void fieldNamesAreCaseInsensitive() {
+    assertEquals("ci_low", Gate.parse("CI_LOW(mse) > 1").field());
   }
 
   @Test
@@ -168,8 +176,6 @@ class GateTest {
     assertMentions(refused("huber(delta=2) < 1", ALL_FIELDS, "unused").getMessage(), "loss huber(delta=2) is not");
     assertMentions(refused("mse_gradient.norm > 1", ALL_FIELDS, "unused").getMessage(),
         "loss mse_gradient.norm is not");
-    // a misspelt operator leaves a loss that is no loss ("mse =" then ">"): refused before reading
-    assertMentions(refused("mse => 0.25", ALL_FIELDS, "unused").getMessage(), "loss mse = is not");
   }
 
   @Test
