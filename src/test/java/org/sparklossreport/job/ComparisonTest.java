@@ -277,6 +277,25 @@ class ComparisonTest {
     assertEquals(3, json.get("gates").get(0).get("rows_checked").asLong(), "models a, b and overall");
   }
 
+  /** A job file's {@code compare_by}, {@code baseline} and {@code fail_if:} list work as the options do. */
+  @Test
+  void gatesFromAJobFile(SparkSession spark, @TempDir Path tmp) throws IOException {
+    String in = JobFixtures.writeParquet(spark, JobFixtures.generate(800, 9, D1), tmp.resolve("in"), 1);
+    Path job = tmp.resolve("job.yaml");
+    Files.writeString(job, String.join("\n", "input: " + in, "partition_by: [model]", "losses: [mse, mae]",
+        "output: " + tmp.resolve("r"), "compare_by: model", "baseline: a", "fail_if:", "  - \"delta(mse) > 0\"",
+        "  - \"delta(mae) < 0\"", "gates_output: " + tmp.resolve("g.json"), ""));
+    JobFixtures.Outcome o = JobFixtures.run("--config", job.toString());
+    assertEquals(3, o.code(), o.toString());
+    assertFalse(o.err().contains("gate failed: delta(mse) > 0"), "b's mse is lower: passes\n" + o);
+    assertTrue(o.err().contains("gate failed: delta(mae) < 0 (1 of 3 row(s); 2 with no delta): model=b delta="), o.toString());
+    JsonNode json = new ObjectMapper().readTree(tmp.resolve("g.json").toFile());
+    assertEquals(2, json.get("gates").size());
+    // the command line replaces the file's gates
+    JobFixtures.Outcome cli = JobFixtures.run("--config", job.toString(), "--fail-if", "mse > 1e9");
+    assertEquals(0, cli.code(), cli.toString());
+  }
+
   @Test
   void mistakesInComparisonsAndGatesAreUsageErrorsBeforeAnythingIsWritten(SparkSession spark, @TempDir Path tmp) {
     String in = JobFixtures.writeParquet(spark, JobFixtures.generate(400, 3, D1), tmp.resolve("in"), 1);
