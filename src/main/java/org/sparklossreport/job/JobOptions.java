@@ -58,6 +58,10 @@ public final class JobOptions {
       new Option("help", null, false, "print this help"),
       new Option("version", null, false, "print the version"));
 
+  /** The options of a {@link LossReport}: what the pass computes, not what it reads or writes. */
+  static final List<String> PASS_OPTIONS = List.of("where", "label", "prediction", "weight", "partition-by", "losses",
+      "grouping-sets", "ci", "ci-buckets", "ci-level", "id-column", "compare-by", "baseline", "invalid");
+
   /** The commands besides the job itself: {@code rollup} (a report from saved states). */
   static final List<String> COMMANDS = List.of("rollup");
 
@@ -279,17 +283,34 @@ public final class JobOptions {
   }
 
   static JobSpec build(Map<String, Object> o) {
+    return build(o, false);
+  }
+
+  /**
+   * The job of options {@code o}; {@code dataFrame}: the pass of a {@link LossReport} over a DataFrame
+   * it is given, which reads no input and writes no output (options of either are refused).
+   */
+  static JobSpec build(Map<String, Object> o, boolean dataFrame) {
     String input = text(o, "input");
     String table = text(o, "table");
-    if (input != null && table != null) {
-      throw new UsageException("give --input or --table, not both");
-    }
-    if (input == null && table == null) {
-      throw new UsageException("no input: give --input PATH or --table NAME (or --demo to try the job)");
-    }
     String output = text(o, "output");
-    if (output == null) {
-      throw new UsageException("no output: give --output PATH for the report");
+    if (dataFrame) {
+      for (String k : o.keySet()) {
+        if (!PASS_OPTIONS.contains(k)) {
+          throw new UsageException(k + " is not an option of a LossReport over a DataFrame (it reads and writes"
+              + " nothing); its options: " + String.join(", ", PASS_OPTIONS));
+        }
+      }
+    } else {
+      if (input != null && table != null) {
+        throw new UsageException("give --input or --table, not both");
+      }
+      if (input == null && table == null) {
+        throw new UsageException("no input: give --input PATH or --table NAME (or --demo to try the job)");
+      }
+      if (output == null) {
+        throw new UsageException("no output: give --output PATH for the report");
+      }
     }
     String inputFormat = oneOf(o, "input-format", "parquet", "parquet", "csv", "json", "orc", "delta");
     String outputFormat = oneOf(o, "output-format", "parquet", "parquet", "csv", "json", "delta");

@@ -86,6 +86,6 @@ public record JobSpec(
 
   /** A description of the input for messages. */
   public String inputDescription() {
-    return table != null ? "table " + table : inputFormat + " " + input;
+    return table != null ? "table " + table : input != null ? inputFormat + " " + input : "the DataFrame";
   }
 }

@@ -106,6 +106,54 @@ public final class LossReportJob {
     }
 
     Dataset<Row> input = FaultInjection.input(spark, read()); // test-only hooks: off unless configured
+    try (Computed c = compute(input, t0)) {
+      if (statesWriter != null) {
+        saveStates(c.states(), c.plan(), c.bucketBy(), c.keyFields(), Math.max(c.passRows(), 1), statesWriter);
+      }
+      long t1 = System.nanoTime();
+      writer.write(c.report(), spec.mode(), c.plan().keys()); // the only job after the pass without gates or comparison
+      List<GateOutcome> gates = c.verdicts().gates(c.report());
+      LOG.info("Wrote {} report row(s) ({} key(s)) to {} in {} s", c.reportRows(), c.keys(), writer.output(),
+          seconds(System.nanoTime() - t1));
+      return new Result(runId, writer.output().toString(), c.inputRows(), c.reportRows(), c.preview(), c.schema(),
+          c.keys(), gates);
+    }
+  }
+
+  /**
+   * A computed report, not written: {@code report} (the report's columns) reads the cached states of the
+   * pass, so it is valid until {@link #close}, which unpersists them.
+   *
+   * @param report the report rows, compared with the baseline when asked
+   * @param reportRows how many rows {@code report} has
+   * @param preview the rows the command prints
+   * @param keys the finest keys
+   * @param inputRows rows read
+   * @param schema the report's schema
+   * @param states the states of the pass (key columns, [bucket,] state), cached
+   * @param passRows the state rows of the pass
+   * @param plan the plan of the pass
+   * @param bucketBy how rows were hashed to buckets ({@link StatesTable#BUCKET_BY}), null without intervals
+   * @param keyFields the key columns' fields
+   * @param verdicts the comparison and the gates
+   * @param cached what to unpersist
+   */
+  record Computed(Dataset<Row> report, long reportRows, List<Row> preview, long keys, long inputRows,
+      StructType schema, Dataset<Row> states, long passRows, ReportPlan plan, String bucketBy,
+      List<StructField> keyFields, Verdicts verdicts, List<Object> cached) implements AutoCloseable {
+    @Override
+    public void close() {
+      states.unpersist();
+      cached.forEach(Verdicts::unpersist);
+    }
+  }
+
+  /**
+   * The one pass over {@code input} and the report it gives, not written: the plan, the pass (one state
+   * per key, and bucket with intervals), the invalid-row policy, every grouping, the intervals and the
+   * comparison. What the job writes, and what {@link LossReport} returns.
+   */
+  Computed compute(Dataset<Row> input, long t0) {
     ReportPlan plan = ReportPlan.of(spec, input.schema());
     GroupingSets groupings = GroupingSets.of(plan.keys(), spec.groupingSets());
     CiSpec ci = spec.ci();
@@ -126,76 +174,87 @@ public final class LossReportJob {
     // Cached as a Dataset (Spark's compact columnar cache): an RDD of Row objects costs more for many
     // keys, as Spark estimates the size of the cached objects by walking them.
     Dataset<Row> states = pass.aggregate(input, engine).persist(StorageLevel.MEMORY_AND_DISK());
-    List<Object> cached = new ArrayList<>(); // RDDs and Datasets, unpersisted at the end
+    List<Object> cached = new ArrayList<>(); // RDDs and Datasets, unpersisted with the states
     try {
       LossSet set = plan.set();
       // the pass, and one merge; with --ci, a small pass's state rows all come back with it (LOCAL_STATES_CONF)
       KeyStates summary = KeyStates.of(states.javaRDD(), set, pass.keys().size(),
           ci == null ? KeyStates.SAMPLE : Integer.parseInt(spark.conf().get(LOCAL_STATES_CONF, "20000").trim()));
       LossState overall = summary.overall();
-      long t1 = System.nanoTime();
       long inputRows = inputRows(plan, overall);
-      LOG.info("Aggregated {} input row(s) in {} s", inputRows, seconds(t1 - t0));
+      LOG.info("Aggregated {} input row(s) in {} s", inputRows, seconds(System.nanoTime() - t0));
 
       new InvalidRows(spark, spec, plan, ci == null ? states : overBuckets(states, plan), overall).apply(input);
 
       List<StructField> keyFields = plan.keys().stream().map(k -> ColumnTypes.find(input.schema(), k)).toList();
-      if (statesWriter != null) {
-        saveStates(states, plan, bucketBy, keyFields, Math.max(summary.keys(), 1), statesWriter);
-      }
-      if (ci != null) {
-        return withIntervals(states, summary, plan, groupings, keyFields, overall, inputRows, writer, cached, t1,
-            verdicts);
-      }
-      long keys = plan.keys().isEmpty() ? 0 : summary.keys();
-      StructType schema = ReportRows.schema(keyFields);
-      ReportRows rows = new ReportRows(set, plan.keys(), spec.where(), runId, computedAt);
-      List<Row> overallRows = rows.ofOverall(overall);
-      long outputs = overallRows.size(); // every state gives one row per loss output
-      List<Dataset<Row>> parts = new ArrayList<>();
-      long reportRows = 0;
-      if (groupings.hasFinest()) {
-        parts.add(states.flatMap((FlatMapFunction<Row, Row>) rows::ofKeyed, Encoders.row(schema)));
-        reportRows += keys * outputs;
-      }
-      List<Row> coarserSample = new ArrayList<>();
-      for (GroupingSets.Grouping g : groupings.coarser()) {
-        JavaPairRDD<List<Object>, LossState> merged = GroupedStates.merge(states.javaRDD(), plan.keys().size(), g, set)
-            .persist(StorageLevel.MEMORY_AND_DISK());
-        cached.add(merged);
-        reportRows += merged.count() * outputs; // one job per coarser grouping, whose result the write reuses
-        String name = g.name();
-        JavaRDD<Row> groupRows = merged.flatMap(t -> rows.rows(t._1().toArray(), name, t._2()).iterator());
-        if (coarserSample.size() < KeyStates.SAMPLE) {
-          coarserSample.addAll(groupRows.take(KeyStates.SAMPLE));
-        }
-        parts.add(spark.createDataFrame(groupRows, schema));
-      }
-      if (groupings.hasOverall()) {
-        parts.add(spark.createDataFrame(overallRows, schema));
-        reportRows += outputs;
-      }
-      Dataset<Row> report = parts.get(0);
-      for (Dataset<Row> p : parts.subList(1, parts.size())) {
-        report = report.union(p);
-      }
-      report = verdicts.compared(report);
-      if (!plan.keys().isEmpty()) {
-        report = report.coalesce(files(reportRows, spark.sparkContext().defaultParallelism()));
-      }
-      report = verdicts.cached(report, cached);
-      writer.write(report, spec.mode(), plan.keys()); // the only job after the pass (without gates or comparison)
-      List<Row> preview = verdicts.preview(report, preview(plan.keys().size(),
-          groupings.hasOverall() ? overallRows : List.of(), groupings.hasFinest() ? summary.sample() : List.of(),
-          coarserSample, rows));
-      List<GateOutcome> gates = verdicts.gates(report);
-      LOG.info("Wrote {} report row(s) ({} key(s)) to {} in {} s", reportRows, keys, writer.output(),
-          seconds(System.nanoTime() - t1));
-      return new Result(runId, writer.output().toString(), inputRows, reportRows, preview, schema, keys, gates);
-    } finally {
+      Pass p = new Pass(states, summary, plan, groupings, keyFields, overall, verdicts, cached);
+      Built b = ci != null ? withIntervals(p) : byKey(p);
+      return new Computed(b.report(), b.reportRows(), b.preview(), b.keys(), inputRows, ReportRows.schema(keyFields),
+          states, summary.keys(), plan, bucketBy, keyFields, verdicts, cached);
+    } catch (RuntimeException e) {
       states.unpersist();
       cached.forEach(Verdicts::unpersist);
+      throw e;
     }
+  }
+
+  /** What the report is built from: the cached states of the pass and what the driver knows of them. */
+  private record Pass(Dataset<Row> states, KeyStates summary, ReportPlan plan, GroupingSets groupings,
+      List<StructField> keyFields, LossState overall, Verdicts verdicts, List<Object> cached) {}
+
+  /** A built report: its rows, how many, the rows to print, and the finest keys. */
+  private record Built(Dataset<Row> report, long reportRows, List<Row> preview, long keys) {}
+
+  /**
+   * The report without intervals: the finest keys' rows straight from the states, each coarser grouping's
+   * from one merge of them, and the overall rows from the driver's overall state.
+   */
+  private Built byKey(Pass p) {
+    ReportPlan plan = p.plan();
+    GroupingSets groupings = p.groupings();
+    Verdicts verdicts = p.verdicts();
+    LossSet set = plan.set();
+    long keys = plan.keys().isEmpty() ? 0 : p.summary().keys();
+    StructType schema = ReportRows.schema(p.keyFields());
+    ReportRows rows = new ReportRows(set, plan.keys(), spec.where(), runId, computedAt);
+    List<Row> overallRows = rows.ofOverall(p.overall());
+    long outputs = overallRows.size(); // every state gives one row per loss output
+    List<Dataset<Row>> parts = new ArrayList<>();
+    long reportRows = 0;
+    if (groupings.hasFinest()) {
+      parts.add(p.states().flatMap((FlatMapFunction<Row, Row>) rows::ofKeyed, Encoders.row(schema)));
+      reportRows += keys * outputs;
+    }
+    List<Row> coarserSample = new ArrayList<>();
+    for (GroupingSets.Grouping g : groupings.coarser()) {
+      JavaPairRDD<List<Object>, LossState> merged = GroupedStates.merge(p.states().javaRDD(), plan.keys().size(), g, set)
+          .persist(StorageLevel.MEMORY_AND_DISK());
+      p.cached().add(merged);
+      reportRows += merged.count() * outputs; // one job per coarser grouping, whose result the write reuses
+      String name = g.name();
+      JavaRDD<Row> groupRows = merged.flatMap(t -> rows.rows(t._1().toArray(), name, t._2()).iterator());
+      if (coarserSample.size() < KeyStates.SAMPLE) {
+        coarserSample.addAll(groupRows.take(KeyStates.SAMPLE));
+      }
+      parts.add(spark.createDataFrame(groupRows, schema));
+    }
+    if (groupings.hasOverall()) {
+      parts.add(spark.createDataFrame(overallRows, schema));
+      reportRows += outputs;
+    }
+    Dataset<Row> report = parts.get(0);
+    for (Dataset<Row> part : parts.subList(1, parts.size())) {
+      report = report.union(part);
+    }
+    report = verdicts.compared(report);
+    if (!plan.keys().isEmpty()) {
+      report = report.coalesce(files(reportRows, spark.sparkContext().defaultParallelism()));
+    }
+    report = verdicts.cached(report, p.cached());
+    List<Row> preview = verdicts.preview(report, preview(plan.keys().size(),
+        groupings.hasOverall() ? overallRows : List.of(), groupings.hasFinest() ? p.summary().sample() : List.of(),
+        coarserSample, rows));
+    return new Built(report, reportRows, preview, keys);
   }
 
   /**
@@ -203,9 +262,15 @@ public final class LossReportJob {
    * states by key and bucket in one shuffle (each state goes to one group per grouping), then per group
    * its value (the buckets merged) and the intervals of {@link BucketStates#intervals}.
    */
-  private Result withIntervals(Dataset<Row> states, KeyStates summary, ReportPlan plan, GroupingSets groupings,
-      List<StructField> keyFields, LossState overall, long inputRows, ReportWriter writer,
-      List<Object> cached, long t1, Verdicts verdicts) throws IOException {
+  private Built withIntervals(Pass p) {
+    Dataset<Row> states = p.states();
+    KeyStates summary = p.summary();
+    ReportPlan plan = p.plan();
+    GroupingSets groupings = p.groupings();
+    List<StructField> keyFields = p.keyFields();
+    LossState overall = p.overall();
+    List<Object> cached = p.cached();
+    Verdicts verdicts = p.verdicts();
     CiSpec ci = spec.ci();
     int keyCount = plan.keys().size();
     List<GroupingSets.Grouping> gs = new ArrayList<>(groupings.sets());
@@ -290,16 +355,12 @@ public final class LossReportJob {
       report = report.coalesce(files(reportRows, spark.sparkContext().defaultParallelism()));
     }
     report = verdicts.cached(report, cached);
-    writer.write(report, spec.mode(), plan.keys());
     int lossAt = keyCount + 1;
     preview.sort(java.util.Comparator.comparing((Row r) -> !r.getString(keyCount).equals(ReportRows.OVERALL))
         .thenComparing(r -> r.getString(lossAt)));
     preview = new ArrayList<>(verdicts.preview(report, preview));
-    List<GateOutcome> gates = verdicts.gates(report);
-    LOG.info("Wrote {} report row(s) with intervals ({} key(s)) to {} in {} s", reportRows, keys, writer.output(),
-        seconds(System.nanoTime() - t1));
-    return new Result(runId, writer.output().toString(), inputRows, reportRows,
-        List.copyOf(preview.subList(0, Math.min(preview.size(), KeyStates.SAMPLE))), schema, keys, gates);
+    return new Built(report, reportRows, List.copyOf(preview.subList(0, Math.min(preview.size(), KeyStates.SAMPLE))),
+        keys);
   }
 
   /**
