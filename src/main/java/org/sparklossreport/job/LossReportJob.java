@@ -34,7 +34,6 @@ import org.sparklossreport.core.LossSet;
 import org.sparklossreport.core.LossState;
 import org.sparklossreport.engine.Bucketing;
 import org.sparklossreport.engine.EnginePolicy;
-import org.sparklossreport.gates.GateEvaluator;
 import org.sparklossreport.gates.GateOutcome;
 import org.sparklossreport.spark.ColumnTypes;
 import org.sparklossreport.spark.InputSlot;
@@ -333,7 +332,6 @@ public final class LossReportJob {
       overallRows.addAll(rows.ofOverall(overall));
       reportRows += outputs;
     }
-    StructType schema = ReportRows.schema(keyFields);
     StructType scoredSchema = rows.schemaOf(keyFields);
     List<Row> preview = new ArrayList<>(overallRows);
     Dataset<Row> report;
