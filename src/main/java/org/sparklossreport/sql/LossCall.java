@@ -7,11 +7,11 @@ import org.apache.spark.sql.catalyst.expressions.Cast;
 import org.apache.spark.sql.catalyst.expressions.EvalMode;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.Literal;
-import org.apache.spark.sql.classic.ExpressionUtils;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StringType;
+import org.apache.spark.sql.types.UserDefinedType;
 import org.sparklossreport.core.Loss;
 import org.sparklossreport.core.LossSet;
 import org.sparklossreport.core.LossSpecException;
@@ -130,8 +130,8 @@ record LossCall(Expression spec, LossSet set, Shape[] shapes, List<Expression> i
       return at.elementType().equals(DataTypes.DoubleType) ? a
           : cast(a, DataTypes.createArrayType(DataTypes.DoubleType, true));
     }
-    return ExpressionUtils.expression(
-        org.apache.spark.ml.functions.vector_to_array(ExpressionUtils.column(a), "float64"));
+    return SqlFunctions.invoke(new VectorArgument((UserDefinedType<?>) t), "toArray",
+        DataTypes.createArrayType(DataTypes.DoubleType, false), List.of(a));
   }
 
   private static Expression cast(Expression a, DataType to) {
