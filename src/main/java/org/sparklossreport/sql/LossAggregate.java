@@ -6,7 +6,6 @@ import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.aggregate.ImperativeAggregate;
-import org.apache.spark.sql.catalyst.expressions.aggregate.TypedImperativeAggregate;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.sparklossreport.core.LossSet;
@@ -28,7 +27,7 @@ import scala.collection.immutable.Seq;
  * <p>Children: the spec literal (for the call's SQL text), then the input slots as {@link LossCall} reads
  * them.
  */
-public final class LossAggregate extends TypedImperativeAggregate<LossState> implements java.io.Serializable {
+public final class LossAggregate extends OffsetAggregate<LossState> {
   private static final long serialVersionUID = 1L;
 
   /** What the state becomes. */
@@ -46,19 +45,16 @@ public final class LossAggregate extends TypedImperativeAggregate<LossState> imp
   private final Shape[] shapes;
   private final String function;
   private final Result result;
-  private final int mutableAggBufferOffset;
-  private final int inputAggBufferOffset;
   private final StateAggregate rows;
 
   public LossAggregate(Seq<Expression> children, LossSet set, Shape[] shapes, String function, Result result,
       int mutableAggBufferOffset, int inputAggBufferOffset) {
+    super(mutableAggBufferOffset, inputAggBufferOffset);
     this.children = children;
     this.set = set;
     this.shapes = shapes;
     this.function = function;
     this.result = result;
-    this.mutableAggBufferOffset = mutableAggBufferOffset;
-    this.inputAggBufferOffset = inputAggBufferOffset;
     this.rows = new StateAggregate(children.drop(1).toList(), set, shapes);
   }
 
@@ -106,23 +102,8 @@ public final class LossAggregate extends TypedImperativeAggregate<LossState> imp
   }
 
   @Override
-  public int mutableAggBufferOffset() {
-    return mutableAggBufferOffset;
-  }
-
-  @Override
-  public int inputAggBufferOffset() {
-    return inputAggBufferOffset;
-  }
-
-  @Override
-  public ImperativeAggregate withNewMutableAggBufferOffset(int offset) {
-    return new LossAggregate(children, set, shapes, function, result, offset, inputAggBufferOffset);
-  }
-
-  @Override
-  public ImperativeAggregate withNewInputAggBufferOffset(int offset) {
-    return new LossAggregate(children, set, shapes, function, result, mutableAggBufferOffset, offset);
+  ImperativeAggregate withOffsets(int mutable, int input) {
+    return new LossAggregate(children, set, shapes, function, result, mutable, input);
   }
 
   @Override

@@ -4,12 +4,9 @@ import java.util.Objects;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.aggregate.ImperativeAggregate;
-import org.apache.spark.sql.catalyst.expressions.aggregate.TypedImperativeAggregate;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
-import org.sparklossreport.core.LossSet;
 import org.sparklossreport.states.BinaryState;
-import org.sparklossreport.states.SavedState;
 import scala.collection.immutable.IndexedSeq;
 import scala.collection.immutable.Seq;
 
@@ -18,22 +15,16 @@ import scala.collection.immutable.Seq;
  * group holds no state (null states are skipped, as SQL aggregates skip nulls). The loss is read from the
  * states themselves, so the buffer starts empty and takes the loss of the first state it sees.
  */
-public final class MergeStatesAggregate extends TypedImperativeAggregate<MergedState>
-    implements java.io.Serializable {
+public final class MergeStatesAggregate extends OffsetAggregate<MergedState> {
   private static final long serialVersionUID = 1L;
   static final String NAME = "loss_state_merge_agg";
 
   private final Expression child;
-  private final int mutableAggBufferOffset;
-  private final int inputAggBufferOffset;
-  private transient String lastSpec;
-  private transient String lastInputs;
-  private transient LossSet lastSet;
+  private transient StateSets sets;
 
   public MergeStatesAggregate(Expression child, int mutableAggBufferOffset, int inputAggBufferOffset) {
+    super(mutableAggBufferOffset, inputAggBufferOffset);
     this.child = child;
-    this.mutableAggBufferOffset = mutableAggBufferOffset;
-    this.inputAggBufferOffset = inputAggBufferOffset;
   }
 
   @Override
@@ -50,12 +41,10 @@ public final class MergeStatesAggregate extends TypedImperativeAggregate<MergedS
   /** A binary state as a buffer; the set of the last spec read is reused (a group's states share one). */
   private MergedState read(byte[] bytes) {
     BinaryState b = BinaryState.decode(bytes);
-    if (lastSet == null || !b.spec().equals(lastSpec) || !b.state().inputs().equals(lastInputs)) {
-      lastSet = SavedState.setOf(b.spec(), b.state().inputs());
-      lastSpec = b.spec();
-      lastInputs = b.state().inputs();
+    if (sets == null) {
+      sets = new StateSets();
     }
-    return new MergedState(lastSet, b);
+    return new MergedState(sets.of(b), b);
   }
 
   @Override
@@ -79,23 +68,8 @@ public final class MergeStatesAggregate extends TypedImperativeAggregate<MergedS
   }
 
   @Override
-  public int mutableAggBufferOffset() {
-    return mutableAggBufferOffset;
-  }
-
-  @Override
-  public int inputAggBufferOffset() {
-    return inputAggBufferOffset;
-  }
-
-  @Override
-  public ImperativeAggregate withNewMutableAggBufferOffset(int offset) {
-    return new MergeStatesAggregate(child, offset, inputAggBufferOffset);
-  }
-
-  @Override
-  public ImperativeAggregate withNewInputAggBufferOffset(int offset) {
-    return new MergeStatesAggregate(child, mutableAggBufferOffset, offset);
+  ImperativeAggregate withOffsets(int mutable, int input) {
+    return new MergeStatesAggregate(child, mutable, input);
   }
 
   @Override

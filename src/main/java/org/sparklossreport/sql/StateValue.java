@@ -6,7 +6,6 @@ import org.sparklossreport.core.Loss;
 import org.sparklossreport.core.LossSet;
 import org.sparklossreport.core.LossSpecException;
 import org.sparklossreport.states.BinaryState;
-import org.sparklossreport.states.SavedState;
 import org.apache.spark.unsafe.types.UTF8String;
 
 /**
@@ -22,9 +21,7 @@ public final class StateValue implements Serializable, NamedInvoke.Named {
 
   static final String NAME = "loss_value";
 
-  private transient String lastSpec;
-  private transient String lastInputs;
-  private transient LossSet lastSet;
+  private transient StateSets sets;
 
   /** The value of {@code state}. */
   public Double value(byte[] state) {
@@ -38,7 +35,10 @@ public final class StateValue implements Serializable, NamedInvoke.Named {
 
   private Double output(byte[] bytes, String output) {
     BinaryState b = BinaryState.decode(bytes);
-    LossSet set = setOf(b);
+    if (sets == null) {
+      sets = new StateSets();
+    }
+    LossSet set = sets.of(b);
     Loss loss = set.losses().get(0).loss();
     int i = output.equals("value") ? 0 : loss.extraOutputs().indexOf(output) + 1;
     if (i == 0 && !output.equals("value")) {
@@ -54,14 +54,5 @@ public final class StateValue implements Serializable, NamedInvoke.Named {
     out.add("value");
     out.addAll(loss.extraOutputs());
     return out;
-  }
-
-  private LossSet setOf(BinaryState b) {
-    if (lastSet == null || !b.spec().equals(lastSpec) || !b.state().inputs().equals(lastInputs)) {
-      lastSet = SavedState.setOf(b.spec(), b.state().inputs());
-      lastSpec = b.spec();
-      lastInputs = b.state().inputs();
-    }
-    return lastSet;
   }
 }

@@ -16,6 +16,13 @@ import org.sparklossreport.testing.Golden.Expected;
 final class GoldenSql {
   private GoldenSql() {}
 
+  /** The golden data, cached, as the view {@code golden}; unpersist it after the class. */
+  static org.apache.spark.sql.Dataset<Row> view(org.apache.spark.sql.SparkSession spark) {
+    org.apache.spark.sql.Dataset<Row> data = Golden.dataFrame(spark).cache();
+    data.createOrReplaceTempView("golden");
+    return data;
+  }
+
   /** {@code 'spec', label, prediction} (no label for a loss of the prediction alone), then {@code , w} if weighted. */
   static String args(Case c, boolean weighted) {
     return "'" + c.spec() + "', " + (c.hasLabel() ? c.label() + ", " : "") + c.prediction() + (weighted ? ", w" : "");

@@ -39,8 +39,7 @@ class LossSqlTest {
   @BeforeAll
   void load(SparkSession spark) {
     this.spark = spark;
-    data = Golden.dataFrame(spark).cache();
-    data.createOrReplaceTempView("golden");
+    data = GoldenSql.view(spark);
   }
 
   @AfterAll

@@ -40,8 +40,7 @@ class StateSqlTest {
   @BeforeAll
   void load(SparkSession spark) {
     this.spark = spark;
-    data = Golden.dataFrame(spark).cache();
-    data.createOrReplaceTempView("golden");
+    data = GoldenSql.view(spark);
   }
 
   @AfterAll
