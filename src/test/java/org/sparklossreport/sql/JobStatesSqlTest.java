@@ -22,7 +22,8 @@ import org.sparklossreport.testing.SparkTest;
 /**
  * States saved by the job's {@code --states} (keys a and b of the golden data) and states made by
  * {@code loss_state_agg} (keys c and d) merge with each other through {@code loss_state(loss, state)}, and
- * give the value over all rows: NumPy's golden value (1e-12 relative) and every row counted.
+ * give the value over all rows: NumPy's golden value (1e-12 relative). {@code loss(...)} over the job's input
+ * equals the job's report, per key and overall.
  */
 @SparkTest
 class JobStatesSqlTest {
@@ -59,6 +60,19 @@ class JobStatesSqlTest {
       Approx.assertClose(want.get(GoldenSql.id(c, true, "value", Golden.ALL)), r.getDouble(0), 1e-12, 0, c.toString());
       Approx.assertClose(want.get(GoldenSql.id(c, true, c.outputs().get(c.outputs().size() - 1), Golden.ALL)),
           r.getDouble(1), 1e-12, 0, c + " last output");
+    }
+    // loss(...) over the job's input equals the job's report, per key and overall
+    Dataset<Row> report = spark.read().parquet(tmp.resolve("report").toString());
+    spark.read().parquet(input).createOrReplaceTempView("job_input");
+    for (Case c : CASES) {
+      String name = org.sparklossreport.losses.Losses.parse(withColumns(c)).canonical();
+      for (Row r : spark.sql("SELECT key, loss(" + GoldenSql.args(c, true) + ") FROM job_input GROUP BY ROLLUP(key)")
+          .collectAsList()) {
+        String where = "loss = '" + name + "' AND " + (r.isNullAt(0) ? "grouping = 'overall'" : "key = '" + r.getString(0) + "'");
+        List<Row> line = report.where(where).select("value").collectAsList();
+        assertEquals(1, line.size(), where);
+        Approx.assertClose(line.get(0).getDouble(0), r.getDouble(1), 1e-12, 0, "report " + where);
+      }
     }
     // every row is counted once: contributing rows plus invalid rows of the merged state
     Row counts = spark.sql("SELECT loss_outputs('mse', y, p, w) FROM golden_rows").first().getStruct(0);
