@@ -27,14 +27,10 @@ import org.sparklossreport.spark.ColumnTypes;
  *
  * @param spec the spec argument (a literal), kept as the aggregate's first child for its SQL text
  * @param set the loss over slots label (when it has one), prediction, weight (when given)
+ * @param shapes the slots' shapes
  * @param inputs the input arguments as the slots read them: double, or {@code array<double>}
  */
 record LossCall(Expression spec, LossSet set, Shape[] shapes, List<Expression> inputs) {
-
-  /** The one loss of the call. */
-  Loss loss() {
-    return set.losses().get(0).loss();
-  }
 
   /** Checks and binds {@code function(spec, ...)}: the spec is the first argument. */
   static LossCall of(String function, List<Expression> args) {

@@ -49,7 +49,7 @@ public final class StateValue implements Serializable, NamedInvoke.Named {
   }
 
   /** {@code value}, then the loss's extra outputs. */
-  static List<String> outputs(Loss loss) {
+  private static List<String> outputs(Loss loss) {
     List<String> out = new java.util.ArrayList<>();
     out.add("value");
     out.addAll(loss.extraOutputs());
