@@ -112,15 +112,15 @@ public final class LossFunctions {
   }
 
   /**
-   * Registers every loss of the catalog, with default parameters, as SQL functions: {@code name(label,
-   * prediction)}, {@code name_weighted(label, prediction, weight)} and {@code name_outputs(label,
-   * prediction)} (a struct of every output); {@code sparse} takes the prediction alone. Inputs are
-   * numbers or {@code array<double>} as the loss needs (integers and floats are widened by Spark).
+   * Registers the SQL functions of {@code org.sparklossreport.sql.LossReportExtensions} in a running session
+   * (what {@code spark.sql.extensions} gives every session): {@code loss(spec, ...)}, {@code loss_outputs},
+   * the state functions, and per loss of the catalog, with default parameters, {@code name(label,
+   * prediction [, weight])}, {@code name_weighted(label, prediction, weight)} and {@code name_outputs(label,
+   * prediction [, weight])}; {@code sparse} takes the prediction alone. Inputs are numbers, arrays of numbers
+   * or ML vectors, as the loss takes them (docs/NOTEBOOKS.md).
    */
   public static void register(SparkSession spark) {
-    for (String name : Losses.names()) {
-      register(spark, name, Losses.create(name));
-    }
+    org.sparklossreport.sql.LossReportExtensions.register(spark);
   }
 
   /** Registers one configured loss under {@code name}, {@code name_weighted} and {@code name_outputs}. */

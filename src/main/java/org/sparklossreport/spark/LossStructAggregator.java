@@ -41,6 +41,11 @@ public final class LossStructAggregator extends LossSetAggregator<Row> {
 
   @Override
   public Row finish(LossState state) {
+    return RowFactory.create(values(set, state));
+  }
+
+  /** The struct's values for the one loss of {@code set}: every output, then the counts ({@link #schema}). */
+  public static Object[] values(LossSet set, LossState state) {
     List<LossResult> results = set.results(state);
     Object[] values = new Object[results.size() + 3];
     for (int i = 0; i < results.size(); i++) {
@@ -50,7 +55,7 @@ public final class LossStructAggregator extends LossSetAggregator<Row> {
     values[results.size()] = first.rows();
     values[results.size() + 1] = first.invalidRows();
     values[results.size() + 2] = first.weightSum();
-    return RowFactory.create(values);
+    return values;
   }
 
   @Override

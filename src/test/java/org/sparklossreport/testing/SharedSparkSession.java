@@ -7,7 +7,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
  * JUnit 5 extension: one local SparkSession per test JVM ({@code local[2]}, UI off, 2 shuffle
- * partitions, bound to 127.0.0.1, with Delta Lake's extension), created on first use and stopped when the JVM ends. The
+ * partitions, bound to 127.0.0.1, with Delta Lake's extension and the losses' SQL functions), created on first use and stopped when the JVM ends. The
  * scalatest-free counterpart of spark-testing-base's {@code SharedSparkSession}.
  */
 public final class SharedSparkSession implements ParameterResolver {
@@ -27,8 +27,10 @@ public final class SharedSparkSession implements ParameterResolver {
           .config("spark.driver.bindAddress", "127.0.0.1")
           .config("spark.sql.adaptive.enabled", "false")
           // Delta Lake's extension and catalog, as the job sets them for a session it starts (Delta tests
-          // read and write real Delta tables).
-          .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+          // read and write real Delta tables); the losses' SQL functions, as a user's session gets them
+          // (the sql package's tests call them through SQL text only).
+          .config("spark.sql.extensions",
+              "io.delta.sql.DeltaSparkSessionExtension,org.sparklossreport.sql.LossReportExtensions")
           .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
           .config("spark.sql.warehouse.dir", System.getProperty("java.io.tmpdir") + "/slr-test-warehouse")
           .getOrCreate();

@@ -1,0 +1,176 @@
+package org.sparklossreport.sql;
+
+import java.util.Arrays;
+import java.util.Objects;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.aggregate.ImperativeAggregate;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.sparklossreport.core.LossSet;
+import org.sparklossreport.core.LossState;
+import org.sparklossreport.core.Shape;
+import org.sparklossreport.spark.LossStructAggregator;
+import org.sparklossreport.spark.compiled.StateAggregate;
+import org.sparklossreport.states.BinaryState;
+import org.sparklossreport.states.SavedState;
+import scala.collection.immutable.IndexedSeq;
+import scala.collection.immutable.Seq;
+
+/**
+ * {@code loss}, {@code loss_outputs} and {@code loss_state_agg}: one loss over input rows as a Catalyst
+ * aggregate. The rows go through {@link StateAggregate} (the compiled engine's aggregate: each row to
+ * {@link LossSet#add}, partial states merged with {@link LossSet#merge}); this class only chooses what the
+ * final state becomes ({@link Result}).
+ *
+ * <p>Children: the spec literal (for the call's SQL text), then the input slots as {@link LossCall} reads
+ * them.
+ */
+public final class LossAggregate extends OffsetAggregate<LossState> {
+  private static final long serialVersionUID = 1L;
+
+  /** What the state becomes. */
+  public enum Result {
+    /** The loss's value, a double (null without a contributing row). */
+    VALUE,
+    /** A struct of every output and the counts ({@link LossStructAggregator#schema}). */
+    OUTPUTS,
+    /** The state as a {@link BinaryState}. */
+    STATE
+  }
+
+  private final Seq<Expression> children;
+  private final LossSet set;
+  private final Shape[] shapes;
+  private final String function;
+  private final Result result;
+  private final StateAggregate rows;
+
+  public LossAggregate(Seq<Expression> children, LossSet set, Shape[] shapes, String function, Result result,
+      int mutableAggBufferOffset, int inputAggBufferOffset) {
+    super(mutableAggBufferOffset, inputAggBufferOffset);
+    this.children = children;
+    this.set = set;
+    this.shapes = shapes;
+    this.function = function;
+    this.result = result;
+    this.rows = new StateAggregate(children.drop(1).toList(), set, shapes);
+  }
+
+  /** The aggregate of a checked call. */
+  static LossAggregate of(LossCall call, String function, Result result) {
+    java.util.List<Expression> c = new java.util.ArrayList<>();
+    c.add(call.spec());
+    c.addAll(call.inputs());
+    return new LossAggregate(scala.jdk.javaapi.CollectionConverters.asScala(c).toList(), call.set(), call.shapes(),
+        function, result, 0, 0);
+  }
+
+  @Override
+  public LossState createAggregationBuffer() {
+    return rows.createAggregationBuffer();
+  }
+
+  @Override
+  public LossState update(LossState state, InternalRow input) {
+    return rows.update(state, input);
+  }
+
+  @Override
+  public LossState merge(LossState state, LossState other) {
+    return rows.merge(state, other);
+  }
+
+  @Override
+  public Object eval(LossState state) {
+    return switch (result) {
+      case VALUE -> set.results(state).get(0).value();
+      case OUTPUTS -> new GenericInternalRow(LossStructAggregator.values(set, state));
+      case STATE -> new BinaryState(set.losses().get(0).loss().savedSpec(), SavedState.of(set, 0, state)).encode();
+    };
+  }
+
+  @Override
+  public byte[] serialize(LossState state) {
+    return rows.serialize(state);
+  }
+
+  @Override
+  public LossState deserialize(byte[] bytes) {
+    return rows.deserialize(bytes);
+  }
+
+  @Override
+  ImperativeAggregate withOffsets(int mutable, int input) {
+    return new LossAggregate(children, set, shapes, function, result, mutable, input);
+  }
+
+  @Override
+  public Seq<Expression> children() {
+    return children;
+  }
+
+  @Override
+  public boolean nullable() {
+    return result == Result.VALUE;
+  }
+
+  @Override
+  public DataType dataType() {
+    return switch (result) {
+      case VALUE -> DataTypes.DoubleType;
+      case OUTPUTS -> LossStructAggregator.schema(set.losses().get(0).loss());
+      case STATE -> DataTypes.BinaryType;
+    };
+  }
+
+  @Override
+  public String prettyName() {
+    return function;
+  }
+
+  @Override
+  public Expression withNewChildrenInternal(IndexedSeq<Expression> newChildren) {
+    return new LossAggregate(newChildren, set, shapes, function, result, mutableAggBufferOffset,
+        inputAggBufferOffset);
+  }
+
+  @Override
+  public int productArity() {
+    return 7;
+  }
+
+  @Override
+  public Object productElement(int n) {
+    return switch (n) {
+      case 0 -> children;
+      case 1 -> set;
+      case 2 -> shapes;
+      case 3 -> function;
+      case 4 -> result;
+      case 5 -> mutableAggBufferOffset;
+      case 6 -> inputAggBufferOffset;
+      default -> throw new IndexOutOfBoundsException(n);
+    };
+  }
+
+  @Override
+  public boolean canEqual(Object that) {
+    return that instanceof LossAggregate;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof LossAggregate a && a.children.equals(children)
+        && a.set.stateSignature().equals(set.stateSignature()) && a.set.slots() == set.slots()
+        && Arrays.equals(a.shapes, shapes) && a.function.equals(function) && a.result == result
+        && a.mutableAggBufferOffset == mutableAggBufferOffset && a.inputAggBufferOffset == inputAggBufferOffset;
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(LossAggregate.class, children, set.stateSignature(), Arrays.hashCode(shapes), function,
+        result, mutableAggBufferOffset, inputAggBufferOffset);
+  }
+}
