@@ -189,8 +189,8 @@ public final class JobOptions {
         b.append(String.format("%-30s %s%n", left, help));
       }
     }
-    b.append("\nComparisons from states are unpaired (states do not record whether their buckets were hashed\n")
-        .append("  from example ids).\n")
+    b.append("\nComparisons (--compare-by, with --ci) are paired when every state's buckets were hashed from one\n")
+        .append("  --id-column (the states' bucket_by column says so), else unpaired.\n")
         .append("\nExit codes: 0 done; 3 done, report written, a gate failed; 2 usage, a loss the states lack, a\n")
         .append("  state format this release does not read, or states of two specs under one name (one 'error:'\n")
         .append("  line); 1 anything else.\n\n")
