@@ -191,6 +191,35 @@ class ComparisonTest {
     }
   }
 
+  /**
+   * Many states take the shuffle path of the intervals (more than {@code spark.lossreport.ci.localStates} on
+   * the driver): its comparison equals the driver path's.
+   */
+  @Test
+  void theShufflePathComparesAsTheDriverPathDoes(SparkSession spark, @TempDir Path tmp) {
+    String in = correlatedModels(spark, tmp.resolve("in"), 10, 100, 11L);
+    List<String> common = List.of("--input", in, "--partition-by", "segment,model", "--losses", "mse,mae",
+        "--grouping-sets", "segment,model;model;overall", "--ci", "jackknife", "--id-column", "id", "--compare-by",
+        "model", "--baseline", "a");
+    String local = tmp.resolve("local").toString();
+    String shuffled = tmp.resolve("shuffled").toString();
+    ok(with(common, "--output", local));
+    ok(with(common, "--conf", LossReportJob.LOCAL_STATES_CONF + "=0", "--output", shuffled));
+    List<String> keys = List.of("segment", "model");
+    Map<String, Row> a = JobFixtures.byKey(spark.read().parquet(local), keys);
+    Map<String, Row> b = JobFixtures.byKey(spark.read().parquet(shuffled), keys);
+    assertEquals(a.keySet(), b.keySet());
+    int compared = 0;
+    for (String k : a.keySet()) {
+      for (String c : List.of("value", "std_error", "baseline_value", "delta", "delta_std_error", "delta_ci_low",
+          "delta_ci_high")) {
+        Approx.assertClose(a.get(k).getAs(c), b.get(k).getAs(c), 1e-12, 0, k + " " + c);
+      }
+      compared += a.get(k).getAs("delta_ci_low") == null ? 0 : 1;
+    }
+    assertEquals(2 * (10 + 1), compared, "model b's rows of 10 segments and of the grouping by model, two losses");
+  }
+
   private static String[] with(List<String> common, String... more) {
     List<String> a = new ArrayList<>(common);
     a.addAll(Arrays.asList(more));
