@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +52,7 @@ final class HtmlOutput {
   private static Path local(String path, String option) {
     try {
       return (path.startsWith("file:") ? Path.of(URI.create(path)) : Path.of(path)).toAbsolutePath().normalize();
-    } catch (InvalidPathException | IllegalArgumentException e) {
+    } catch (IllegalArgumentException e) { // InvalidPathException too
       throw new UsageException(option + " '" + path + "' is not a local file path: " + e.getMessage());
     }
   }
