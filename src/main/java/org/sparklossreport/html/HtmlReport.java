@@ -9,6 +9,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -45,6 +46,7 @@ public final class HtmlReport {
     Path temp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
     try {
       Files.writeString(temp, html, StandardCharsets.UTF_8);
+      readableByAll(temp); // a temporary file is private; the page is not
       try {
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
@@ -52,6 +54,14 @@ public final class HtmlReport {
       }
     } finally {
       Files.deleteIfExists(temp);
+    }
+  }
+
+  private static void readableByAll(Path file) throws IOException {
+    try {
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+    } catch (UnsupportedOperationException e) {
+      // not a POSIX file system: its default permissions stay
     }
   }
 
