@@ -183,19 +183,11 @@ public final class JobOptions {
         .append("predictions: e.g. a weekly report from seven nightly runs' states. Values equal a direct run over\n")
         .append("the union of the inputs (states are merged, never finished values averaged).\n\n")
         .append("Options:\n");
-    for (Option o : OPTIONS) {
-      if (ROLLUP_OPTIONS.contains(o.name())) {
-        String help = switch (o.name()) {
-          case "states" -> "the states table (Parquet, or Delta: detected)";
-          case "where" -> "optional filter on the states' key columns, e.g. \"date >= '2026-11-23'\"";
-          case "losses" -> "the losses to report, a subset of those the states hold (default: all of them)";
-          case "ci" -> "jackknife: intervals from the buckets the states carry (saved by a run with --ci), or none";
-          default -> o.help();
-        };
-        String left = "  --" + o.name() + (o.arg() == null ? "" : " " + o.arg());
-        b.append(String.format("%-30s %s%n", left, help));
-      }
-    }
+    appendOptions(b, ROLLUP_OPTIONS, Map.of(
+        "states", "the states table (Parquet, or Delta: detected)",
+        "where", "optional filter on the states' key columns, e.g. \"date >= '2026-11-23'\"",
+        "losses", "the losses to report, a subset of those the states hold (default: all of them)",
+        "ci", "jackknife: intervals from the buckets the states carry (saved by a run with --ci), or none"));
     b.append("\nComparisons from states are unpaired (states do not record whether their buckets were hashed\n")
         .append("  from example ids).\n")
         .append("\nExit codes: 0 done; 3 done, report written, a gate failed; 2 usage, a loss the states lack, a\n")
@@ -208,6 +200,16 @@ public final class JobOptions {
     return b.toString();
   }
 
+  /** The help lines of a command's options ({@code names}), with its own wording where {@code helpOf} has one. */
+  private static void appendOptions(StringBuilder b, List<String> names, Map<String, String> helpOf) {
+    for (Option o : OPTIONS) {
+      if (names.contains(o.name())) {
+        String left = "  --" + o.name() + (o.arg() == null ? "" : " " + o.arg());
+        b.append(String.format("%-30s %s%n", left, helpOf.getOrDefault(o.name(), o.help())));
+      }
+    }
+  }
+
   /** The help text of {@code html}. */
   public static String htmlHelp() {
     StringBuilder b = new StringBuilder();
@@ -216,19 +218,11 @@ public final class JobOptions {
         .append("summary, per loss the value per key (with intervals), the trend over a date key, deltas against\n")
         .append("the baseline, and a sortable, filterable table. No network is needed to open it.\n\n")
         .append("Options:\n");
-    for (Option o : OPTIONS) {
-      if (HTML_OPTIONS.contains(o.name())) {
-        String help = switch (o.name()) {
-          case "report" -> "the report: a directory written by the job (parquet, json, csv) or a Delta table";
-          case "report-format" -> "parquet, delta, json or csv (default: delta when it has _delta_log, else by its files' extension)";
-          case "where" -> "optional filter on the report's columns, e.g. \"date >= '2026-11-01'\" or \"loss = 'mse'\"";
-          case "html" -> "the HTML file to write (replaced atomically)";
-          default -> o.help();
-        };
-        String left = "  --" + o.name() + (o.arg() == null ? "" : " " + o.arg());
-        b.append(String.format("%-30s %s%n", left, help));
-      }
-    }
+    appendOptions(b, HTML_OPTIONS, Map.of(
+        "report", "the report: a directory written by the job (parquet, json, csv) or a Delta table",
+        "report-format", "parquet, delta, json or csv (default: delta when it has _delta_log, else by its files' extension)",
+        "where", "optional filter on the report's columns, e.g. \"date >= '2026-11-01'\" or \"loss = 'mse'\"",
+        "html", "the HTML file to write (replaced atomically)"));
     b.append("\nBounds: per loss the 25 highest and 25 lowest keys, the first 5,000 table rows; the page says what it\n")
         .append("  leaves out. See docs/REPORT.md.\n")
         .append("\nExit codes: 0 done; 2 usage, a report that cannot be read or is not a loss report (one 'error:'\n")
@@ -240,23 +234,30 @@ public final class JobOptions {
 
   /** The {@code html} command described by the command line. */
   public static HtmlSpec toHtmlSpec(Map<String, Object> cli) {
-    for (String k : cli.keySet()) {
-      if (!k.equals("command") && !HTML_OPTIONS.contains(k)) {
-        throw new UsageException("--" + k + " is not an option of html, which renders an existing report; its options:"
-            + " --" + String.join(", --", HTML_OPTIONS));
-      }
-    }
-    String report = text(cli, "report");
-    if (report == null) {
-      throw new UsageException("html: give --report PATH, the report to render");
-    }
-    String html = text(cli, "html");
-    if (html == null) {
-      throw new UsageException("html: give --html FILE, the HTML file to write");
-    }
+    onlyOptionsOf(cli, "html, which renders an existing report", HTML_OPTIONS);
+    String report = required(cli, "report", "html: give --report PATH, the report to render");
+    String html = required(cli, "html", "html: give --html FILE, the HTML file to write");
     String format = cli.containsKey("report-format")
         ? oneOf(cli, "report-format", "parquet", "parquet", "delta", "json", "csv") : null;
     return new HtmlSpec(report, format, text(cli, "where"), html, text(cli, "master"), confMap(cli.get("conf")));
+  }
+
+  /** Refuses an option that is not one of a command's {@code names} ({@code what}: the command, described). */
+  private static void onlyOptionsOf(Map<String, Object> cli, String what, List<String> names) {
+    for (String k : cli.keySet()) {
+      if (!k.equals("command") && !names.contains(k)) {
+        throw new UsageException("--" + k + " is not an option of " + what + "; its options: --"
+            + String.join(", --", names));
+      }
+    }
+  }
+
+  private static String required(Map<String, Object> cli, String key, String message) {
+    String v = text(cli, key);
+    if (v == null) {
+      throw new UsageException(message);
+    }
+    return v;
   }
 
   /** {@code --html FILE} of the job or rollup (the command line's, else the job file's), or null. */
@@ -269,12 +270,7 @@ public final class JobOptions {
 
   /** The rollup described by the command line. */
   public static RollupSpec toRollupSpec(Map<String, Object> cli) {
-    for (String k : cli.keySet()) {
-      if (!k.equals("command") && !ROLLUP_OPTIONS.contains(k)) {
-        throw new UsageException("--" + k + " is not an option of rollup, which reads saved states only; its options:"
-            + " --" + String.join(", --", ROLLUP_OPTIONS));
-      }
-    }
+    onlyOptionsOf(cli, "rollup, which reads saved states only", ROLLUP_OPTIONS);
     String states = text(cli, "states");
     if (states == null) {
       throw new UsageException("rollup: give --states PATH, the states a run with --states wrote");
