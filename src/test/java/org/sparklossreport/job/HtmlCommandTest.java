@@ -138,7 +138,19 @@ class HtmlCommandTest {
         .contains("--html"));
     assertTrue(usageError("--input", in, "--losses", "mse", "--output", out, "--report", out).contains("--report"));
     assertTrue(usageError("rollup", "--states", out, "--output", out + "2", "--html", tmp.toString()).contains("--html"));
+    Path file = Files.writeString(tmp.resolve("a-file"), "x");
+    assertTrue(usageError("html", "--report", out, "--html", file.resolve("r.html").toString()).contains("--html"));
     assertFalse(Files.exists(Path.of(html)), "no page from a mistake");
+  }
+
+  @Test
+  void aJobFileMayNameThePage(SparkSession spark, @TempDir Path tmp) throws IOException {
+    Path html = tmp.resolve("from-job-file.html");
+    Path job = Files.writeString(tmp.resolve("job.yaml"), "input: " + input(spark, tmp) + "\npartition_by: [model]\n"
+        + "losses: [mse]\noutput: " + tmp.resolve("report") + "\nhtml: " + html + "\n");
+    ok("--config", job.toString());
+    Dataset<Row> report = spark.read().parquet(tmp.resolve("report").toString());
+    HtmlPages.assertTableEquals(report.collectAsList(), report.schema(), HtmlPages.data(HtmlPages.parse(html)));
   }
 
   @Test
