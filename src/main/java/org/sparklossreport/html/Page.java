@@ -108,6 +108,10 @@ final class Page {
       b.append("<a href=\"#loss-").append(i).append("\">").append(esc(losses.get(i).path("loss").asText())).append("</a> ");
     }
     b.append("</nav>\n");
+    if (losses.isEmpty()) {
+      b.append("<p class=\"note left-out\" id=\"no-rows\">The report has no rows to chart (an empty report, or a --where"
+          + " that selects none).</p>\n");
+    }
     for (int i = 0; i < losses.size(); i++) {
       JsonNode l = losses.get(i);
       JsonNode v = l.get("values");

@@ -202,6 +202,15 @@ class HtmlReportTest {
   }
 
   @Test
+  void anEmptyReportGivesAPageThatSaysSo(@TempDir Path tmp) throws IOException {
+    Document page = render(List.of(), List.of(), tmp);
+    HtmlPages.assertSelfContained(page);
+    assertTrue(HtmlPages.valueChartLosses(page).isEmpty());
+    assertNotNull(page.getElementById("no-rows"));
+    assertEquals(0, HtmlPages.data(page).path("table").path("total").asInt());
+  }
+
+  @Test
   void gateOutcomesAreShownWithPassOrFail(@TempDir Path tmp) throws IOException {
     List<Row> rows = List.of(row(null, null, "mse", 0.3, null, null, null, null, null));
     GateOutcome failed = new GateOutcome(Gate.parse("mse > 0.25"), 1, 1, 0,
