@@ -51,6 +51,7 @@ public final class Demo {
       throw new UsageException("--demo-rows must be ≥ 1, got " + rows);
     }
     String dir = String.valueOf(cli.getOrDefault("demo-dir", "target/demo"));
+    HtmlOutput.check((String) cli.get("html"), null);
     Map<String, String> conf = new java.util.LinkedHashMap<>();
     if (cli.get("conf") instanceof List<?> l) {
       l.forEach(x -> {
@@ -77,6 +78,7 @@ public final class Demo {
         InvalidPolicy.FAIL, null, conf);
     LossReportJob.Result result = new LossReportJob(spark, spec).run();
     Main.printSummary(result, out);
+    HtmlOutput.write(spark, (String) cli.get("html"), result, "parquet", "demo table " + input, out);
     out.printf("demo: the report is at %s (parquet); the job's options: submit/loss-report --help%n", output);
     return 0;
   }

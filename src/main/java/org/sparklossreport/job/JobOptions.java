@@ -45,6 +45,9 @@ public final class JobOptions {
       new Option("baseline", "VALUE", false, "the --compare-by value of the baseline, e.g. --compare-by model --baseline prod"),
       new Option("fail-if", "COND", true, "a gate, repeatable: [GROUPING:] [FIELD(]LOSS[)] OP NUMBER, e.g. \"mse > 0.25\", \"overall: ci_low(mse) > 0.25\", \"delta_ci_low(log_loss) > 0\"; exit 3 when one fails (the report is written)"),
       new Option("gates-output", "FILE", false, "write every gate's outcome as JSON to FILE (for the scheduler)"),
+      new Option("html", "FILE", false, "also write a self-contained HTML report (charts, gates, table; opens offline) of what this run wrote to FILE; see docs/REPORT.md"),
+      new Option("report", "PATH", false, "html command: the existing report to render"),
+      new Option("report-format", "FMT", false, "html command: parquet, delta, json or csv (default: detected)"),
       new Option("output", "PATH", false, "report destination (a directory)"),
       new Option("output-format", "FMT", false, "parquet (default), csv (with header), json, delta (a Delta Lake table)"),
       new Option("states", "PATH", false, "also save this run's mergeable states per finest key and loss there (same format, identity and modes as the report; see docs/STATES.md and the rollup command)"),
@@ -62,13 +65,16 @@ public final class JobOptions {
   static final List<String> PASS_OPTIONS = List.of("where", "label", "prediction", "weight", "partition-by", "losses",
       "grouping-sets", "ci", "ci-buckets", "ci-level", "id-column", "compare-by", "baseline", "invalid");
 
-  /** The commands besides the job itself: {@code rollup} (a report from saved states). */
-  static final List<String> COMMANDS = List.of("rollup");
+  /** The commands besides the job itself: {@code rollup} (a report from saved states), {@code html} (render a report). */
+  static final List<String> COMMANDS = List.of("rollup", "html");
 
   /** The options of {@code rollup}; the others are the job's alone. */
   static final List<String> ROLLUP_OPTIONS = List.of("states", "where", "grouping-sets", "losses", "ci",
       "ci-level", "compare-by", "baseline", "fail-if", "gates-output", "output", "output-format", "mode", "master",
-      "conf", "help");
+      "conf", "html", "help");
+
+  /** The options of {@code html}: render an existing report. */
+  static final List<String> HTML_OPTIONS = List.of("report", "report-format", "where", "html", "master", "conf", "help");
 
   /** Parsed command line: option name to value (a list for repeatable options, "true" for flags). */
   public static Map<String, Object> parse(String[] args) {
@@ -130,7 +136,8 @@ public final class JobOptions {
   public static String help() {
     StringBuilder b = new StringBuilder();
     b.append("Usage: submit/loss-report [options]\n")
-        .append("       submit/loss-report rollup --states PATH --output PATH [options]  (see rollup --help)\n\n")
+        .append("       submit/loss-report rollup --states PATH --output PATH [options]  (see rollup --help)\n")
+        .append("       submit/loss-report html --report PATH --html FILE [options]  (see html --help)\n\n")
         .append("Computes loss functions over a prediction table in one pass and writes a long-format report\n")
         .append("(one row per key, grouping and loss) with rows, invalid_rows and weight_sum beside each value.\n\n")
         .append("Options:\n");
@@ -176,19 +183,11 @@ public final class JobOptions {
         .append("predictions: e.g. a weekly report from seven nightly runs' states. Values equal a direct run over\n")
         .append("the union of the inputs (states are merged, never finished values averaged).\n\n")
         .append("Options:\n");
-    for (Option o : OPTIONS) {
-      if (ROLLUP_OPTIONS.contains(o.name())) {
-        String help = switch (o.name()) {
-          case "states" -> "the states table (Parquet, or Delta: detected)";
-          case "where" -> "optional filter on the states' key columns, e.g. \"date >= '2026-11-23'\"";
-          case "losses" -> "the losses to report, a subset of those the states hold (default: all of them)";
-          case "ci" -> "jackknife: intervals from the buckets the states carry (saved by a run with --ci), or none";
-          default -> o.help();
-        };
-        String left = "  --" + o.name() + (o.arg() == null ? "" : " " + o.arg());
-        b.append(String.format("%-30s %s%n", left, help));
-      }
-    }
+    appendOptions(b, ROLLUP_OPTIONS, Map.of(
+        "states", "the states table (Parquet, or Delta: detected)",
+        "where", "optional filter on the states' key columns, e.g. \"date >= '2026-11-23'\"",
+        "losses", "the losses to report, a subset of those the states hold (default: all of them)",
+        "ci", "jackknife: intervals from the buckets the states carry (saved by a run with --ci), or none"));
     b.append("\nComparisons (--compare-by, with --ci) are paired when every state's buckets were hashed from one\n")
         .append("  --id-column (the states' bucket_by column says so), else unpaired.\n")
         .append("\nExit codes: 0 done; 3 done, report written, a gate failed; 2 usage, a loss the states lack, a\n")
@@ -201,14 +200,77 @@ public final class JobOptions {
     return b.toString();
   }
 
-  /** The rollup described by the command line. */
-  public static RollupSpec toRollupSpec(Map<String, Object> cli) {
-    for (String k : cli.keySet()) {
-      if (!k.equals("command") && !ROLLUP_OPTIONS.contains(k)) {
-        throw new UsageException("--" + k + " is not an option of rollup, which reads saved states only; its options:"
-            + " --" + String.join(", --", ROLLUP_OPTIONS));
+  /** The help lines of a command's options ({@code names}), with its own wording where {@code helpOf} has one. */
+  private static void appendOptions(StringBuilder b, List<String> names, Map<String, String> helpOf) {
+    for (Option o : OPTIONS) {
+      if (names.contains(o.name())) {
+        String left = "  --" + o.name() + (o.arg() == null ? "" : " " + o.arg());
+        b.append(String.format("%-30s %s%n", left, helpOf.getOrDefault(o.name(), o.help())));
       }
     }
+  }
+
+  /** The help text of {@code html}. */
+  public static String htmlHelp() {
+    StringBuilder b = new StringBuilder();
+    b.append("Usage: submit/loss-report html --report PATH [--report-format FMT] [--where SQL] --html FILE\n\n")
+        .append("Renders an existing report (written by the job or rollup) as one self-contained HTML file: run\n")
+        .append("summary, per loss the value per key (with intervals), the trend over a date key, deltas against\n")
+        .append("the baseline, and a sortable, filterable table. No network is needed to open it.\n\n")
+        .append("Options:\n");
+    appendOptions(b, HTML_OPTIONS, Map.of(
+        "report", "the report: a directory written by the job (parquet, json, csv) or a Delta table",
+        "report-format", "parquet, delta, json or csv (default: delta when it has _delta_log, else by its files' extension)",
+        "where", "optional filter on the report's columns, e.g. \"date >= '2026-11-01'\" or \"loss = 'mse'\"",
+        "html", "the HTML file to write (replaced atomically)"));
+    b.append("\nBounds: per loss the 25 highest and 25 lowest keys, the first 5,000 table rows; the page says what it\n")
+        .append("  leaves out. See docs/REPORT.md.\n")
+        .append("\nExit codes: 0 done; 2 usage, a report that cannot be read or is not a loss report (one 'error:'\n")
+        .append("  line); 1 anything else.\n\n")
+        .append("Example:\n")
+        .append("  submit/loss-report html --report reports/nightly --where \"date >= '2026-11-01'\" --html nightly.html\n");
+    return b.toString();
+  }
+
+  /** The {@code html} command described by the command line. */
+  public static HtmlSpec toHtmlSpec(Map<String, Object> cli) {
+    onlyOptionsOf(cli, "html, which renders an existing report", HTML_OPTIONS);
+    String report = required(cli, "report", "html: give --report PATH, the report to render");
+    String html = required(cli, "html", "html: give --html FILE, the HTML file to write");
+    String format = cli.containsKey("report-format")
+        ? oneOf(cli, "report-format", "parquet", "parquet", "delta", "json", "csv") : null;
+    return new HtmlSpec(report, format, text(cli, "where"), html, text(cli, "master"), confMap(cli.get("conf")));
+  }
+
+  /** Refuses an option that is not one of a command's {@code names} ({@code what}: the command, described). */
+  private static void onlyOptionsOf(Map<String, Object> cli, String what, List<String> names) {
+    for (String k : cli.keySet()) {
+      if (!k.equals("command") && !names.contains(k)) {
+        throw new UsageException("--" + k + " is not an option of " + what + "; its options: --"
+            + String.join(", --", names));
+      }
+    }
+  }
+
+  private static String required(Map<String, Object> cli, String key, String message) {
+    String v = text(cli, key);
+    if (v == null) {
+      throw new UsageException(message);
+    }
+    return v;
+  }
+
+  /** {@code --html FILE} of the job or rollup (the command line's, else the job file's), or null. */
+  public static String htmlFile(Map<String, Object> cli) {
+    if (cli.containsKey("html")) {
+      return text(cli, "html");
+    }
+    return cli.containsKey("config") ? text(readJobFile((String) cli.get("config")), "html") : null;
+  }
+
+  /** The rollup described by the command line. */
+  public static RollupSpec toRollupSpec(Map<String, Object> cli) {
+    onlyOptionsOf(cli, "rollup, which reads saved states only", ROLLUP_OPTIONS);
     String states = text(cli, "states");
     if (states == null) {
       throw new UsageException("rollup: give --states PATH, the states a run with --states wrote");
@@ -279,6 +341,11 @@ public final class JobOptions {
         merged.put(k, v);
       }
     });
+    for (String k : List.of("report", "report-format")) {
+      if (merged.containsKey(k)) {
+        throw new UsageException("--" + k + " is an option of the html command: submit/loss-report html --report PATH --html FILE");
+      }
+    }
     return build(merged);
   }
 

@@ -38,6 +38,9 @@ public final class Main {
       if ("rollup".equals(cli.get("command"))) {
         return rollup(cli, out, err);
       }
+      if ("html".equals(cli.get("command"))) {
+        return HtmlOutput.command(cli, out);
+      }
       if (cli.containsKey("help")) {
         out.print(JobOptions.help());
         return 0;
@@ -50,6 +53,8 @@ public final class Main {
         return Demo.run(cli, out);
       }
       JobSpec spec = JobOptions.toSpec(cli);
+      String html = JobOptions.htmlFile(cli);
+      HtmlOutput.check(html, spec.output());
       boolean existing = SparkSession.getActiveSession().isDefined();
       String running = existing
           ? SparkSession.getActiveSession().get().conf().get(Delta.EXTENSIONS, "") : null;
@@ -58,6 +63,7 @@ public final class Main {
       try {
         LossReportJob.Result result = new LossReportJob(spark, spec).run();
         printSummary(result, out);
+        HtmlOutput.write(spark, html, result, spec.outputFormat(), spec.inputDescription(), out);
         return verdict(result, spec.gatesOutput(), err);
       } finally {
         restore(spark, restore);
@@ -65,6 +71,10 @@ public final class Main {
     } catch (UsageException | LossSpecException e) {
       err.println("error: " + e.getMessage());
       return 2;
+    } catch (HtmlOutput.HtmlWriteException e) {
+      LOG.error("The HTML report was not written", e);
+      err.println("error: " + e.getMessage());
+      return 1;
     } catch (ConcurrentRunException e) {
       LOG.error("The report was not committed", e);
       err.println("error: " + e.getMessage());
@@ -90,6 +100,7 @@ public final class Main {
       return 0;
     }
     RollupSpec spec = JobOptions.toRollupSpec(cli);
+    HtmlOutput.check(JobOptions.htmlFile(cli), spec.output());
     boolean existing = SparkSession.getActiveSession().isDefined();
     String running = existing ? SparkSession.getActiveSession().get().conf().get(Delta.EXTENSIONS, "") : null;
     String statesFormat = Rollup.isDelta(spec.states()) ? "delta" : "parquet";
@@ -99,6 +110,7 @@ public final class Main {
     try {
       LossReportJob.Result result = new Rollup(spark, spec).run();
       printSummary(result, out);
+      HtmlOutput.write(spark, JobOptions.htmlFile(cli), result, spec.outputFormat(), "states " + spec.states(), out);
       return verdict(result, spec.gatesOutput(), err);
     } finally {
       restore(spark, restore);
