@@ -80,7 +80,13 @@ class DriverKillIT {
     List<Path> staging = leftovers(out).stream()
         .filter(p -> p.getFileName().toString().contains(".staging-")).toList();
     assertEquals(1, staging.size(), "expected the staging dir of the running write beside the output");
-    assertTrue(partFiles(staging.get(0)) > 0, "no part file written yet in " + staging.get(0));
+    // The first task to stall may be one with no rows (the earlier report's rows this run replaces write
+    // nothing): the report's own part file follows within moments, written by the task beside it.
+    long deadline = System.nanoTime() + 120_000_000_000L;
+    while (partFiles(staging.get(0)) == 0 && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+    }
+    assertTrue(partFiles(staging.get(0)) > 0, "no part file written in 120 s in " + staging.get(0));
     System.err.println("killing the driver (pid " + killed.process().pid() + ") while: " + writing.line());
     LocalCluster.kill(killed.process().toHandle());
     assertFalse(killed.process().isAlive());
