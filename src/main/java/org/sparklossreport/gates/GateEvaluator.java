@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Evaluates gates on a loss report: any DataFrame with the report's columns (the key columns, then
@@ -35,26 +36,51 @@ public final class GateEvaluator {
     if (gates.isEmpty()) {
       return List.of();
     }
-    List<String> names = List.of(report.schema().fieldNames());
-    int groupingAt = names.indexOf("grouping");
-    int lossAt = names.indexOf("loss");
-    for (Gate g : gates) {
-      if (groupingAt < 0 || lossAt < 0 || !names.contains(g.field())) {
-        throw new IllegalArgumentException("'" + g.condition() + "': the report has no column "
-            + (groupingAt < 0 ? "grouping" : lossAt < 0 ? "loss" : g.field()) + " (its columns: "
-            + String.join(", ", names) + ")");
+    Reader r = Reader.of(report.schema(), gates);
+    return r.outcomes(report.javaRDD().aggregate(new Tally(r.gates()), r::add, Tally::merge));
+  }
+
+  /** {@link #evaluate(Dataset, List)} over report rows on the driver ({@code schema}: theirs): no Spark job. */
+  public static List<GateOutcome> evaluate(List<Row> report, StructType schema, List<Gate> gates) {
+    if (gates.isEmpty()) {
+      return List.of();
+    }
+    Reader r = Reader.of(schema, gates);
+    Tally t = new Tally(r.gates());
+    report.forEach(row -> r.add(t, row));
+    return r.outcomes(t);
+  }
+
+  /** Where a report's columns are, for the gates; checks that each gate's field is one of them. */
+  private record Reader(List<Gate> gates, int[] fieldAt, List<String> keys, int groupingAt, int lossAt)
+      implements Serializable {
+    static Reader of(StructType schema, List<Gate> gates) {
+      List<String> names = List.of(schema.fieldNames());
+      int groupingAt = names.indexOf("grouping");
+      int lossAt = names.indexOf("loss");
+      for (Gate g : gates) {
+        if (groupingAt < 0 || lossAt < 0 || !names.contains(g.field())) {
+          throw new IllegalArgumentException("'" + g.condition() + "': the report has no column "
+              + (groupingAt < 0 ? "grouping" : lossAt < 0 ? "loss" : g.field()) + " (its columns: "
+              + String.join(", ", names) + ")");
+        }
       }
+      return new Reader(List.copyOf(gates), gates.stream().mapToInt(g -> names.indexOf(g.field())).toArray(),
+          List.copyOf(names.subList(0, groupingAt)), groupingAt, lossAt);
     }
-    int[] fieldAt = gates.stream().mapToInt(g -> names.indexOf(g.field())).toArray();
-    List<String> keys = List.copyOf(names.subList(0, groupingAt));
-    List<Gate> gs = List.copyOf(gates);
-    Tally all = report.javaRDD().aggregate(new Tally(gs), (t, r) -> t.add(r, fieldAt, keys, groupingAt, lossAt),
-        Tally::merge);
-    List<GateOutcome> out = new ArrayList<>();
-    for (int i = 0; i < gates.size(); i++) {
-      out.add(new GateOutcome(gates.get(i), all.checked[i], all.failed[i], all.nulls[i], List.copyOf(all.worst.get(i))));
+
+    Tally add(Tally t, Row row) {
+      return t.add(row, fieldAt, keys, groupingAt, lossAt);
     }
-    return out;
+
+    List<GateOutcome> outcomes(Tally all) {
+      List<GateOutcome> out = new ArrayList<>();
+      for (int i = 0; i < gates.size(); i++) {
+        out.add(new GateOutcome(gates.get(i), all.checked[i], all.failed[i], all.nulls[i],
+            List.copyOf(all.worst.get(i))));
+      }
+      return out;
+    }
   }
 
   /** Counts per gate and its worst failing rows, merged across partitions. */

@@ -111,7 +111,8 @@ public final class LossReportJob {
       }
       long t1 = System.nanoTime();
       writer.write(c.report(), spec.mode(), c.plan().keys()); // the only job after the pass without gates or comparison
-      List<GateOutcome> gates = c.verdicts().gates(c.report());
+      List<GateOutcome> gates = c.local() != null ? c.verdicts().gates(c.local(), c.schema())
+          : c.verdicts().gates(c.report());
       LOG.info("Wrote {} report row(s) ({} key(s)) to {} in {} s", c.reportRows(), c.keys(), writer.output(),
           seconds(System.nanoTime() - t1));
       return new Result(runId, writer.output().toString(), c.inputRows(), c.reportRows(), c.preview(), c.schema(),
@@ -136,10 +137,11 @@ public final class LossReportJob {
    * @param keyFields the key columns' fields
    * @param verdicts the comparison and the gates
    * @param cached what to unpersist
+   * @param local the report's rows when they are on the driver, else null
    */
   record Computed(Dataset<Row> report, long reportRows, List<Row> preview, long keys, long inputRows,
       StructType schema, Dataset<Row> states, long passRows, ReportPlan plan, String bucketBy,
-      List<StructField> keyFields, Verdicts verdicts, List<Object> cached) implements AutoCloseable {
+      List<StructField> keyFields, Verdicts verdicts, List<Object> cached, List<Row> local) implements AutoCloseable {
     @Override
     public void close() {
       states.unpersist();
@@ -189,7 +191,7 @@ public final class LossReportJob {
       Pass p = new Pass(states, summary, plan, groupings, keyFields, overall, verdicts, cached);
       Built b = ci != null ? withIntervals(p) : byKey(p);
       return new Computed(b.report(), b.reportRows(), b.preview(), b.keys(), inputRows, ReportRows.schema(keyFields),
-          states, summary.keys(), plan, bucketBy, keyFields, verdicts, cached);
+          states, summary.keys(), plan, bucketBy, keyFields, verdicts, cached, b.local());
     } catch (RuntimeException e) {
       states.unpersist();
       cached.forEach(Verdicts::unpersist);
@@ -201,8 +203,11 @@ public final class LossReportJob {
   private record Pass(Dataset<Row> states, KeyStates summary, ReportPlan plan, GroupingSets groupings,
       List<StructField> keyFields, LossState overall, Verdicts verdicts, List<Object> cached) {}
 
-  /** A built report: its rows, how many, the rows to print, and the finest keys. */
-  private record Built(Dataset<Row> report, long reportRows, List<Row> preview, long keys) {}
+  /**
+   * A built report: its rows, how many, the rows to print, the finest keys, and the rows themselves when
+   * they are on the driver (else null).
+   */
+  private record Built(Dataset<Row> report, long reportRows, List<Row> preview, long keys, List<Row> local) {}
 
   /**
    * The report without intervals: the finest keys' rows straight from the states, each coarser grouping's
@@ -253,7 +258,7 @@ public final class LossReportJob {
     List<Row> preview = verdicts.preview(report, preview(plan.keys().size(),
         groupings.hasOverall() ? overallRows : List.of(), groupings.hasFinest() ? p.summary().sample() : List.of(),
         coarserSample, rows));
-    return new Built(report, reportRows, preview, keys);
+    return new Built(report, reportRows, preview, keys, null);
   }
 
   /**
@@ -335,9 +340,10 @@ public final class LossReportJob {
     StructType scoredSchema = rows.schemaOf(keyFields);
     List<Row> preview = new ArrayList<>(overallRows);
     Dataset<Row> report;
-    if (reportList != null) {
+    if (reportList != null) { // on the driver: compared, previewed and gated there, without Spark jobs
       reportList.addAll(overallRows);
-      report = spark.createDataFrame(reportList, scoredSchema);
+      reportList = verdicts.compared(reportList, scoredSchema);
+      report = spark.createDataFrame(reportList, ReportRows.schema(keyFields));
       preview.clear();
       reportList.stream().filter(r -> r.getString(keyCount).equals(ReportRows.OVERALL)).forEach(preview::add);
       reportList.stream().limit(KeyStates.SAMPLE).filter(r -> !r.getString(keyCount).equals(ReportRows.OVERALL))
@@ -347,18 +353,16 @@ public final class LossReportJob {
       if (!verdicts.comparing()) {
         preview.addAll(reportRdd.take(KeyStates.SAMPLE));
       }
+      report = verdicts.compared(report).coalesce(files(reportRows, spark.sparkContext().defaultParallelism()));
+      report = verdicts.cached(report, cached);
     }
-    report = verdicts.compared(report);
-    if (reportList == null) {
-      report = report.coalesce(files(reportRows, spark.sparkContext().defaultParallelism()));
-    }
-    report = verdicts.cached(report, cached);
     int lossAt = keyCount + 1;
     preview.sort(java.util.Comparator.comparing((Row r) -> !r.getString(keyCount).equals(ReportRows.OVERALL))
         .thenComparing(r -> r.getString(lossAt)));
-    preview = new ArrayList<>(verdicts.preview(report, preview));
+    preview = new ArrayList<>(reportList != null ? verdicts.preview(reportList, preview)
+        : verdicts.preview(report, preview));
     return new Built(report, reportRows, List.copyOf(preview.subList(0, Math.min(preview.size(), KeyStates.SAMPLE))),
-        keys);
+        keys, reportList);
   }
 
   /**

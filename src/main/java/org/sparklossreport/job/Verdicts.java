@@ -94,6 +94,11 @@ final class Verdicts {
     return compare == null ? report : Comparison.apply(report, keys, compare, baseline, level, paired);
   }
 
+  /** {@link #compared(Dataset)} for report rows on the driver ({@code schema}: theirs): without Spark jobs. */
+  List<Row> compared(List<Row> report, StructType schema) {
+    return compare == null ? report : Comparison.apply(report, schema, keys, compare, baseline, level, paired);
+  }
+
   /**
    * The report, cached when more than the write reads it (a comparison's join feeds the write, the preview
    * and the gates); {@code cached} collects it for unpersisting.
@@ -126,6 +131,26 @@ final class Verdicts {
   /** The outcome of every gate over the report (one Spark job; none without gates). */
   List<GateOutcome> gates(Dataset<Row> report) {
     return GateEvaluator.evaluate(report, gates);
+  }
+
+  /** The outcome of every gate over report rows on the driver. */
+  List<GateOutcome> gates(List<Row> report, StructType schema) {
+    return GateEvaluator.evaluate(report, schema, gates);
+  }
+
+  /** {@link #preview(Dataset, List)} from report rows on the driver. */
+  List<Row> preview(List<Row> report, List<Row> rows) {
+    if (compare == null) {
+      return rows;
+    }
+    int groupingAt = keys.size();
+    int deltaAt = keys.size() + ReportRows.schema(List.of()).fieldIndex("delta");
+    List<Row> out = new ArrayList<>(rows.stream().filter(r -> r.getString(groupingAt).equals(ReportRows.OVERALL))
+        .toList());
+    report.stream().filter(r -> !r.isNullAt(deltaAt))
+        .sorted(java.util.Comparator.comparingDouble((Row r) -> r.getDouble(deltaAt)).reversed())
+        .limit(Math.max(0, KeyStates.SAMPLE - out.size())).forEach(out::add);
+    return out;
   }
 
   /** Unpersists a cached RDD or Dataset. */
