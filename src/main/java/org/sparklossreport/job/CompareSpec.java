@@ -42,12 +42,6 @@ public record CompareSpec(String column, String baseline) implements Serializabl
     return new CompareSpec(key, baseline);
   }
 
-  /** The same comparison on {@code column} as the input spells it (key names match case-insensitively). */
-  CompareSpec on(List<String> keys) {
-    return new CompareSpec(keys.stream().filter(k -> k.equalsIgnoreCase(column)).findFirst().orElse(column),
-        baseline);
-  }
-
   /**
    * {@link #baseline} as a value of the key's type {@code type}, cast as Spark casts (on the driver, without
    * a Spark job); a usage error when it is not one.

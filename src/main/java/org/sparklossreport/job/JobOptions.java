@@ -290,7 +290,7 @@ public final class JobOptions {
     return new RollupSpec(states, text(cli, "where"), groupingSets, losses, output,
         oneOf(cli, "output-format", "parquet", "parquet", "csv", "json", "delta"),
         WriteMode.parse(textOr(cli, "mode", "overwrite")), text(cli, "master"), confMap(cli.get("conf")), ci,
-        compare(cli, null, groupingSets), gates(cli, ci, false), text(cli, "gates-output"));
+        compare(cli, null, groupingSets), gates(cli), text(cli, "gates-output"));
   }
 
   /** Reads a YAML job file into option names and values (lists and maps kept). */
@@ -412,7 +412,7 @@ public final class JobOptions {
         textOr(o, "label", "label"), textOr(o, "prediction", "prediction"), text(o, "weight"), keys, losses,
         output, outputFormat, WriteMode.parse(textOr(o, "mode", "overwrite")),
         InvalidPolicy.parse(textOr(o, "invalid", "fail")), text(o, "master"), confMap(o.get("conf")),
-        groupingSets, states, ci, compare, gates(o, ci, compare != null), text(o, "gates-output"));
+        groupingSets, states, ci, compare, gates(o), text(o, "gates-output"));
   }
 
   /**
@@ -430,11 +430,11 @@ public final class JobOptions {
   }
 
   /**
-   * {@code --fail-if} (repeatable; a YAML {@code fail_if:} list): each parsed now, before Spark reads
-   * anything; a field that needs intervals or a comparison the run does not make is an error here too
-   * ({@code compare}: a comparison is set up; a rollup's is checked when its keys are known).
+   * {@code --fail-if} (repeatable; a YAML {@code fail_if:} list), each parsed now, before Spark starts; what
+   * a gate asks of the run (its loss, grouping, and a field the run fills) is checked by {@link Verdicts}
+   * once the losses and keys are known, still before the scan.
    */
-  static List<org.sparklossreport.gates.Gate> gates(Map<String, Object> o, CiSpec ci, boolean compare) {
+  static List<org.sparklossreport.gates.Gate> gates(Map<String, Object> o) {
     Object v = o.get("fail-if");
     List<String> conditions = new ArrayList<>();
     if (v instanceof List<?> l) {
@@ -444,23 +444,11 @@ public final class JobOptions {
     }
     List<org.sparklossreport.gates.Gate> out = new ArrayList<>();
     for (String c : conditions) {
-      org.sparklossreport.gates.Gate g;
       try {
-        g = org.sparklossreport.gates.Gate.parse(c);
+        out.add(org.sparklossreport.gates.Gate.parse(c));
       } catch (IllegalArgumentException e) {
         throw new UsageException("--fail-if " + e.getMessage());
       }
-      if (g.field().startsWith("ci_") && ci == null) {
-        throw new UsageException("--fail-if '" + c + "': " + g.field() + " needs intervals: add --ci jackknife");
-      }
-      if (g.field().startsWith("delta") && !compare && o.get("compare-by") == null) {
-        throw new UsageException("--fail-if '" + c + "': " + g.field() + " needs a comparison: add --compare-by COL"
-            + " --baseline VALUE");
-      }
-      if (g.field().startsWith("delta_ci") && ci == null) {
-        throw new UsageException("--fail-if '" + c + "': " + g.field() + " needs intervals: add --ci jackknife");
-      }
-      out.add(g);
     }
     return out;
   }
