@@ -3,8 +3,9 @@ package org.sparklossreport.job;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.CatalystTypeConverters;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.sparklossreport.core.LossSet;
 import org.sparklossreport.core.LossState;
 import org.sparklossreport.spark.States;
@@ -16,8 +17,8 @@ import org.sparklossreport.spark.States;
  *
  * <p>Why one job: in a process that runs the job once (as a scheduler starts it) every extra Spark job
  * costs planning, code generation and scheduling; the overall merge, the key count and the preview used
- * to be three jobs (plus an emptiness check) over the cached states. An empty input gives the empty
- * state and no keys.
+ * to be three jobs (plus an emptiness check) over the cached states. The same job also materializes the
+ * persisted states ({@link PassStates}). An empty input gives the empty state and no keys.
  *
  * @param overall every key state merged
  * @param keys the number of key rows (1 without key columns, when the input had rows or not)
@@ -28,18 +29,19 @@ public record KeyStates(LossState overall, long keys, List<Row> sample, int keep
   /** Key rows kept for the printed summary. */
   public static final int SAMPLE = 12;
 
-  /** Merges {@code states} (key columns first, {@code keyCount} of them, then the state) of {@code set}. */
-  public static KeyStates of(JavaRDD<Row> states, LossSet set, int keyCount) {
-    return of(states, set, keyCount, SAMPLE);
-  }
-
   /**
-   * {@link #of(JavaRDD, LossSet, int)} keeping up to {@code keep} key rows: when there are no more than
-   * that, {@link #all} has every one, and the driver needs no further job to read them.
+   * Merges the states of {@code pass} (of {@code set}), keeping up to {@code keep} key rows: when there are
+   * no more than that, {@link #all} has every one, and the driver needs no further job to read them.
    */
-  public static KeyStates of(JavaRDD<Row> states, LossSet set, int keyCount, int keep) {
-    return states.aggregate(new KeyStates(set.zero(), 0, new ArrayList<>(), keep),
-        (acc, row) -> acc.add(set, row, keyCount), (a, b) -> a.merge(set, b));
+  static KeyStates of(PassStates pass, LossSet set, int keep) {
+    States.Reader reader = pass.reader();
+    int stateAt = pass.stateAt();
+    Partial p = pass.rows().aggregate(new Partial(set.zero(), 0, new ArrayList<>()),
+        (acc, row) -> acc.add(set, reader.read(row, stateAt), row, keep), (a, b) -> a.merge(set, b, keep));
+    scala.Function1<Object, Object> toRow = CatalystTypeConverters.createToScalaConverter(pass.schema());
+    List<Row> sample = new ArrayList<>();
+    p.sample().forEach(r -> sample.add((Row) toRow.apply(r)));
+    return new KeyStates(p.overall(), p.keys(), sample, keep);
   }
 
   /** Every key row, when there were no more than {@code keep}; else null. */
@@ -47,21 +49,24 @@ public record KeyStates(LossState overall, long keys, List<Row> sample, int keep
     return keys <= keep ? sample : null;
   }
 
-  private KeyStates add(LossSet set, Row row, int keyCount) {
-    set.merge(overall, States.fromRow(row.getStruct(keyCount)));
-    if (sample.size() < keep) {
-      sample.add(row);
-    }
-    return new KeyStates(overall, keys + 1, sample, keep);
-  }
-
-  private KeyStates merge(LossSet set, KeyStates other) {
-    set.merge(overall, other.overall);
-    for (Row r : other.sample) {
+  /** A partition's part: its states merged, counted, and its first rows (internal, decoded on the driver). */
+  private record Partial(LossState overall, long keys, List<InternalRow> sample) implements Serializable {
+    Partial add(LossSet set, LossState state, InternalRow row, int keep) {
+      set.merge(overall, state);
       if (sample.size() < keep) {
-        sample.add(r);
+        sample.add(row.copy());
       }
+      return new Partial(overall, keys + 1, sample);
     }
-    return new KeyStates(overall, keys + other.keys, sample, keep);
+
+    Partial merge(LossSet set, Partial other, int keep) {
+      set.merge(overall, other.overall);
+      for (InternalRow r : other.sample) {
+        if (sample.size() < keep) {
+          sample.add(r);
+        }
+      }
+      return new Partial(overall, keys + other.keys, sample);
+    }
   }
 }

@@ -23,6 +23,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
@@ -144,7 +145,6 @@ public final class LossReportJob {
       List<StructField> keyFields, Verdicts verdicts, List<Object> cached, List<Row> local) implements AutoCloseable {
     @Override
     public void close() {
-      states.unpersist();
       cached.forEach(Verdicts::unpersist);
     }
   }
@@ -172,14 +172,16 @@ public final class LossReportJob {
         plan.slots().stream().map(InputSlot::column).toList(), plan.keys(), groupings.sets(), engine,
         ci == null ? "" : ", jackknife over " + ci.buckets() + " buckets");
 
-    // Cached as a Dataset (Spark's compact columnar cache): an RDD of Row objects costs more for many
-    // keys, as Spark estimates the size of the cached objects by walking them.
-    Dataset<Row> states = pass.aggregate(input, engine).persist(StorageLevel.MEMORY_AND_DISK());
+    // Persisted as Spark's internal rows (PassStates): a Dataset cache took a job of its own to build, and
+    // an RDD of Row objects costs more for many keys, as Spark estimates their size by walking them.
+    PassStates passStates = PassStates.persist(spark, pass.aggregate(input, engine));
+    Dataset<Row> states = passStates.dataset();
     List<Object> cached = new ArrayList<>(); // RDDs and Datasets, unpersisted with the states
+    cached.add(passStates);
     try {
       LossSet set = plan.set();
       // the pass, and one merge; with --ci, a small pass's state rows all come back with it (LOCAL_STATES_CONF)
-      KeyStates summary = KeyStates.of(states.javaRDD(), set, pass.keys().size(),
+      KeyStates summary = KeyStates.of(passStates, set,
           ci == null ? KeyStates.SAMPLE : Integer.parseInt(spark.conf().get(LOCAL_STATES_CONF, "20000").trim()));
       LossState overall = summary.overall();
       long inputRows = inputRows(plan, overall);
@@ -188,20 +190,23 @@ public final class LossReportJob {
       new InvalidRows(spark, spec, plan, ci == null ? states : overBuckets(states, plan), overall).apply(input);
 
       List<StructField> keyFields = plan.keys().stream().map(k -> ColumnTypes.find(input.schema(), k)).toList();
-      Pass p = new Pass(states, summary, plan, groupings, keyFields, overall, verdicts, cached);
+      Pass p = new Pass(passStates, summary, plan, groupings, keyFields, overall, verdicts, cached);
       Built b = ci != null ? withIntervals(p) : byKey(p);
       return new Computed(b.report(), b.reportRows(), b.preview(), b.keys(), inputRows, ReportRows.schema(keyFields),
           states, summary.keys(), plan, bucketBy, keyFields, verdicts, cached, b.local());
     } catch (RuntimeException e) {
-      states.unpersist();
       cached.forEach(Verdicts::unpersist);
       throw e;
     }
   }
 
   /** What the report is built from: the cached states of the pass and what the driver knows of them. */
-  private record Pass(Dataset<Row> states, KeyStates summary, ReportPlan plan, GroupingSets groupings,
-      List<StructField> keyFields, LossState overall, Verdicts verdicts, List<Object> cached) {}
+  private record Pass(PassStates passStates, KeyStates summary, ReportPlan plan, GroupingSets groupings,
+      List<StructField> keyFields, LossState overall, Verdicts verdicts, List<Object> cached) {
+    Dataset<Row> states() {
+      return passStates.dataset();
+    }
+  }
 
   /**
    * A built report: its rows, how many, the rows to print, the finest keys, and the rows themselves when
@@ -226,7 +231,11 @@ public final class LossReportJob {
     List<Dataset<Row>> parts = new ArrayList<>();
     long reportRows = 0;
     if (groupings.hasFinest()) {
-      parts.add(p.states().flatMap((FlatMapFunction<Row, Row>) rows::ofKeyed, Encoders.row(schema)));
+      PassStates ps = p.passStates();
+      DataType[] keyTypes = ps.keyTypes();
+      States.Reader reader = ps.reader();
+      parts.add(((org.apache.spark.sql.classic.SparkSession) spark).internalCreateDataFrame(
+          ps.rows().flatMap(r -> rows.ofKeyed(r, keyTypes, reader)).rdd(), schema, false));
       reportRows += keys * outputs;
     }
     List<Row> coarserSample = new ArrayList<>();

@@ -8,9 +8,14 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.util.DateTimeUtils;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.types.UTF8String;
 import org.sparklossreport.core.Jackknife;
 import org.sparklossreport.core.LossResult;
 import org.sparklossreport.core.LossSet;
@@ -47,6 +52,8 @@ public final class ReportRows implements Serializable {
   private final Timestamp computedAt;
   private final Double level;
   private final boolean scored;
+  private transient UTF8String[] text; // grouping, scope, run id: for internal rows
+  private transient UTF8String[] losses; // the output names, in results order: for internal rows
 
   /** The columns besides the keys that identify a report row (with the key columns). */
   public static final List<String> IDENTITY = List.of("grouping", "loss");
@@ -118,6 +125,46 @@ public final class ReportRows implements Serializable {
       keys[i] = r.get(i);
     }
     return rows(keys, keyGrouping, States.fromRow(r.getStruct(keyCount))).iterator();
+  }
+
+  /**
+   * Report rows of a keyed state row of the pass, as Spark's internal rows of {@link #schema} (no
+   * intervals, not scored): the key values are copied as they are, so neither side is decoded into
+   * {@link Row}s. The finest keys' rows of a report without intervals, hundreds of thousands of them.
+   *
+   * @param keyTypes the types of the row's key columns, which come first; the state follows them
+   */
+  public Iterator<InternalRow> ofKeyed(InternalRow r, DataType[] keyTypes, States.Reader reader) {
+    if (text == null) { // the same strings in every row of a run: encoded once per task
+      text = new UTF8String[] {UTF8String.fromString(keyGrouping), scope == null ? null : UTF8String.fromString(scope),
+          UTF8String.fromString(runId)};
+      losses = LossReportJob.outputNames(set).stream().map(UTF8String::fromString).toArray(UTF8String[]::new);
+    }
+    long at = DateTimeUtils.fromJavaTimestamp(computedAt);
+    List<LossResult> results = set.results(reader.read(r, keyCount));
+    List<InternalRow> out = new ArrayList<>(results.size());
+    for (int o = 0; o < results.size(); o++) {
+      LossResult res = results.get(o);
+      Object[] v = new Object[keyCount + 18];
+      for (int i = 0; i < keyCount; i++) {
+        v[i] = r.get(i, keyTypes[i]);
+      }
+      int i = keyCount;
+      v[i++] = text[0];
+      v[i++] = losses[o];
+      v[i++] = res.value();
+      v[i++] = res.rows();
+      v[i++] = res.invalidRows();
+      String reasons = reasons(res.invalidByReason());
+      v[i++] = reasons == null ? null : UTF8String.fromString(reasons);
+      v[i++] = res.weightSum();
+      v[i++] = text[1];
+      i += 3 + DELTA_COLUMNS.size(); // std_error, ci_low, ci_high and the comparison: null
+      v[i++] = text[2];
+      v[i] = at;
+      out.add(new GenericInternalRow(v));
+    }
+    return out.iterator();
   }
 
   /** Report rows of the overall state (key columns null). */

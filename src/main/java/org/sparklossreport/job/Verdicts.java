@@ -159,6 +159,8 @@ final class Verdicts {
       rdd.unpersist();
     } else if (o instanceof Dataset<?> ds) {
       ds.unpersist();
+    } else if (o instanceof PassStates ps) {
+      ps.unpersist();
     }
   }
 }

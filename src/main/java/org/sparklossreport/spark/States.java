@@ -1,8 +1,10 @@
 package org.sparklossreport.spark;
 
+import java.io.Serializable;
 import java.util.List;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
 import org.apache.spark.sql.types.StructType;
 import org.sparklossreport.core.LossState;
@@ -76,6 +78,33 @@ public final class States {
       d[i] = ((Number) seq.apply(i)).doubleValue();
     }
     return d;
+  }
+
+  /**
+   * Reads states from Spark's internal rows without decoding them into {@link Row}s: a state struct's
+   * arrays are copied whole ({@code UnsafeArrayData.toLongArray}), where a {@code Row} would box every
+   * element into a Scala sequence first. For the job's passes over hundreds of thousands of key states.
+   */
+  public record Reader(int fields, int counts, int signature, int sums, int version) implements Serializable {
+    /** The state at {@code ordinal} of {@code row} (a struct of this reader's type). */
+    public LossState read(InternalRow row, int ordinal) {
+      InternalRow st = row.getStruct(ordinal, fields);
+      LossState s = new LossState();
+      s.setVersion(st.getInt(version));
+      s.setCounts(st.getArray(counts).toLongArray());
+      s.setSums(st.getArray(sums).toDoubleArray());
+      if (signature >= 0 && !st.isNullAt(signature)) {
+        s.setSignature(st.getUTF8String(signature).toString());
+      }
+      return s;
+    }
+  }
+
+  /** The reader of state structs of type {@code type} (with or without {@code signature}). */
+  public static Reader reader(StructType type) {
+    List<String> names = List.of(type.fieldNames());
+    return new Reader(names.size(), names.indexOf("counts"), names.indexOf("signature"), names.indexOf("sums"),
+        names.indexOf("version"));
   }
 
   /** The fields of {@link #SCHEMA}, in order (the bean encoder orders them by name). */
