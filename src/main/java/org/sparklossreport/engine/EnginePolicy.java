@@ -14,8 +14,9 @@ import org.sparklossreport.spark.compiled.CompiledStates;
 /**
  * Which engine runs the single pass over an input, for the setting {@link #CONF}:
  * <ul>
- *   <li>{@code columnar} ({@link ColumnarStates}): every loss has scalar sums over scalar columns and
- *       Spark reads the input in column batches (a Parquet or ORC scan with nothing on top);
+ *   <li>{@code columnar} ({@link ColumnarStates}): every loss, when Spark reads the input in column
+ *       batches (a Parquet or ORC scan of numeric and {@code array<double|float>} columns with nothing
+ *       on top);
  *   <li>{@code compiled} ({@link CompiledStates}): every loss on every input;
  *   <li>{@code aggregator} ({@link AggregatorEngine}): the public typed Aggregator, every loss.
  * </ul>
@@ -60,21 +61,15 @@ public final class EnginePolicy {
     Dataset<Row> withBucket = bucketing == null ? input : bucketing.addTo(input);
     switch (conf) {
       case "auto": {
-        if (!ColumnarStates.supports(set, slots)) {
-          return new Choice(CompiledStates.ENGINE, "auto: a loss takes vectors or keeps a vector state", withBucket);
-        }
         Optional<ColumnarStates.Source> batches = ColumnarStates.source(input, keys, slots, bucketing);
         return batches.isPresent() ? new Choice(ColumnarStates.engine(batches.get()), "auto: column batches", input)
             : new Choice(CompiledStates.ENGINE, "auto: the input is not read in column batches", withBucket);
       }
       case "columnar": {
-        if (!ColumnarStates.supports(set, slots)) {
-          throw new UsageException(CONF + "=columnar takes losses of scalar columns with scalar kernels "
-              + "only; use auto, compiled or aggregator for " + set.signature());
-        }
         ColumnarStates.Source batches = ColumnarStates.source(input, keys, slots, bucketing).orElseThrow(() ->
             new UsageException(CONF + "=columnar reads column batches of a Parquet or ORC input of numeric "
-                + "columns, with no --where filter; this input is read row by row: use auto or compiled"));
+                + "and array<double|float> columns, with no --where filter; this input is read row by row: "
+                + "use auto or compiled"));
         return new Choice(ColumnarStates.engine(batches), "set", input);
       }
       case "compiled":

@@ -122,6 +122,9 @@ class EngineEquivalenceTest {
 
   @ParameterizedTest(name = "{0} on {1}, weight ''{2}'', keys {3}")
   @CsvSource({
+      "columnar,parquet,,key", "columnar,parquet,weight,key", "columnar,parquet,weight,''",
+      "columnar,parquet,,big_key", "columnar,parquet,weight,name", "columnar,parquet,,key;name",
+      "columnar,parquet,weight,maybe",
       "compiled,parquet,,key", "compiled,parquet,weight,key", "compiled,rows,weight,''",
       "compiled,rows,,big_key", "compiled,parquet,weight,name", "compiled,rows,,key;name",
       "compiled,parquet,weight,maybe", "auto,parquet,weight,key", "auto,rows,,key"})
@@ -190,19 +193,20 @@ class EngineEquivalenceTest {
   }
 
   @Test
-  void thePolicyPicksColumnarForScalarBatchesElseCompiled(SparkSession spark) {
+  void thePolicyPicksColumnarForColumnBatchesElseCompiled(SparkSession spark) {
     ReportPlan scalar = plan(parquet, "", List.of("key"), SCALAR);
     ReportPlan vector = plan(parquet, "", List.of("key"), VECTOR);
     assertEquals("columnar", scalar.engine("auto", parquet).name());
     assertEquals("compiled", scalar.engine("auto", parquet.where("id > 10")).name(), "a filter on the scan");
     assertEquals("compiled", plan(rows, "", List.of("key"), SCALAR).engine("auto", rows).name(), "rows");
-    assertEquals("compiled", vector.engine("auto", parquet).name(), "vector losses");
+    assertEquals("columnar", vector.engine("auto", parquet).name(), "vector losses over column batches");
+    assertEquals("compiled", plan(rows, "", List.of("key"), VECTOR).engine("auto", rows).name(), "vector rows");
     assertEquals("compiled", vector.engine("compiled", parquet).name());
     assertEquals("aggregator", vector.engine("aggregator", parquet).name());
-    UsageException unfit = assertThrows(UsageException.class, () -> vector.engine("columnar", parquet));
-    assertTrue(unfit.getMessage().contains("spark.lossreport.engine=columnar")
-        && unfit.getMessage().contains("categorical_cross_entropy")
-        && unfit.getMessage().contains("use auto, compiled or aggregator"), unfit.getMessage());
+    ReportPlan overRows = plan(rows, "", List.of("key"), VECTOR);
+    UsageException unfit = assertThrows(UsageException.class, () -> overRows.engine("columnar", rows));
+    assertTrue(unfit.getMessage().contains("spark.lossreport.engine=columnar reads column batches")
+        && unfit.getMessage().contains("read row by row: use auto or compiled"), unfit.getMessage());
     UsageException unknown = assertThrows(UsageException.class, () -> scalar.engine("partitions", parquet));
     assertTrue(unknown.getMessage().contains(
         "spark.lossreport.engine must be auto, columnar, compiled or aggregator, got 'partitions'"),

@@ -103,9 +103,9 @@ class MainBadInputTest {
   void anUnknownOrUnfitEngineIsAUsageError(SparkSession spark, @TempDir Path tmp) {
     contains(fails(tmp.resolve("a"), "--losses", "mse", "--conf", ReportPlan.ENGINE_CONF + "=fast"),
         "spark.lossreport.engine must be auto, columnar, compiled or aggregator, got 'fast'");
-    contains(fails(tmp.resolve("b"), "--losses", "log_loss(label=class,prediction=probs)", "--conf",
-        ReportPlan.ENGINE_CONF + "=columnar"), "spark.lossreport.engine=columnar takes losses of scalar "
-        + "columns", "log_loss(label=class,prediction=probs)", "use auto, compiled or aggregator");
+    contains(fails(tmp.resolve("b"), "--losses", "log_loss(label=class,prediction=probs)", "--where", "label >= 0",
+        "--conf", ReportPlan.ENGINE_CONF + "=columnar"), "spark.lossreport.engine=columnar reads column batches",
+        "with no --where filter", "use auto or compiled");
     // --conf applies to the running (shared) session for the run only
     assertFalse(spark.conf().getOption(ReportPlan.ENGINE_CONF).isDefined());
     contains(fails(tmp.resolve("c"), "--losses", "mse", "--conf", "spark.sql.warehouse.dir=/tmp/elsewhere"),

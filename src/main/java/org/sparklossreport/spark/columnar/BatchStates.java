@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.BooleanType;
 import org.apache.spark.sql.types.ByteType;
 import org.apache.spark.sql.types.DataType;
@@ -20,6 +21,7 @@ import org.apache.spark.sql.types.IntegerType;
 import org.apache.spark.sql.types.LongType;
 import org.apache.spark.sql.types.ShortType;
 import org.apache.spark.sql.vectorized.ColumnVector;
+import org.apache.spark.sql.vectorized.ColumnarArray;
 import org.apache.spark.sql.vectorized.ColumnarBatch;
 import org.sparklossreport.core.Accumulator;
 import org.sparklossreport.core.BoundLoss;
@@ -90,16 +92,26 @@ final class BatchStates {
   private final Loops[] checkLoops;
   private final Loops[] blockLoops;
 
+  // Kernel mode: a loss with a vector input or a state beyond scalar sums. Each row is read into a
+  // LossRow (vectors copied whole from the batch) and added by LossSet.add, as the Aggregator adds it.
+  private final LossSet set;
+  private final boolean kernels;
+  private LossState[] held = new LossState[0]; // per key, in kernel mode
+  private LossRow row;
+  private double[][] vectors; // per slot, in kernel mode
+
   /** @param maxKeys keys held before emitting; 0 for as many as {@link #STATE_BYTES} hold */
   BatchStates(LossSet set, ColumnarStates.Layout layout, int maxKeys) {
     this.layout = layout;
+    this.set = set;
     this.losses = set.losses().toArray(new BoundLoss[0]);
+    this.kernels = !scalar(set, layout);
     this.checkOf = new int[losses.length];
     this.blocksOf = new int[losses.length][];
     Map<Check, Integer> distinctChecks = new LinkedHashMap<>();
     Map<List<Object>, Integer> distinctBlocks = new LinkedHashMap<>();
     int at = 0;
-    for (int l = 0; l < losses.length; l++) {
+    for (int l = 0; l < (kernels ? 0 : losses.length); l++) {
       BoundLoss b = losses[l];
       ScalarSums kernel = (ScalarSums) b.kernel();
       int check = distinctChecks.computeIfAbsent(
@@ -127,9 +139,9 @@ final class BatchStates {
       weightAt[c] = checks.get(c).weight() >= 0 ? at : -1;
       at += checks.get(c).weight() >= 0 ? 2 : 0;
     }
-    this.sumStride = at;
-    this.countStride = checks.size() * BoundLoss.COUNT_SLOTS;
     this.zero = set.zero();
+    this.sumStride = kernels ? zero.getSums().length : at;
+    this.countStride = kernels ? zero.getCounts().length : checks.size() * BoundLoss.COUNT_SLOTS;
     this.maxKeys = maxKeys > 0 ? maxKeys : (int) Math.max(MIN_KEYS,
         Math.min(1 << 20, STATE_BYTES / (8L * (countStride + sumStride) + 24)));
     this.keys = layout.bucket() == null ? KeyIndex.of(layout.keyOrdinals(), layout.keyTypes())
@@ -198,6 +210,19 @@ final class BatchStates {
     };
   }
 
+  /**
+   * True when every loss has scalar sums ({@link ScalarSums}) over scalar columns: the losses whose
+   * checks and accumulators run a batch at a time. Any other loss runs in kernel mode.
+   */
+  static boolean scalar(LossSet set, ColumnarStates.Layout layout) {
+    for (DataType t : layout.slotTypes()) {
+      if (t instanceof ArrayType) {
+        return false;
+      }
+    }
+    return set.losses().stream().allMatch(b -> b.kernel() instanceof ScalarSums);
+  }
+
   /** Adds a batch's rows to the states of their keys. */
   void add(ColumnarBatch batch) {
     int n = batch.numRows();
@@ -211,7 +236,13 @@ final class BatchStates {
     keys.index(batch, n, index);
     ensureKeys(keys.size());
     for (int s = 0; s < values.length; s++) {
-      read(batch.column(layout.slotOrdinals()[s]), layout.slotTypes()[s], n, values[s], status[s]);
+      if (!(layout.slotTypes()[s] instanceof ArrayType)) {
+        read(batch.column(layout.slotOrdinals()[s]), layout.slotTypes()[s], n, values[s], status[s]);
+      }
+    }
+    if (kernels) {
+      addRows(batch, n);
+      return;
     }
     for (int c = 0; c < checks.size(); c++) {
       check(c, n);
@@ -220,6 +251,71 @@ final class BatchStates {
     for (int b = 0; b < blocks.size(); b++) {
       add(b, n);
     }
+  }
+
+  /** Kernel mode: each row's slots into a {@link LossRow}, added to its key's state by {@link LossSet#add}. */
+  private void addRows(ColumnarBatch batch, int n) {
+    if (row == null) {
+      row = new LossRow(values.length);
+      vectors = new double[values.length][];
+    }
+    int slots = values.length;
+    ColumnVector[] columns = new ColumnVector[slots];
+    boolean[] elementNulls = new boolean[slots];
+    for (int s = 0; s < slots; s++) {
+      columns[s] = batch.column(layout.slotOrdinals()[s]);
+      elementNulls[s] = layout.slotTypes()[s] instanceof ArrayType && columns[s].getChild(0).hasNull();
+    }
+    for (int i = 0; i < n; i++) {
+      for (int s = 0; s < slots; s++) {
+        if (layout.slotTypes()[s] instanceof ArrayType a) {
+          vector(s, columns[s], i, a.elementType(), elementNulls[s]);
+        } else if (status[s][i] == LossRow.NULL) {
+          row.setNull(s);
+        } else {
+          row.setScalar(s, values[s][i]);
+        }
+      }
+      int k = index[i];
+      LossState state = held[k];
+      held[k] = set.add(state == null ? set.zero() : state, row);
+    }
+  }
+
+  /**
+   * Row {@code i} of array column {@code c} into slot {@code s}: null when the array or an element is null
+   * (as the Aggregator's decoder reads it), else its elements as doubles, copied from the batch whole.
+   */
+  private void vector(int s, ColumnVector c, int i, DataType element, boolean elementNulls) {
+    if (c.isNullAt(i)) {
+      row.setNull(s);
+      return;
+    }
+    ColumnarArray a = c.getArray(i);
+    if (elementNulls) {
+      for (int j = 0; j < a.numElements(); j++) {
+        if (a.isNullAt(j)) {
+          row.setNull(s);
+          return;
+        }
+      }
+    }
+    int n = a.numElements();
+    double[] v = vectors[s]; // reused from row to row (kernels keep no row): no allocation per row
+    if (v == null || v.length != n) {
+      v = new double[n];
+      vectors[s] = v;
+    }
+    if (element instanceof DoubleType) {
+      for (int j = 0; j < n; j++) {
+        v[j] = a.getDouble(j);
+      }
+    } else { // float: the only other element type the engine reads (ColumnarStates.readable)
+      for (int j = 0; j < n; j++) {
+        v[j] = a.getFloat(j);
+      }
+    }
+    row.setVector(s, v);
   }
 
   private org.apache.spark.sql.execution.vectorized.OnHeapColumnVector bucketVector;
@@ -347,6 +443,10 @@ final class BatchStates {
       return;
     }
     capacity = Math.max(size, 2 * capacity);
+    if (kernels) {
+      held = Arrays.copyOf(held, capacity);
+      return;
+    }
     counts = Arrays.copyOf(counts, capacity * countStride);
     sums = Arrays.copyOf(sums, capacity * sumStride);
   }
@@ -385,6 +485,9 @@ final class BatchStates {
 
   /** True when block {@code k} has no row: every row adds to a counter of each check. */
   private boolean empty(int k) {
+    if (kernels) {
+      return held[k] == null;
+    }
     for (int i = k * countStride; i < (k + 1) * countStride; i++) {
       if (counts[i] != 0) {
         return false;
@@ -395,9 +498,9 @@ final class BatchStates {
 
   /** Key {@code k}'s values, then its state laid out as the {@link LossSet}'s: counters, then sums. */
   private InternalRow state(int k) {
-    long[] c = zero.getCounts().clone();
-    double[] s = zero.getSums().clone();
-    for (int l = 0; l < losses.length; l++) {
+    long[] c = kernels ? held[k].getCounts() : zero.getCounts().clone();
+    double[] s = kernels ? held[k].getSums() : zero.getSums().clone();
+    for (int l = 0; l < (kernels ? 0 : losses.length); l++) {
       BoundLoss b = losses[l];
       int check = checkOf[l];
       int from = k * countStride + check * BoundLoss.COUNT_SLOTS;
@@ -428,6 +531,11 @@ final class BatchStates {
 
   /** Forgets the held keys and their states. */
   private void clear() {
+    if (kernels) {
+      Arrays.fill(held, 0, keys.size(), null);
+      keys.clear();
+      return;
+    }
     Arrays.fill(counts, 0, keys.size() * countStride, 0);
     Arrays.fill(sums, 0, keys.size() * sumStride, 0);
     keys.clear();

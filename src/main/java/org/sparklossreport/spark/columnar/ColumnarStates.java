@@ -20,6 +20,7 @@ import org.apache.spark.sql.execution.InputAdapter;
 import org.apache.spark.sql.execution.ProjectExec;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.execution.WholeStageCodegenExec;
+import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.BooleanType;
 import org.apache.spark.sql.types.ByteType;
 import org.apache.spark.sql.types.DataType;
@@ -66,11 +67,6 @@ public final class ColumnarStates {
    * default, 0, holds as many as 64 MB of state, at least 65,536).
    */
   public static final String MAX_KEYS_CONF = "spark.lossreport.columnar.maxKeys";
-
-  /** True when every loss has scalar sums over scalar columns, the losses this engine computes. */
-  public static boolean supports(LossSet set, List<InputSlot> slots) {
-    return CompiledStates.supports(set, slots);
-  }
 
   /**
    * The columns of the keys and slots as Spark's scan reads them in batches, or empty when Spark would
@@ -174,8 +170,14 @@ public final class ColumnarStates {
         keyFields, input.sparkSession()));
   }
 
-  /** Input column types the engine reads as doubles, as a cast to double would. */
+  /**
+   * Input column types the engine reads: numbers as doubles, as a cast to double would, and arrays of
+   * doubles or floats as vectors.
+   */
   static boolean readable(DataType t) {
+    if (t instanceof ArrayType a) {
+      return a.elementType() instanceof DoubleType || a.elementType() instanceof FloatType;
+    }
     return t instanceof DoubleType || t instanceof FloatType || t instanceof LongType || t instanceof IntegerType
         || t instanceof ShortType || t instanceof ByteType || t instanceof DecimalType || t instanceof BooleanType;
   }

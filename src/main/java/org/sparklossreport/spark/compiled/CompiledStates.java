@@ -238,6 +238,18 @@ public final class CompiledStates {
    */
   public static Dataset<Row> mergePartials(Dataset<Row> partial, List<String> keys, LossSet set) {
     LossState zero = set.zero();
+    Column[] keyColumns = keys.stream().map(k -> partial.col(LossFunctions.quote(k))).toArray(Column[]::new);
+    if (!set.losses().stream().allMatch(b -> b.kernel() instanceof ScalarSums)) { // merged by the kernels' own merge
+      List<Expression> parts = new ArrayList<>();
+      for (int i = 0; i < zero.getCounts().length; i++) {
+        parts.add(expr(partial.col(countColumn(i))));
+      }
+      for (int i = 0; i < zero.getSums().length; i++) {
+        parts.add(expr(partial.col(sumColumn(i))));
+      }
+      Column state = aggregate(StateAggregate.ofPartials(Catalyst.seq(parts), set)).as("state");
+      return keys.isEmpty() ? partial.agg(state) : partial.groupBy(keyColumns).agg(state);
+    }
     Column[] counts = new Column[zero.getCounts().length];
     // coalesce: Spark's sum of no rows is null, and a pass without keys over an input without rows (or
     // whose partitions are all empty) merges no partial state at all; its state is the zero state
@@ -268,8 +280,7 @@ public final class CompiledStates {
     if (keys.isEmpty()) {
       return partial.agg(state);
     }
-    Column[] keyCols = keys.stream().map(k -> partial.col(LossFunctions.quote(k))).toArray(Column[]::new);
-    return partial.groupBy(keyCols).agg(state);
+    return partial.groupBy(keyColumns).agg(state);
   }
 
   /** The state struct in the {@link States#SCHEMA} layout (no signature: states inside the engines carry none). */
