@@ -31,8 +31,8 @@ import org.sparklossreport.job.ReportPlan;
  * The job on a 2-worker standalone cluster (separate driver, executors of 1 core and 512 MiB) gives the
  * local-mode report: on the default engine ({@code auto}: columnar for scalar losses on Parquet) and on
  * the compiled one; on the default engine with task attempts failing and with an executor killed in the
- * middle of the aggregation (and on the vector-loss engine with failing attempts); and with the driver
- * run by {@code submit/loss-report} itself, without spark-submit. The faults come from
+ * middle of the aggregation (and the vector losses, on columnar and on compiled, with failing attempts);
+ * and with the driver run by {@code submit/loss-report} itself, without spark-submit. The faults come from
  * {@link FaultInjection.Plugin}, which leaves the plan alone: each faulty run's plan line (losses,
  * columns, keys, engine and why) must equal the clean run's.
  */
@@ -102,14 +102,17 @@ class ClusterReportIT {
   @Test
   @Order(2)
   void failedTaskAttemptsAreRetriedIntoTheSameReport() throws Exception {
-    // The default engine (columnar), and the vector losses' (compiled); the plugin fails the first
-    // attempt of every other input-scan task after it wrote its map output.
+    // The default engine (columnar) on scalar losses and on vector losses (its kernel mode), and the
+    // vector losses on compiled; the plugin fails the first attempt of every other input-scan task after
+    // it wrote its map output.
     assertNotNull(cleanScalarPlan, "the clean run on the default engine did not run first");
-    for (boolean scalar : List.of(true, false)) {
-      String name = scalar ? "b-failed-attempts-columnar" : "b-failed-attempts-compiled";
-      Path out = tmp.resolve("b/report-" + (scalar ? "columnar" : "compiled"));
-      LocalCluster.Driver d = cluster.submit(name, with(with(jobArgs(input, out, scalar ? SCALAR_LOSSES : LOSSES),
-          ONE_FILE_PER_TASK), PLUGIN, FaultInjection.FAIL_FIRST_ATTEMPT + "=true", "spark.task.maxFailures=2"));
+    for (String run : List.of("columnar", "vector-columnar", "vector-compiled")) {
+      boolean scalar = run.equals("columnar");
+      Path out = tmp.resolve("b/report-" + run);
+      List<String> args = with(with(jobArgs(input, out, scalar ? SCALAR_LOSSES : LOSSES), ONE_FILE_PER_TASK),
+          PLUGIN, FaultInjection.FAIL_FIRST_ATTEMPT + "=true", "spark.task.maxFailures=2");
+      LocalCluster.Driver d = cluster.submit("b-failed-attempts-" + run,
+          run.equals("vector-compiled") ? with(args, ReportPlan.ENGINE_CONF + "=compiled") : args);
       assertEquals(0, d.await(), d.tail());
       // The driver saw attempts fail (TaskSetManager warns "Lost task ...: ...: test fault injection ...").
       assertTrue(d.stderr().contains("test fault injection (" + FaultInjection.FAIL_FIRST_ATTEMPT),
@@ -118,7 +121,8 @@ class ClusterReportIT {
         assertEquals(cleanScalarPlan, plan(d), "the fault injection changed the plan");
         assertSameReport(scalarReference, out);
       } else {
-        assertTrue(plan(d).contains("engine compiled (auto"), plan(d));
+        String engine = run.equals("vector-columnar") ? "engine columnar (auto" : "engine compiled (set";
+        assertTrue(plan(d).contains(engine), plan(d));
         assertSameReport(reference, out);
       }
     }
