@@ -21,7 +21,6 @@ import org.apache.spark.sql.types.IntegerType;
 import org.apache.spark.sql.types.LongType;
 import org.apache.spark.sql.types.ShortType;
 import org.apache.spark.sql.vectorized.ColumnVector;
-import org.apache.spark.sql.vectorized.ColumnarArray;
 import org.apache.spark.sql.vectorized.ColumnarBatch;
 import org.sparklossreport.core.Accumulator;
 import org.sparklossreport.core.BoundLoss;
@@ -32,6 +31,7 @@ import org.sparklossreport.core.LossSet;
 import org.sparklossreport.core.LossState;
 import org.sparklossreport.core.Neumaier;
 import org.sparklossreport.core.ScalarSums;
+import org.sparklossreport.spark.VectorSlot;
 
 /**
  * The states of one partition's keys, filled from its column batches. Each batch is read once into
@@ -261,7 +261,7 @@ final class BatchStates {
     }
     int slots = values.length;
     ColumnVector[] columns = new ColumnVector[slots];
-    boolean[] elementNulls = new boolean[slots];
+    boolean[] elementNulls = new boolean[slots]; // per array column: does the batch hold a null element
     for (int s = 0; s < slots; s++) {
       columns[s] = batch.column(layout.slotOrdinals()[s]);
       elementNulls[s] = layout.slotTypes()[s] instanceof ArrayType && columns[s].getChild(0).hasNull();
@@ -282,41 +282,15 @@ final class BatchStates {
     }
   }
 
-  /**
-   * Row {@code i} of array column {@code c} into slot {@code s}: null when the array or an element is null
-   * (as the Aggregator's decoder reads it), else its elements as doubles, copied from the batch whole.
-   */
+  /** Row {@code i} of array column {@code c} into slot {@code s}: null when the array is null. */
   private void vector(int s, ColumnVector c, int i, DataType element, boolean elementNulls) {
     if (c.isNullAt(i)) {
       row.setNull(s);
-      return;
+    } else {
+      VectorSlot.read(row, s, c.getArray(i), element instanceof FloatType, elementNulls, vectors);
     }
-    ColumnarArray a = c.getArray(i);
-    if (elementNulls) {
-      for (int j = 0; j < a.numElements(); j++) {
-        if (a.isNullAt(j)) {
-          row.setNull(s);
-          return;
-        }
-      }
-    }
-    int n = a.numElements();
-    double[] v = vectors[s]; // reused from row to row (kernels keep no row): no allocation per row
-    if (v == null || v.length != n) {
-      v = new double[n];
-      vectors[s] = v;
-    }
-    if (element instanceof DoubleType) {
-      for (int j = 0; j < n; j++) {
-        v[j] = a.getDouble(j);
-      }
-    } else { // float: the only other element type the engine reads (ColumnarStates.readable)
-      for (int j = 0; j < n; j++) {
-        v[j] = a.getFloat(j);
-      }
-    }
-    row.setVector(s, v);
   }
+
 
   private org.apache.spark.sql.execution.vectorized.OnHeapColumnVector bucketVector;
   private int[] bucketOf = new int[0];

@@ -12,12 +12,12 @@ import org.apache.spark.sql.catalyst.expressions.aggregate.ImperativeAggregate;
 import org.apache.spark.sql.catalyst.expressions.aggregate.TypedImperativeAggregate;
 import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.apache.spark.sql.types.DataType;
-import org.apache.spark.unsafe.bitset.BitSetMethods;
 import org.sparklossreport.core.LossRow;
 import org.sparklossreport.core.LossSet;
 import org.sparklossreport.core.LossState;
 import org.sparklossreport.core.Shape;
 import org.sparklossreport.spark.States;
+import org.sparklossreport.spark.VectorSlot;
 import scala.collection.immutable.IndexedSeq;
 import scala.collection.immutable.Seq;
 
@@ -134,33 +134,11 @@ public final class StateAggregate extends TypedImperativeAggregate<LossState> im
     }
   }
 
-  /** A vector slot: null when an element is null, as the public Aggregator's decoder reads it. */
+  /** A vector slot (array<double>, as the compiled engine casts it). */
   private void vector(int i, ArrayData a) {
-    int n = a.numElements();
-    if (a instanceof UnsafeArrayData u) { // the usual case: one bit test per 64 elements, one copy
-      if (BitSetMethods.anySet(u.getBaseObject(), u.getBaseOffset() + 8, (n + 63) / 64)) {
-        row.setNull(i);
-      } else {
-        row.setVector(i, u.toDoubleArray());
-      }
-      return;
-    }
-    for (int j = 0; j < n; j++) {
-      if (a.isNullAt(j)) {
-        row.setNull(i);
-        return;
-      }
-    }
-    double[] v = vectors[i];
-    if (v == null || v.length != n) {
-      v = new double[n];
-      vectors[i] = v;
-    }
-    for (int j = 0; j < n; j++) {
-      v[j] = a.getDouble(j);
-    }
-    row.setVector(i, v);
+    VectorSlot.read(row, i, a, false, true, vectors);
   }
+
 
 
   @Override
