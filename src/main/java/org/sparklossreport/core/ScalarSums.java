@@ -31,6 +31,16 @@ public interface ScalarSums {
     return reason;
   }
 
+  /**
+   * True when a row can be left out for {@code reason} by the shared checks or a loss's check: nulls and
+   * non-finite values always, invalid weights with a weight column, {@link #CHECK_REASONS} with a check.
+   * Engines keep no counter for the other reasons; they are 0.
+   */
+  static boolean possible(InvalidReason reason, boolean weighted, boolean checked) {
+    return reason == InvalidReason.NULL || reason == InvalidReason.NOT_FINITE
+        || reason == InvalidReason.WEIGHT && weighted || checked && CHECK_REASONS.contains(reason);
+  }
+
   /** The domain check, giving one of {@link #CHECK_REASONS}, or null when every finite row is valid. */
   Kernels.ScalarCheck scalarCheck();
 

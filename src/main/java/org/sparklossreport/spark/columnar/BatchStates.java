@@ -1,12 +1,9 @@
 package org.sparklossreport.spark.columnar;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.NoSuchElementException;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
@@ -25,7 +22,6 @@ import org.apache.spark.sql.vectorized.ColumnarBatch;
 import org.sparklossreport.core.Accumulator;
 import org.sparklossreport.core.BoundLoss;
 import org.sparklossreport.core.InvalidReason;
-import org.sparklossreport.core.Kernels;
 import org.sparklossreport.core.LossRow;
 import org.sparklossreport.core.LossSet;
 import org.sparklossreport.core.LossState;
@@ -42,11 +38,11 @@ import org.sparklossreport.spark.VectorSlot;
  * ({@link BoundLoss#rowCheck}), the loss's check ({@link ScalarSums#check}), the counters, Σw and the
  * loss's own {@link Accumulator}s.
  *
- * <p>Losses share work as in the compiled engine: losses with the same inputs and check share the row
- * check and its counters; identical accumulators over the same inputs (mse, rmse and r2 all sum e²) are
- * filled once; and with unit weights Σw is the row count (a Neumaier sum of ones is exact). Per key the
- * counters and sums are blocks of flat arrays; {@link #state} lays them out as each loss's part of a
- * {@link LossState}.
+ * <p>Losses share work as in the compiled engine ({@link Packing}): losses with the same inputs and check
+ * share the row check and its counters; identical accumulators over the same inputs (mse, rmse and r2 all
+ * sum e²) are filled once; and with unit weights Σw is the row count (a Neumaier sum of ones is exact).
+ * Per key the counters and sums are blocks of flat arrays, emitted as they are ({@link #state}) and laid
+ * out as each loss's part of a {@link LossState} only after the merge.
  *
  * <p>The keys held at a time are bounded: past {@link #STATE_BYTES} of state (and at least
  * {@link #MIN_KEYS} keys), or {@link ColumnarStates#MAX_KEYS_CONF} keys, the
@@ -60,15 +56,12 @@ final class BatchStates {
   static final int MIN_KEYS = 1 << 16;
 
   private final ColumnarStates.Layout layout;
-  private final BoundLoss[] losses;
-  private final List<Check> checks = new ArrayList<>();
-  private final List<Block> blocks = new ArrayList<>();
-  private final int[] checkOf; // per loss: its row check
-  private final int[][] blocksOf; // per loss: its accumulators' blocks
+  private final Packing packing; // null in kernel mode
+  private final List<Packing.Check> checks;
+  private final List<Packing.Block> blocks;
   private final int[] weightAt; // per check: where its Σw pair is in a key's sums, −1 without weights
   private final int countStride; // counters per key: COUNT_SLOTS per check
   private final int sumStride; // sums per key: the blocks and the Σw pairs
-  private final LossState zero;
   private final KeyIndex keys;
   private final int maxKeys;
 
@@ -82,12 +75,6 @@ final class BatchStates {
   private final int[][] reasons;
   private double[] zeros = new double[0];
   private byte[] ok = new byte[0];
-
-  /** A distinct row check: the input slots it reads (−1: none) and the loss's own check (or null). */
-  private record Check(int label, int prediction, int weight, Kernels.ScalarCheck own) {}
-
-  /** A distinct accumulator over the valid rows of a check, at {@code at} in a key's sums. */
-  private record Block(Accumulator accumulator, int check, int at) {}
 
   private final Loops[] checkLoops;
   private final Loops[] blockLoops;
@@ -104,44 +91,14 @@ final class BatchStates {
   BatchStates(LossSet set, ColumnarStates.Layout layout, int maxKeys) {
     this.layout = layout;
     this.set = set;
-    this.losses = set.losses().toArray(new BoundLoss[0]);
     this.kernels = !scalar(set, layout);
-    this.checkOf = new int[losses.length];
-    this.blocksOf = new int[losses.length][];
-    Map<Check, Integer> distinctChecks = new LinkedHashMap<>();
-    Map<List<Object>, Integer> distinctBlocks = new LinkedHashMap<>();
-    int at = 0;
-    for (int l = 0; l < (kernels ? 0 : losses.length); l++) {
-      BoundLoss b = losses[l];
-      ScalarSums kernel = (ScalarSums) b.kernel();
-      int check = distinctChecks.computeIfAbsent(
-          new Check(b.labelSlot(), b.predictionSlot(), b.weightSlot(), kernel.scalarCheck()),
-          x -> distinctChecks.size());
-      checkOf[l] = check;
-      List<Accumulator> accs = kernel.accumulators();
-      blocksOf[l] = new int[accs.size()];
-      for (int j = 0; j < accs.size(); j++) {
-        Accumulator a = accs.get(j);
-        List<Object> id = Arrays.asList(a, check); // a record: equal terms over equal inputs are one sum
-        Integer block = distinctBlocks.get(id);
-        if (block == null) {
-          block = blocks.size();
-          distinctBlocks.put(id, block);
-          blocks.add(new Block(a, check, at));
-          at += a.slots();
-        }
-        blocksOf[l][j] = block;
-      }
-    }
-    checks.addAll(distinctChecks.keySet());
-    this.weightAt = new int[checks.size()];
-    for (int c = 0; c < checks.size(); c++) {
-      weightAt[c] = checks.get(c).weight() >= 0 ? at : -1;
-      at += checks.get(c).weight() >= 0 ? 2 : 0;
-    }
-    this.zero = set.zero();
-    this.sumStride = kernels ? zero.getSums().length : at;
-    this.countStride = kernels ? zero.getCounts().length : checks.size() * BoundLoss.COUNT_SLOTS;
+    this.packing = kernels ? null : new Packing(set);
+    this.checks = kernels ? List.of() : packing.checks;
+    this.blocks = kernels ? List.of() : packing.blocks;
+    this.weightAt = kernels ? new int[0] : packing.weightAt;
+    LossState zero = set.zero();
+    this.sumStride = kernels ? zero.getSums().length : packing.sumStride;
+    this.countStride = kernels ? zero.getCounts().length : packing.countStride;
     this.maxKeys = maxKeys > 0 ? maxKeys : (int) Math.max(MIN_KEYS,
         Math.min(1 << 20, STATE_BYTES / (8L * (countStride + sumStride) + 24)));
     this.keys = layout.bucket() == null ? KeyIndex.of(layout.keyOrdinals(), layout.keyTypes())
@@ -321,7 +278,7 @@ final class BatchStates {
 
   /** The reason code ({@link InvalidReason#ordinal}, −1 for a valid row) of each row for check {@code c}. */
   private void check(int c, int n) {
-    Check x = checks.get(c);
+    Packing.Check x = checks.get(c);
     byte[] label = x.label() >= 0 ? status[x.label()] : ok;
     byte[] weight = x.weight() >= 0 ? status[x.weight()] : ok;
     double[] w = x.weight() >= 0 ? values[x.weight()] : zeros; // weight 0 passes like weight 1
@@ -350,8 +307,8 @@ final class BatchStates {
 
   /** Adds the valid rows of the batch to accumulator block {@code b}. */
   private void add(int b, int n) {
-    Block x = blocks.get(b);
-    Check c = checks.get(x.check());
+    Packing.Block x = blocks.get(b);
+    Packing.Check c = checks.get(x.check());
     double[] y = c.label() >= 0 ? values[c.label()] : zeros;
     double[] w = c.weight() >= 0 ? values[c.weight()] : null;
     blockLoops[b].add(n, sums, sumStride, x.at(), index, reasons[x.check()], y, values[c.prediction()], w);
@@ -470,35 +427,22 @@ final class BatchStates {
     return true;
   }
 
-  /** Key {@code k}'s values, then its state laid out as the {@link LossSet}'s: counters, then sums. */
+  /**
+   * Key {@code k}'s values, then its partial state: in kernel mode laid out as the {@link LossSet}'s
+   * (counters, then sums), else as {@link Packing#fields}.
+   */
   private InternalRow state(int k) {
-    long[] c = kernels ? held[k].getCounts() : zero.getCounts().clone();
-    double[] s = kernels ? held[k].getSums() : zero.getSums().clone();
-    for (int l = 0; l < (kernels ? 0 : losses.length); l++) {
-      BoundLoss b = losses[l];
-      int check = checkOf[l];
-      int from = k * countStride + check * BoundLoss.COUNT_SLOTS;
-      System.arraycopy(counts, from, c, b.countAt(), BoundLoss.COUNT_SLOTS);
-      if (weightAt[check] >= 0) {
-        System.arraycopy(sums, k * sumStride + weightAt[check], s, b.sumAt(), 2);
-      } else {
-        s[b.sumAt()] = counts[from]; // Σ1 over the valid rows: exactly their count
-      }
-      int at = b.sumAt() + 2;
-      for (int block : blocksOf[l]) {
-        Block x = blocks.get(block);
-        int slots = x.accumulator().slots();
-        System.arraycopy(sums, k * sumStride + x.at(), s, at, slots);
-        at += slots;
-      }
-    }
+    long[] c = kernels ? held[k].getCounts() : null;
+    double[] s = kernels ? held[k].getSums() : null;
     Object[] key = keys.internalKey(k);
-    Object[] row = Arrays.copyOf(key, key.length + c.length + s.length);
-    for (int i = 0; i < c.length; i++) {
-      row[key.length + i] = c[i];
+    int nc = kernels ? c.length : packing.countColumns.length;
+    int ns = kernels ? s.length : sumStride;
+    Object[] row = Arrays.copyOf(key, key.length + nc + ns);
+    for (int i = 0; i < nc; i++) {
+      row[key.length + i] = kernels ? c[i] : counts[k * countStride + packing.countColumns[i]];
     }
-    for (int i = 0; i < s.length; i++) {
-      row[key.length + c.length + i] = s[i];
+    for (int i = 0; i < ns; i++) {
+      row[key.length + nc + i] = kernels ? s[i] : sums[k * sumStride + i];
     }
     return new GenericInternalRow(row);
   }

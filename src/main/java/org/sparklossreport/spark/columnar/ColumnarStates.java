@@ -47,17 +47,18 @@ import scala.jdk.javaapi.CollectionConverters;
  * readers produce, without turning them into rows. Each partition fills flat arrays of states, one
  * block per key ({@link BatchStates}), a batch and a loss at a time, calling each loss's own check, term
  * and accumulator functions; the partial states (a few per key: one per partition, unless a partition
- * holds too many keys) are then merged per key by Spark's own aggregation
- * ({@link CompiledStates#mergePartials}), which spills.
+ * holds too many keys) are then merged per key by Spark's own aggregation, which spills: scalar losses'
+ * shared counters and sums by {@link Packing#merge}, other losses' states by
+ * {@link CompiledStates#mergePartials}.
  *
  * <p>Why: in Spark's hash aggregation every slot of the aggregation buffer costs a read and a write of
  * an {@code UnsafeRow} per row, so the exact state of several losses (counters per reason, compensated
  * pairs, r2's shifted moments) costs more than the losses' arithmetic. Plain arrays cost almost
  * nothing (docs/PERFORMANCE.md has the numbers).
  *
- * <p>It applies when every loss has scalar sums over scalar columns (as for the compiled engine) and
- * Spark reads the input columns as batches: a Parquet or ORC scan of numeric columns with nothing
- * between it and the losses (no {@code --where} filter). Otherwise {@link #source} is empty.
+ * <p>It applies when Spark reads the input columns as batches: a Parquet or ORC scan of numeric and
+ * {@code array<double|float>} columns with nothing between it and the losses (no {@code --where}
+ * filter). Otherwise {@link #source} is empty.
  */
 public final class ColumnarStates {
   private ColumnarStates() {}
@@ -192,16 +193,22 @@ public final class ColumnarStates {
     JavaRDD<InternalRow> partial = source.batches().toJavaRDD()
         .mapPartitions(batches -> new BatchStates(set, layout, maxKeys).statesOf(batches));
     List<StructField> fields = new ArrayList<>(source.keyFields());
-    LossState zero = set.zero();
-    for (int i = 0; i < zero.getCounts().length; i++) {
-      fields.add(DataTypes.createStructField(CompiledStates.countColumn(i), DataTypes.LongType, false));
-    }
-    for (int i = 0; i < zero.getSums().length; i++) {
-      fields.add(DataTypes.createStructField(CompiledStates.sumColumn(i), DataTypes.DoubleType, false));
+    Packing packing = BatchStates.scalar(set, layout) ? new Packing(set) : null;
+    if (packing != null) {
+      fields.addAll(packing.fields());
+    } else {
+      LossState zero = set.zero();
+      for (int i = 0; i < zero.getCounts().length; i++) {
+        fields.add(DataTypes.createStructField("__lossreport_count_" + i, DataTypes.LongType, false));
+      }
+      for (int i = 0; i < zero.getSums().length; i++) {
+        fields.add(DataTypes.createStructField("__lossreport_sum_" + i, DataTypes.DoubleType, false));
+      }
     }
     Dataset<Row> partialStates = ((org.apache.spark.sql.classic.SparkSession) source.spark())
         .internalCreateDataFrame(partial.rdd(), DataTypes.createStructType(fields), false);
-    return CompiledStates.mergePartials(partialStates, keys, set);
+    return packing != null ? packing.merge(partialStates, keys, set)
+        : CompiledStates.mergePartials(partialStates, keys, set);
   }
 
   /** The columnar engine over {@code source} (found by {@link #source} for the input it runs on). */

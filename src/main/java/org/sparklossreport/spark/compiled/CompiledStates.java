@@ -188,9 +188,7 @@ public final class CompiledStates {
       Column rowCount = count_if(valid);
       counts[b.countAt()] = rowCount;
       for (InvalidReason r : InvalidReason.values()) {
-        boolean possible = r == InvalidReason.NULL || r == InvalidReason.NOT_FINITE
-            || r == InvalidReason.WEIGHT && b.weightSlot() >= 0
-            || kernel.scalarCheck() != null && ScalarSums.CHECK_REASONS.contains(r);
+        boolean possible = ScalarSums.possible(r, b.weightSlot() >= 0, kernel.scalarCheck() != null);
         counts[b.countAt() + 1 + r.ordinal()] = possible ? count_if(code.equalTo(r.ordinal())) : lit(0L);
       }
       Column w = b.weightSlot() >= 0 ? col(SLOT + b.weightSlot()) : null;
@@ -218,80 +216,58 @@ public final class CompiledStates {
     return rows.groupBy(keyCols).agg(state);
   }
 
-  /** Column {@code i} of a partial state's counters in {@link #mergePartials}' input. */
-  public static String countColumn(int i) {
-    return "__lossreport_count_" + i;
-  }
-
-  /** Column {@code i} of a partial state's sums in {@link #mergePartials}' input. */
-  public static String sumColumn(int i) {
-    return "__lossreport_sum_" + i;
-  }
-
   /**
-   * Merges partial states of {@code set} (scalar kernels, as {@link #supports}) per key, as one
-   * {@code groupBy(keys).agg(...)} of Catalyst expressions: rows of the key columns, then the state's
-   * counters ({@link #countColumn}, longs) and sums ({@link #sumColumn}, doubles), any number per key.
-   * Counters are summed exactly; each Neumaier pair (s, c) merges as a {@link NeumaierSum} of s plus the
-   * sum of c, like {@code Neumaier.merge}; r2's moment blocks by {@link MergedMoments}. The result has the
-   * layout of {@link #aggregate}.
+   * Merges partial states of {@code set} (losses of any kernel) per key with the losses' own merge
+   * ({@link StateAggregate#ofPartials}): rows of the key columns, then the state's counters
+   * ({@code __lossreport_count_i}, longs) and sums ({@code __lossreport_sum_i}, doubles), any number per
+   * key. The result has the layout of {@link #aggregate}.
    */
   public static Dataset<Row> mergePartials(Dataset<Row> partial, List<String> keys, LossSet set) {
     LossState zero = set.zero();
-    Column[] keyColumns = keys.stream().map(k -> partial.col(LossFunctions.quote(k))).toArray(Column[]::new);
-    if (!set.losses().stream().allMatch(b -> b.kernel() instanceof ScalarSums)) { // merged by the kernels' own merge
-      List<Expression> parts = new ArrayList<>();
-      for (int i = 0; i < zero.getCounts().length; i++) {
-        parts.add(expr(partial.col(countColumn(i))));
-      }
-      for (int i = 0; i < zero.getSums().length; i++) {
-        parts.add(expr(partial.col(sumColumn(i))));
-      }
-      Column state = aggregate(StateAggregate.ofPartials(Catalyst.seq(parts), set)).as("state");
-      return keys.isEmpty() ? partial.agg(state) : partial.groupBy(keyColumns).agg(state);
+    List<Expression> parts = new ArrayList<>();
+    for (int i = 0; i < zero.getCounts().length; i++) {
+      parts.add(expr(partial.col("__lossreport_count_" + i)));
     }
-    Column[] counts = new Column[zero.getCounts().length];
-    // coalesce: Spark's sum of no rows is null, and a pass without keys over an input without rows (or
-    // whose partitions are all empty) merges no partial state at all; its state is the zero state
-    for (int i = 0; i < counts.length; i++) {
-      counts[i] = coalesce(sum(col(countColumn(i))), lit(0L));
+    for (int i = 0; i < zero.getSums().length; i++) {
+      parts.add(expr(partial.col("__lossreport_sum_" + i)));
     }
-    Column[] sums = new Column[zero.getSums().length];
-    for (BoundLoss b : set.losses()) {
-      mergePair(sums, b.sumAt());
-      int at = b.sumAt() + 2;
-      for (Accumulator a : ((ScalarSums) b.kernel()).accumulators()) {
-        if (a instanceof Accumulator.Moments) {
-          Expression[] block = new Expression[a.slots()];
-          for (int j = 0; j < block.length; j++) {
-            block[j] = expr(col(sumColumn(at + j)));
-          }
-          Column merged = aggregate(new MergedMoments(block));
-          for (int j = 0; j < block.length; j++) {
-            sums[at + j] = merged.getItem(j);
-          }
-        } else {
-          mergePair(sums, at);
-        }
-        at += a.slots();
-      }
+    Column state = aggregate(StateAggregate.ofPartials(Catalyst.seq(parts), set)).as("state");
+    return keys.isEmpty() ? partial.agg(state)
+        : partial.groupBy(keys.stream().map(k -> partial.col(LossFunctions.quote(k))).toArray(Column[]::new))
+            .agg(state);
+  }
+
+  /**
+   * Partial counters merged: their exact sum; 0 without any (Spark's sum of no rows is null, and a pass
+   * without keys over an input without rows merges no partial state at all).
+   */
+  public static Column mergedCount(Column c) {
+    return coalesce(sum(c), lit(0L));
+  }
+
+  /** Partial Neumaier pairs (s, c) merged as {@code Neumaier.merge} does: a {@link NeumaierSum} of s, and Σc. */
+  public static Column[] mergedPair(Column s, Column c) {
+    return new Column[] {neumaierSum(s), coalesce(sum(c), lit(0.0))};
+  }
+
+  /** Partial moments blocks ({@code Accumulator.Moments}) merged by {@link MergedMoments}. */
+  public static Column[] mergedMoments(Column[] block) {
+    Expression[] in = new Expression[block.length];
+    for (int j = 0; j < in.length; j++) {
+      in[j] = expr(block[j]);
     }
-    Column state = state(counts, sums);
-    if (keys.isEmpty()) {
-      return partial.agg(state);
+    Column merged = aggregate(new MergedMoments(in));
+    Column[] out = new Column[in.length];
+    for (int j = 0; j < in.length; j++) {
+      out[j] = merged.getItem(j);
     }
-    return partial.groupBy(keyColumns).agg(state);
+    return out;
   }
 
   /** The state struct in the {@link States#SCHEMA} layout (no signature: states inside the engines carry none). */
-  private static Column state(Column[] counts, Column[] sums) {
+  public static Column state(Column[] counts, Column[] sums) {
     return struct(array(counts).as("counts"), lit(null).cast(DataTypes.StringType).as("signature"),
         array(sums).as("sums"), lit(LossState.CURRENT_VERSION).as("version")).as("state");
-  }
-
-  private static void mergePair(Column[] sums, int at) {
-    sums[at] = neumaierSum(col(sumColumn(at)));
-    sums[at + 1] = coalesce(sum(col(sumColumn(at + 1))), lit(0.0));
   }
 
   /** What decides the column of a term's per-row values. */
