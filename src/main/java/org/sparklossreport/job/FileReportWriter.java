@@ -9,6 +9,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,6 +68,16 @@ final class FileReportWriter extends ReportWriter {
 
   @Override
   public void write(Dataset<Row> report, WriteMode mode, List<String> keys) throws IOException {
+    write(report, mode, keys, null);
+  }
+
+  @Override
+  public boolean writesTails() {
+    return true;
+  }
+
+  @Override
+  public void write(Dataset<Row> report, WriteMode mode, List<String> keys, Tail tail) throws IOException {
     long stale = seconds(OutputLock.STALE_CONF, 120) * 1000;
     long wait = seconds(OutputLock.WAIT_CONF, 1800) * 1000;
     try (OutputLock lock = OutputLock.acquire(fs, output, runId, stale, wait)) {
@@ -77,14 +88,16 @@ final class FileReportWriter extends ReportWriter {
             + " while this one ran");
       }
       Dataset<Row> all = fs.exists(output) && mode != WriteMode.ERROR_IF_EXISTS
-          ? combine(report, read(report.schema()), mode, keys, table) : report;
+          ? combine(report, tail == null ? null : tail.identities(), read(report.schema()), mode, keys, table)
+          : report;
       Path staging = staging();
       LOG.info("Writing the report to staging {}", staging);
       try {
-        // ignoreNullFields=false: JSON records keep null columns (keys of the overall row, invalid_reasons),
-        // so every report column is in the file even when all its values are null.
-        all.write().mode("overwrite").format(format).option("header", "true").option("ignoreNullFields", "false")
-            .save(staging.toString());
+        save(all, "overwrite", staging);
+        Dataset<Row> last = tail == null ? null : tail.rows().get();
+        if (last != null) {
+          save(aligned(last, all.schema()), "append", staging);
+        }
         lock.checkHeld();
         commit(staging);
       } catch (IOException | RuntimeException e) {
@@ -92,6 +105,24 @@ final class FileReportWriter extends ReportWriter {
         throw e;
       }
     }
+  }
+
+  /**
+   * {@code rows} with the columns of {@code schema} in its order, null where {@code rows} lacks one (an
+   * earlier report's key columns): every file of a report has the same columns, as CSV readers need.
+   */
+  private static Dataset<Row> aligned(Dataset<Row> rows, StructType schema) {
+    List<String> have = List.of(rows.columns());
+    return rows.select(Arrays.stream(schema.fields()).map(f -> (have.contains(f.name())
+        ? rows.col(LossFunctions.quote(f.name())) : functions.lit(null).cast(f.dataType())).as(f.name()))
+        .toArray(Column[]::new));
+  }
+
+  private void save(Dataset<Row> rows, String saveMode, Path staging) {
+    // ignoreNullFields=false: JSON records keep null columns (keys of the overall row, invalid_reasons),
+    // so every report column is in the file even when all its values are null.
+    rows.write().mode(saveMode).format(format).option("header", "true").option("ignoreNullFields", "false")
+        .save(staging.toString());
   }
 
   /**

@@ -3,6 +3,7 @@ package org.sparklossreport.job;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.function.Supplier;
 import org.apache.spark.api.java.function.FilterFunction;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Dataset;
@@ -41,15 +42,23 @@ final class InvalidRows {
   private final SparkSession spark;
   private final JobSpec spec;
   private final ReportPlan plan;
-  private final Dataset<Row> states;
+  private final Supplier<Dataset<Row>> states;
   private final LossState overall;
+  private final Supplier<Row> zeroWeight;
 
-  InvalidRows(SparkSession spark, JobSpec spec, ReportPlan plan, Dataset<Row> states, LossState overall) {
+  /**
+   * @param states the key states (key columns, then the state), read only to name a key in an error
+   * @param overall every key state merged
+   * @param zeroWeight a key state row whose weights sum to 0 for a loss, or null ({@link KeyStates#zeroWeight})
+   */
+  InvalidRows(SparkSession spark, JobSpec spec, ReportPlan plan, Supplier<Dataset<Row>> states, LossState overall,
+      Supplier<Row> zeroWeight) {
     this.spark = spark;
     this.spec = spec;
     this.plan = plan;
     this.states = states;
     this.overall = overall;
+    this.zeroWeight = zeroWeight;
   }
 
   void apply(Dataset<Row> input) {
@@ -88,13 +97,10 @@ final class InvalidRows {
       }
     }
     failOnOverflow();
-    // A key with rows but zero total weight has no value. One filter over the (cached) key states.
+    // A key with rows but zero total weight has no value.
     int keyCount = plan.keys().size();
     boolean weighted = losses.stream().anyMatch(b -> b.weightSlot() >= 0 || b.kernel().setsWeights());
-    Row zero = keyCount == 0 || !weighted ? null : LossReportJob.firstKey(states, r -> {
-      LossState s = States.fromRow(r.getStruct(keyCount));
-      return losses.stream().anyMatch(b -> zeroWeight(b, s));
-    });
+    Row zero = keyCount == 0 || !weighted ? null : zeroWeight.get();
     LossState where = zero == null ? overall : States.fromRow(zero.getStruct(keyCount));
     for (int i = 0; i < losses.size(); i++) {
       if (zeroWeight(losses.get(i), where)) {
@@ -116,7 +122,7 @@ final class InvalidRows {
     }
     LossSet set = plan.set();
     int keyCount = plan.keys().size();
-    Row key = keyCount == 0 ? null : LossReportJob.firstKey(states,
+    Row key = keyCount == 0 ? null : LossReportJob.firstKey(states.get(),
         r -> set.results(States.fromRow(r.getStruct(keyCount))).stream().anyMatch(LossResult::overflowed));
     List<LossResult> results = set.results(key == null ? overall : States.fromRow(key.getStruct(keyCount)));
     int at = 0;
@@ -145,7 +151,7 @@ final class InvalidRows {
       return "";
     }
     int keyCount = plan.keys().size();
-    Row r = LossReportJob.firstKey(states,
+    Row r = LossReportJob.firstKey(states.get(),
         row -> b.invalid(States.fromRow(row.getStruct(keyCount)), reason) > 0);
     return r == null ? "" : ", e.g. in key " + key(r);
   }

@@ -106,7 +106,11 @@ public final class LossReportJob {
     }
 
     Dataset<Row> input = FaultInjection.input(spark, read()); // test-only hooks: off unless configured
-    try (Computed c = compute(input, t0)) {
+    Setup setup = setup(input);
+    if (streams(setup, writer)) {
+      return runStreamed(input, setup, writer, t0);
+    }
+    try (Computed c = compute(input, setup, t0)) {
       if (statesWriter != null) {
         saveStates(c.states(), c.plan(), c.bucketBy(), c.keyFields(), Math.max(c.passRows(), 1), statesWriter);
       }
@@ -155,6 +159,17 @@ public final class LossReportJob {
    * comparison. What the job writes, and what {@link LossReport} returns.
    */
   Computed compute(Dataset<Row> input, long t0) {
+    return compute(input, setup(input), t0);
+  }
+
+  /**
+   * What a run decides before its pass: the plan, the groupings, the comparison and gates (checked
+   * against the plan), and the pass (with {@code --ci}, by key and bucket) with its engine.
+   */
+  private record Setup(ReportPlan plan, GroupingSets groupings, Verdicts verdicts, ReportPlan pass, String bucketBy,
+      EnginePolicy.Choice engine) {}
+
+  private Setup setup(Dataset<Row> input) {
     ReportPlan plan = ReportPlan.of(spec, input.schema());
     GroupingSets groupings = GroupingSets.of(plan.keys(), spec.groupingSets());
     CiSpec ci = spec.ci();
@@ -171,6 +186,67 @@ public final class LossReportJob {
         plan.losses().size(), plan.set().signature(), plan.slots().size(),
         plan.slots().stream().map(InputSlot::column).toList(), plan.keys(), groupings.sets(), engine,
         ci == null ? "" : ", jackknife over " + ci.buckets() + " buckets");
+    return new Setup(plan, groupings, verdicts, pass, bucketBy, engine);
+  }
+
+  /**
+   * Whether to write the report as the pass's merge makes it ({@link StreamedReport}, one Spark job after
+   * the pass): for the finest keys and the overall rows, without intervals, saved states, coarser
+   * groupings, comparisons or gates, to files. {@value #STREAMED_CONF}=false turns it off (tests compare
+   * both ways).
+   */
+  private boolean streams(Setup s, ReportWriter writer) {
+    return Boolean.parseBoolean(spark.conf().get(STREAMED_CONF, "true").trim()) && spec.ci() == null
+        && spec.states() == null && s.verdicts().none() && writer.writesTails() && !s.plan().keys().isEmpty()
+        && s.groupings().hasFinest() && s.groupings().coarser().isEmpty();
+  }
+
+  /** Off: every run persists its key states and summarizes them in a job of their own before writing. */
+  static final String STREAMED_CONF = "spark.lossreport.streamedWrite";
+
+  /**
+   * The run of {@link #streams}: the pass's map stage, then one job that merges each key's partial states
+   * and writes its report rows, adding up the summary as it goes; then, before the commit, the
+   * invalid-row policy over the overall state and the overall rows.
+   */
+  private Result runStreamed(Dataset<Row> input, Setup setup, ReportWriter writer, long t0) throws IOException {
+    ReportPlan plan = setup.plan();
+    LossSet set = plan.set();
+    List<StructField> keyFields = plan.keys().stream().map(k -> ColumnTypes.find(input.schema(), k)).toList();
+    StructType schema = ReportRows.schema(keyFields);
+    ReportRows rows = new ReportRows(set, plan.keys(), spec.where(), runId, computedAt);
+    Dataset<Row> states = plan.aggregate(input, setup.engine());
+    StreamedReport streamed = StreamedReport.of(spark, states, set, rows, schema);
+    boolean overall = setup.groupings().hasOverall();
+    KeyStates[] summary = {null};
+    ReportWriter.Tail tail = new ReportWriter.Tail(
+        overall ? spark.createDataFrame(rows.ofOverall(set.zero()), schema) : null, () -> {
+          KeyStates k = streamed.summary();
+          summary[0] = k;
+          LOG.info("Aggregated {} input row(s) in {} s", inputRows(plan, k.overall()), seconds(System.nanoTime() - t0));
+          new InvalidRows(spark, spec, plan, () -> states, k.overall(), k::zeroWeight).apply(input);
+          return overall ? spark.createDataFrame(rows.ofOverall(k.overall()), schema).coalesce(1) : null;
+        });
+    long t1 = System.nanoTime();
+    writer.write(streamed.keyed(), spec.mode(), plan.keys(), tail);
+    KeyStates k = summary[0];
+    List<Row> overallRows = rows.ofOverall(k.overall());
+    long reportRows = (k.keys() + (overall ? 1 : 0)) * overallRows.size();
+    LOG.info("Wrote {} report row(s) ({} key(s)) to {} in {} s", reportRows, k.keys(), writer.output(),
+        seconds(System.nanoTime() - t1));
+    List<Row> preview = preview(plan.keys().size(), overall ? overallRows : List.of(), k.sample(), List.of(), rows);
+    return new Result(runId, writer.output().toString(), inputRows(plan, k.overall()), reportRows, preview, schema,
+        k.keys(), List.of());
+  }
+
+  private Computed compute(Dataset<Row> input, Setup setup, long t0) {
+    ReportPlan plan = setup.plan();
+    GroupingSets groupings = setup.groupings();
+    CiSpec ci = spec.ci();
+    Verdicts verdicts = setup.verdicts();
+    ReportPlan pass = setup.pass();
+    String bucketBy = setup.bucketBy();
+    EnginePolicy.Choice engine = setup.engine();
 
     // Persisted as Spark's internal rows (PassStates): a Dataset cache took a job of its own to build, and
     // an RDD of Row objects costs more for many keys, as Spark estimates their size by walking them.
@@ -187,7 +263,10 @@ public final class LossReportJob {
       long inputRows = inputRows(plan, overall);
       LOG.info("Aggregated {} input row(s) in {} s", inputRows, seconds(System.nanoTime() - t0));
 
-      new InvalidRows(spark, spec, plan, ci == null ? states : overBuckets(states, plan), overall).apply(input);
+      Dataset<Row> byKey = ci == null ? states : overBuckets(states, plan);
+      new InvalidRows(spark, spec, plan, () -> byKey, overall, ci == null ? summary::zeroWeight
+          : () -> firstKey(byKey, r -> KeyStates.zeroWeight(set, States.fromRow(r.getStruct(plan.keys().size())))))
+          .apply(input);
 
       List<StructField> keyFields = plan.keys().stream().map(k -> ColumnTypes.find(input.schema(), k)).toList();
       Pass p = new Pass(passStates, summary, plan, groupings, keyFields, overall, verdicts, cached);

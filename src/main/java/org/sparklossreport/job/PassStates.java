@@ -48,7 +48,7 @@ record PassStates(JavaRDD<InternalRow> rows, Dataset<Row> dataset, StructType sc
    * bytes shuffled, not the cores: 3 partitions on 2 cores (seen with 200,000 keys) leave a core idle for
    * a third of the merge and make the write's tasks uneven.
    */
-  private static <T> T withoutCoalescing(SparkSession spark, java.util.function.Supplier<T> plan) {
+  static <T> T withoutCoalescing(SparkSession spark, java.util.function.Supplier<T> plan) {
     scala.Option<String> was = spark.conf().getOption(COALESCE);
     spark.conf().set(COALESCE, "false");
     try {

@@ -80,6 +80,27 @@ public abstract class ReportWriter {
   /** Writes {@code report} (key columns {@code keys}) under {@code mode}, all or nothing. */
   public abstract void write(Dataset<Row> report, WriteMode mode, List<String> keys) throws IOException;
 
+  /**
+   * The last rows of a report written in two parts, made only after the first part is written and before
+   * anything is committed: the overall rows, which need what writing the keys' rows added up. Making them
+   * may fail (the invalid-row policy), and then nothing is committed.
+   *
+   * @param identities the identity columns of the rows {@code rows} gives, known before: an earlier
+   *     report's rows of these identities are replaced under {@code overwrite}
+   * @param rows the rows, after the first part is written
+   */
+  public record Tail(Dataset<Row> identities, java.util.function.Supplier<Dataset<Row>> rows) {}
+
+  /** True when this writer writes a report in two parts ({@link #write(Dataset, WriteMode, List, Tail)}). */
+  public boolean writesTails() {
+    return false;
+  }
+
+  /** Writes {@code report}, then the rows of {@code tail}, under {@code mode}, all or nothing. */
+  public void write(Dataset<Row> report, WriteMode mode, List<String> keys, Tail tail) throws IOException {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " writes a report in one part");
+  }
+
   /** The columns of a row's identity: the key columns, then those of {@code table}. */
   static List<String> identity(List<String> keys, Table table) {
     List<String> on = new ArrayList<>(keys);
@@ -95,6 +116,16 @@ public abstract class ReportWriter {
    */
   static Dataset<Row> combine(Dataset<Row> report, Dataset<Row> earlier, WriteMode mode, List<String> keys,
       Table table) {
+    return combine(report, null, earlier, mode, keys, table);
+  }
+
+  /**
+   * {@link #combine(Dataset, Dataset, WriteMode, List, Table)} for a report written in two parts: under
+   * {@code overwrite} the earlier rows of the identities in {@code tail} (identity columns; null for
+   * none) are replaced too.
+   */
+  static Dataset<Row> combine(Dataset<Row> report, Dataset<Row> tail, Dataset<Row> earlier, WriteMode mode,
+      List<String> keys, Table table) {
     for (String c : keys) {
       if (!List.of(earlier.columns()).contains(c)) { // a report by other keys: its rows lack this key
         earlier = earlier.withColumn(c, functions.lit(null).cast(report.schema().apply(c).dataType()));
@@ -105,6 +136,10 @@ public abstract class ReportWriter {
       // no distinct(): a run's report holds each identity once (one state per key, one row per output)
       Dataset<Row> written = report.select(on.stream().map(c -> report.col(LossFunctions.quote(c)).as("__" + c))
           .toArray(Column[]::new));
+      if (tail != null) {
+        written = written.union(tail.select(on.stream().map(c -> tail.col(LossFunctions.quote(c)).as("__" + c))
+            .toArray(Column[]::new)));
+      }
       Column match = null;
       for (String c : on) {
         Column eq = earlier.col(LossFunctions.quote(c)).eqNullSafe(written.col("__" + c));

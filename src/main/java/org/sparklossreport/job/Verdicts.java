@@ -79,6 +79,11 @@ final class Verdicts {
     return new Verdicts(c, baseline, gates, keys, withIntervals, level, paired);
   }
 
+  /** True without a comparison and without gates: nothing reads the report but its write. */
+  boolean none() {
+    return compare == null && gates.isEmpty();
+  }
+
   /** True with {@code --compare-by}. */
   boolean comparing() {
     return compare != null;

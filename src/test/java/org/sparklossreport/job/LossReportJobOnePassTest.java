@@ -75,21 +75,37 @@ class LossReportJobOnePassTest {
   /**
    * A run pays for every Spark job it starts (planning, code generation, scheduling: seconds in a fresh
    * process), so a keyed run on a new output starts just these: reading the Parquet footers for the
-   * schema, the pass (its map stage runs as a job of its own under adaptive execution), the merge of the
-   * key states into the overall state (which also fills the cache of key states), and the write. No count,
-   * preview, emptiness check or second read of the key states.
+   * schema, the pass (its map stage runs as a job of its own under adaptive execution), the write of the
+   * keys' rows (which merges their states and sums up the overall state as it goes), and the write of the
+   * overall rows. No count, preview, emptiness check, summary job or second read of the key states.
    */
   @Test
   void aKeyedRunStartsOnlyTheJobsItNeeds(SparkSession spark, @TempDir Path tmp) {
-    String in = JobFixtures.writeParquet(spark, JobFixtures.generate(ROWS, 33, JobFixtures.D1, JobFixtures.D2),
-        tmp.resolve("in"), 2);
-    List<String> jobs;
-    try (SparkEvents events = SparkEvents.listen(spark)) {
-      JobFixtures.ok("--input", in, "--partition-by", "date,model", "--losses", "mse,mae,r2",
-          "--output", tmp.resolve("report").toString());
-      jobs = events.jobCallSites();
-    }
+    List<String> jobs = keyedRunJobs(spark, tmp, "true");
+    assertTrue(jobs.size() <= 4, "Spark jobs of one run: " + jobs);
+    assertEquals(0, jobs.stream().filter(j -> j.contains("KeyStates")).count(), jobs.toString());
+    assertEquals(2, jobs.stream().filter(j -> j.startsWith("save at FileReportWriter")).count(), jobs.toString());
+  }
+
+  /**
+   * With the streamed write off (as for runs that save states or compute intervals), the key states are
+   * persisted and summarized by one job of their own, which also fills the persisted states; one write.
+   */
+  @Test
+  void withoutTheStreamedWriteOneJobSummarizesThePersistedStates(SparkSession spark, @TempDir Path tmp) {
+    List<String> jobs = keyedRunJobs(spark, tmp, "false");
     assertTrue(jobs.size() <= 4, "Spark jobs of one run: " + jobs);
     assertEquals(1, jobs.stream().filter(j -> j.contains("KeyStates")).count(), jobs.toString());
+    assertEquals(1, jobs.stream().filter(j -> j.startsWith("save at FileReportWriter")).count(), jobs.toString());
+  }
+
+  private static List<String> keyedRunJobs(SparkSession spark, Path tmp, String streamed) {
+    String in = JobFixtures.writeParquet(spark, JobFixtures.generate(ROWS, 33, JobFixtures.D1, JobFixtures.D2),
+        tmp.resolve("in"), 2);
+    try (SparkEvents events = SparkEvents.listen(spark)) {
+      JobFixtures.ok("--input", in, "--partition-by", "date,model", "--losses", "mse,mae,r2",
+          "--output", tmp.resolve("report").toString(), "--conf", LossReportJob.STREAMED_CONF + "=" + streamed);
+      return events.jobCallSites();
+    }
   }
 }

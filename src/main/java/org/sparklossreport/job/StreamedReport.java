@@ -1,0 +1,173 @@
+package org.sparklossreport.job;
+
+import java.util.Iterator;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.TreeMap;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.AccumulatorV2;
+import org.sparklossreport.core.LossSet;
+import org.sparklossreport.spark.States;
+
+/**
+ * The finest keys' report rows made as the pass's merge gives each key's state, for the write to consume
+ * directly: the states are neither persisted nor read by a job of their own. What the driver needs of
+ * them ({@link KeyStates}: the overall state for the overall rows and the invalid-row policy, the key
+ * count, the sample) is added up per partition as the rows go by and sent back with the write's tasks.
+ *
+ * <p>Why: in a run as a scheduler starts it, the job over the persisted states that computed the summary
+ * cost as much as the merge itself (docs/PERFORMANCE.md, "Many keys"). A partition's part is kept by its
+ * index, so a task that runs again, or a partition read twice (a write that merges an earlier report
+ * reads the new rows' identities as well as the rows), replaces its part instead of adding it twice.
+ */
+final class StreamedReport {
+  private final Dataset<Row> keyed;
+  private final Parts parts;
+  private final LossSet set;
+  private final StructType statesSchema;
+
+  private StreamedReport(Dataset<Row> keyed, Parts parts, LossSet set, StructType statesSchema) {
+    this.keyed = keyed;
+    this.parts = parts;
+    this.set = set;
+    this.statesSchema = statesSchema;
+  }
+
+  /**
+   * The report rows of {@code states} (the engine's result: the key columns, then the state) made by
+   * {@code rows}, in as many partitions as the session has cores.
+   */
+  static StreamedReport of(SparkSession spark, Dataset<Row> states, LossSet set, ReportRows rows,
+      StructType schema) {
+    StructType statesSchema = states.schema();
+    int stateAt = statesSchema.size() - 1;
+    DataType[] keyTypes = new DataType[stateAt];
+    for (int i = 0; i < stateAt; i++) {
+      keyTypes[i] = statesSchema.apply(i).dataType();
+    }
+    States.Reader reader = States.reader((StructType) statesSchema.apply(stateAt).dataType());
+    Parts parts = new Parts();
+    spark.sparkContext().register(parts, "lossreport key states");
+    JavaRDD<InternalRow> stateRows = PassStates.withoutCoalescing(spark,
+        () -> ((org.apache.spark.sql.classic.Dataset<Row>) states).queryExecution().toRdd()).toJavaRDD();
+    JavaRDD<InternalRow> reportRows = stateRows.mapPartitionsWithIndex((index, it) -> {
+      KeyStates.Partial[] part = {KeyStates.Partial.empty(set)};
+      Iterator<InternalRow> keys = new Iterator<>() {
+        private boolean reported;
+
+        @Override
+        public boolean hasNext() {
+          if (it.hasNext()) {
+            return true;
+          }
+          if (!reported) { // once the partition is consumed: its part goes back with the task
+            reported = true;
+            parts.add(new scala.Tuple2<>(index, part[0]));
+          }
+          return false;
+        }
+
+        @Override
+        public InternalRow next() {
+          if (!hasNext()) {
+            throw new NoSuchElementException();
+          }
+          InternalRow key = it.next().copy(); // the report rows keep its key values: Spark reuses the row
+          part[0] = part[0].add(set, reader.read(key, stateAt), key, KeyStates.SAMPLE);
+          return key;
+        }
+      };
+      return new FlatIterator(keys, k -> rows.ofKeyed(k, keyTypes, reader));
+    }, true);
+    Dataset<Row> keyed = ((org.apache.spark.sql.classic.SparkSession) spark)
+        .internalCreateDataFrame(reportRows.rdd(), schema, false)
+        .coalesce(spark.sparkContext().defaultParallelism());
+    return new StreamedReport(keyed, parts, set, statesSchema);
+  }
+
+  /** The finest keys' report rows; writing them fills {@link #summary}. */
+  Dataset<Row> keyed() {
+    return keyed;
+  }
+
+  /** The key states' summary, once {@link #keyed} has been written. */
+  KeyStates summary() {
+    return KeyStates.of(parts.value().values(), set, statesSchema, KeyStates.SAMPLE);
+  }
+
+  /** Each item's report rows, in turn. */
+  private static final class FlatIterator implements Iterator<InternalRow> {
+    private final Iterator<InternalRow> items;
+    private final java.util.function.Function<InternalRow, Iterator<InternalRow>> expand;
+    private Iterator<InternalRow> current = java.util.Collections.emptyIterator();
+
+    FlatIterator(Iterator<InternalRow> items, java.util.function.Function<InternalRow, Iterator<InternalRow>> expand) {
+      this.items = items;
+      this.expand = expand;
+    }
+
+    @Override
+    public boolean hasNext() {
+      while (!current.hasNext()) {
+        if (!items.hasNext()) {
+          return false;
+        }
+        current = expand.apply(items.next());
+      }
+      return true;
+    }
+
+    @Override
+    public InternalRow next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      return current.next();
+    }
+  }
+
+  /** The partitions' parts, by partition index: a part sent again replaces the earlier one. */
+  static final class Parts extends AccumulatorV2<scala.Tuple2<Integer, KeyStates.Partial>,
+      Map<Integer, KeyStates.Partial>> {
+    private static final long serialVersionUID = 1L;
+    private final TreeMap<Integer, KeyStates.Partial> parts = new TreeMap<>();
+
+    @Override
+    public boolean isZero() {
+      return parts.isEmpty();
+    }
+
+    @Override
+    public Parts copy() {
+      Parts p = new Parts();
+      p.parts.putAll(parts);
+      return p;
+    }
+
+    @Override
+    public void reset() {
+      parts.clear();
+    }
+
+    @Override
+    public void add(scala.Tuple2<Integer, KeyStates.Partial> part) {
+      parts.put(part._1(), part._2());
+    }
+
+    @Override
+    public void merge(AccumulatorV2<scala.Tuple2<Integer, KeyStates.Partial>, Map<Integer, KeyStates.Partial>> other) {
+      parts.putAll(other.value());
+    }
+
+    @Override
+    public Map<Integer, KeyStates.Partial> value() {
+      return parts;
+    }
+  }
+}
