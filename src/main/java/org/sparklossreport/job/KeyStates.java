@@ -64,7 +64,12 @@ public record KeyStates(LossState overall, long keys, List<Row> sample, int keep
 
   /** True when a loss of {@code set} has rows in {@code state} whose weights sum to 0: it has no value. */
   static boolean zeroWeight(LossSet set, LossState state) {
-    return set.losses().stream().anyMatch(b -> b.rows(state) > 0 && b.weightSum(state) == 0);
+    for (org.sparklossreport.core.BoundLoss b : set.losses()) {
+      if (b.rows(state) > 0 && b.weightSum(state) == 0) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

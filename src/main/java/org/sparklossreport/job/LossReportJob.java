@@ -314,7 +314,7 @@ public final class LossReportJob {
       DataType[] keyTypes = ps.keyTypes();
       States.Reader reader = ps.reader();
       parts.add(((org.apache.spark.sql.classic.SparkSession) spark).internalCreateDataFrame(
-          ps.rows().flatMap(r -> rows.ofKeyed(r, keyTypes, reader)).rdd(), schema, false));
+          ps.rows().flatMap(r -> rows.ofKeyed(r, keyTypes, reader.read(r, keyTypes.length))).rdd(), schema, false));
       reportRows += keys * outputs;
     }
     List<Row> coarserSample = new ArrayList<>();

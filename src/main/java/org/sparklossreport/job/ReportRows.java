@@ -132,22 +132,24 @@ public final class ReportRows implements Serializable {
    * intervals, not scored): the key values are copied as they are, so neither side is decoded into
    * {@link Row}s. The finest keys' rows of a report without intervals, hundreds of thousands of them.
    *
-   * @param keyTypes the types of the row's key columns, which come first; the state follows them
+   * @param keyTypes the types of the row's key columns, which come first
+   * @param state the row's state (read from the row)
    */
-  public Iterator<InternalRow> ofKeyed(InternalRow r, DataType[] keyTypes, States.Reader reader) {
+  public Iterator<InternalRow> ofKeyed(InternalRow r, DataType[] keyTypes, LossState state) {
     if (text == null) { // the same strings in every row of a run: encoded once per task
       text = new UTF8String[] {UTF8String.fromString(keyGrouping), scope == null ? null : UTF8String.fromString(scope),
           UTF8String.fromString(runId)};
       losses = LossReportJob.outputNames(set).stream().map(UTF8String::fromString).toArray(UTF8String[]::new);
     }
     long at = DateTimeUtils.fromJavaTimestamp(computedAt);
-    List<LossResult> results = set.results(reader.read(r, keyCount));
+    List<LossResult> results = set.results(state);
     List<InternalRow> out = new ArrayList<>(results.size());
     for (int o = 0; o < results.size(); o++) {
       LossResult res = results.get(o);
       Object[] v = new Object[keyCount + 18];
       for (int i = 0; i < keyCount; i++) {
-        v[i] = r.get(i, keyTypes[i]);
+        Object key = r.get(i, keyTypes[i]);
+        v[i] = key instanceof UTF8String u ? u.clone() : key; // a string points into r, which Spark may reuse
       }
       int i = keyCount;
       v[i++] = text[0];

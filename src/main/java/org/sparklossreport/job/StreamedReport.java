@@ -13,6 +13,7 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.AccumulatorV2;
 import org.sparklossreport.core.LossSet;
+import org.sparklossreport.core.LossState;
 import org.sparklossreport.spark.States;
 
 /**
@@ -56,35 +57,8 @@ final class StreamedReport {
     spark.sparkContext().register(parts, "lossreport key states");
     JavaRDD<InternalRow> stateRows = PassStates.withoutCoalescing(spark,
         () -> ((org.apache.spark.sql.classic.Dataset<Row>) states).queryExecution().toRdd()).toJavaRDD();
-    JavaRDD<InternalRow> reportRows = stateRows.mapPartitionsWithIndex((index, it) -> {
-      KeyStates.Partial[] part = {KeyStates.Partial.empty(set)};
-      Iterator<InternalRow> keys = new Iterator<>() {
-        private boolean reported;
-
-        @Override
-        public boolean hasNext() {
-          if (it.hasNext()) {
-            return true;
-          }
-          if (!reported) { // once the partition is consumed: its part goes back with the task
-            reported = true;
-            parts.add(new scala.Tuple2<>(index, part[0]));
-          }
-          return false;
-        }
-
-        @Override
-        public InternalRow next() {
-          if (!hasNext()) {
-            throw new NoSuchElementException();
-          }
-          InternalRow key = it.next().copy(); // the report rows keep its key values: Spark reuses the row
-          part[0] = part[0].add(set, reader.read(key, stateAt), key, KeyStates.SAMPLE);
-          return key;
-        }
-      };
-      return new FlatIterator(keys, k -> rows.ofKeyed(k, keyTypes, reader));
-    }, true);
+    JavaRDD<InternalRow> reportRows = stateRows.mapPartitionsWithIndex(
+        (index, it) -> new KeyRows(it, index, parts, set, stateAt, keyTypes, reader, rows), true);
     Dataset<Row> keyed = ((org.apache.spark.sql.classic.SparkSession) spark)
         .internalCreateDataFrame(reportRows.rdd(), schema, false)
         .coalesce(spark.sparkContext().defaultParallelism());
@@ -101,24 +75,49 @@ final class StreamedReport {
     return KeyStates.of(parts.value().values(), set, statesSchema, KeyStates.SAMPLE);
   }
 
-  /** Each item's report rows, in turn. */
-  private static final class FlatIterator implements Iterator<InternalRow> {
-    private final Iterator<InternalRow> items;
-    private final java.util.function.Function<InternalRow, Iterator<InternalRow>> expand;
+  /**
+   * The report rows of a partition's key state rows, in turn; once they are consumed, the partition's
+   * part of the summary goes back with the task.
+   */
+  private static final class KeyRows implements Iterator<InternalRow> {
+    private final Iterator<InternalRow> states;
+    private final int index;
+    private final Parts parts;
+    private final LossSet set;
+    private final int stateAt;
+    private final DataType[] keyTypes;
+    private final States.Reader reader;
+    private final ReportRows rows;
+    private KeyStates.Partial part;
     private Iterator<InternalRow> current = java.util.Collections.emptyIterator();
 
-    FlatIterator(Iterator<InternalRow> items, java.util.function.Function<InternalRow, Iterator<InternalRow>> expand) {
-      this.items = items;
-      this.expand = expand;
+    KeyRows(Iterator<InternalRow> states, int index, Parts parts, LossSet set, int stateAt, DataType[] keyTypes,
+        States.Reader reader, ReportRows rows) {
+      this.states = states;
+      this.index = index;
+      this.parts = parts;
+      this.set = set;
+      this.stateAt = stateAt;
+      this.keyTypes = keyTypes;
+      this.reader = reader;
+      this.rows = rows;
+      this.part = KeyStates.Partial.empty(set);
     }
 
     @Override
     public boolean hasNext() {
       while (!current.hasNext()) {
-        if (!items.hasNext()) {
+        if (!states.hasNext()) {
+          if (part != null) {
+            parts.add(new scala.Tuple2<>(index, part));
+            part = null;
+          }
           return false;
         }
-        current = expand.apply(items.next());
+        InternalRow key = states.next(); // reused by Spark: Partial.add and ofKeyed copy what they keep
+        LossState state = reader.read(key, stateAt);
+        part = part.add(set, state, key, KeyStates.SAMPLE);
+        current = rows.ofKeyed(key, keyTypes, state);
       }
       return true;
     }
