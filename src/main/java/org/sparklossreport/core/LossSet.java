@@ -158,11 +158,14 @@ public final class LossSet implements Serializable {
       double[] values = b.values(state);
       long rows = b.rows(state);
       double w = b.weightSum(state);
-      Map<String, Long> reasons = new LinkedHashMap<>();
+      Map<String, Long> reasons = Map.of(); // the usual case: no invalid row, one shared empty map
       long invalid = 0;
       for (InvalidReason r : InvalidReason.values()) {
         long n = b.invalid(state, r);
         if (n > 0) {
+          if (invalid == 0) {
+            reasons = new LinkedHashMap<>();
+          }
           reasons.put(r.label(), n);
           invalid += n;
         }
@@ -178,7 +181,8 @@ public final class LossSet implements Serializable {
           continue;
         }
         Double v = Double.isNaN(values[i]) ? null : values[i];
-        out.add(new LossResult(output, v, rows, invalid, w, Collections.unmodifiableMap(reasons)));
+        out.add(new LossResult(output, v, rows, invalid, w, invalid == 0 ? reasons
+            : Collections.unmodifiableMap(reasons)));
       }
     }
     return out;

@@ -121,9 +121,23 @@ final class FileReportWriter extends ReportWriter {
   private void save(Dataset<Row> rows, String saveMode, Path staging) {
     // ignoreNullFields=false: JSON records keep null columns (keys of the overall row, invalid_reasons),
     // so every report column is in the file even when all its values are null.
-    rows.write().mode(saveMode).format(format).option("header", "true").option("ignoreNullFields", "false")
-        .save(staging.toString());
+    Runnable save = () -> rows.write().mode(saveMode).format(format).option("header", "true")
+        .option("ignoreNullFields", "false").save(staging.toString());
+    if (format.equals("parquet") && !spark.conf().getAll().contains(TIMESTAMP_TYPE)) {
+      // computed_at as Parquet's INT64 microsecond timestamp, not Spark's default of the legacy INT96,
+      // which other readers deprecate and which costs a conversion per row (a tenth of a 800,000-row write)
+      spark.conf().set(TIMESTAMP_TYPE, "TIMESTAMP_MICROS");
+      try {
+        save.run();
+      } finally {
+        spark.conf().unset(TIMESTAMP_TYPE);
+      }
+    } else {
+      save.run();
+    }
   }
+
+  private static final String TIMESTAMP_TYPE = "spark.sql.parquet.outputTimestampType";
 
   /**
    * Test-only: {@value #HOLD_CONF} milliseconds of waiting with the lock held, so that tests of concurrent
