@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.function.Supplier;
-import org.apache.spark.api.java.function.FilterFunction;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -103,7 +102,7 @@ final class InvalidRows {
     Row zero = keyCount == 0 || !weighted ? null : zeroWeight.get();
     LossState where = zero == null ? overall : States.fromRow(zero.getStruct(keyCount));
     for (int i = 0; i < losses.size(); i++) {
-      if (zeroWeight(losses.get(i), where)) {
+      if (KeyStates.zeroWeight(losses.get(i), where)) {
         throw new UsageException("loss " + losses.get(i).loss().canonical() + ": the weights ("
             + plan.describeColumns(i) + ")" + (zero == null ? "" : " of key " + key(zero))
             + " sum to 0, so there is no value; rerun with --invalid skip to report it as null");
@@ -140,10 +139,6 @@ final class InvalidRows {
       }
       at += outputs;
     }
-  }
-
-  private static boolean zeroWeight(BoundLoss b, LossState s) {
-    return b.rows(s) > 0 && b.weightSum(s) == 0;
   }
 
   private String example(BoundLoss b, InvalidReason reason) {

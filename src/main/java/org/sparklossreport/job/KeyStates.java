@@ -8,6 +8,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.CatalystTypeConverters;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.StructType;
+import org.sparklossreport.core.BoundLoss;
 import org.sparklossreport.core.LossSet;
 import org.sparklossreport.core.LossState;
 import org.sparklossreport.spark.States;
@@ -64,12 +65,17 @@ public record KeyStates(LossState overall, long keys, List<Row> sample, int keep
 
   /** True when a loss of {@code set} has rows in {@code state} whose weights sum to 0: it has no value. */
   static boolean zeroWeight(LossSet set, LossState state) {
-    for (org.sparklossreport.core.BoundLoss b : set.losses()) {
-      if (b.rows(state) > 0 && b.weightSum(state) == 0) {
+    for (BoundLoss b : set.losses()) {
+      if (zeroWeight(b, state)) {
         return true;
       }
     }
     return false;
+  }
+
+  /** True when loss {@code b} has rows in {@code state} whose weights sum to 0. */
+  static boolean zeroWeight(BoundLoss b, LossState state) {
+    return b.rows(state) > 0 && b.weightSum(state) == 0;
   }
 
   /**

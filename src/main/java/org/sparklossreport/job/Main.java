@@ -200,6 +200,19 @@ public final class Main {
     return earlier;
   }
 
+  /**
+   * Runs {@code body} with {@code conf} set on the session, then puts back what was set before: for the
+   * job's own settings of single steps (the pass's partitions, the report's timestamp type).
+   */
+  static <T> T withSettings(SparkSession spark, Map<String, String> conf, java.util.function.Supplier<T> body) {
+    Map<String, String> earlier = applyToRunningSession(spark, conf);
+    try {
+      return body.get();
+    } finally {
+      restore(spark, earlier);
+    }
+  }
+
   /** Puts back the settings {@link #applyToRunningSession} changed. */
   private static void restore(SparkSession spark, Map<String, String> earlier) {
     earlier.forEach((k, v) -> {

@@ -49,24 +49,19 @@ record PassStates(JavaRDD<InternalRow> rows, Dataset<Row> dataset, StructType sc
    * a third of the merge and make the write's tasks uneven.
    */
   static <T> T withoutCoalescing(SparkSession spark, java.util.function.Supplier<T> plan) {
-    scala.Option<String> was = spark.conf().getOption(COALESCE);
-    spark.conf().set(COALESCE, "false");
-    try {
-      return plan.get();
-    } finally {
-      if (was.isDefined()) {
-        spark.conf().set(COALESCE, was.get());
-      } else {
-        spark.conf().unset(COALESCE);
-      }
-    }
+    return Main.withSettings(spark, java.util.Map.of(COALESCE, "false"), plan);
   }
 
   /** The key columns' types (every column before the state). */
   DataType[] keyTypes() {
-    DataType[] types = new DataType[stateAt];
-    for (int i = 0; i < stateAt; i++) {
-      types[i] = schema.apply(i).dataType();
+    return keyTypes(schema);
+  }
+
+  /** The types of the key columns of {@code states} (key columns, then the state last). */
+  static DataType[] keyTypes(StructType states) {
+    DataType[] types = new DataType[states.size() - 1];
+    for (int i = 0; i < types.length; i++) {
+      types[i] = states.apply(i).dataType();
     }
     return types;
   }

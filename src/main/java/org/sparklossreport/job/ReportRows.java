@@ -142,15 +142,17 @@ public final class ReportRows implements Serializable {
       losses = LossReportJob.outputNames(set).stream().map(UTF8String::fromString).toArray(UTF8String[]::new);
     }
     long at = DateTimeUtils.fromJavaTimestamp(computedAt);
+    Object[] keys = new Object[keyCount];
+    for (int i = 0; i < keyCount; i++) {
+      Object key = r.get(i, keyTypes[i]);
+      keys[i] = key instanceof UTF8String u ? u.clone() : key; // a string points into r, which Spark may reuse
+    }
     List<LossResult> results = set.results(state);
     List<InternalRow> out = new ArrayList<>(results.size());
     for (int o = 0; o < results.size(); o++) {
       LossResult res = results.get(o);
       Object[] v = new Object[keyCount + 18];
-      for (int i = 0; i < keyCount; i++) {
-        Object key = r.get(i, keyTypes[i]);
-        v[i] = key instanceof UTF8String u ? u.clone() : key; // a string points into r, which Spark may reuse
-      }
+      System.arraycopy(keys, 0, v, 0, keyCount);
       int i = keyCount;
       v[i++] = text[0];
       v[i++] = losses[o];

@@ -48,10 +48,7 @@ final class StreamedReport {
       StructType schema) {
     StructType statesSchema = states.schema();
     int stateAt = statesSchema.size() - 1;
-    DataType[] keyTypes = new DataType[stateAt];
-    for (int i = 0; i < stateAt; i++) {
-      keyTypes[i] = statesSchema.apply(i).dataType();
-    }
+    DataType[] keyTypes = PassStates.keyTypes(statesSchema);
     States.Reader reader = States.reader((StructType) statesSchema.apply(stateAt).dataType());
     Parts parts = new Parts();
     spark.sparkContext().register(parts, "lossreport key states");

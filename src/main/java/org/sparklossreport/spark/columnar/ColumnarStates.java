@@ -199,10 +199,10 @@ public final class ColumnarStates {
     } else {
       LossState zero = set.zero();
       for (int i = 0; i < zero.getCounts().length; i++) {
-        fields.add(DataTypes.createStructField("__lossreport_count_" + i, DataTypes.LongType, false));
+        fields.add(DataTypes.createStructField(CompiledStates.countColumn(i), DataTypes.LongType, false));
       }
       for (int i = 0; i < zero.getSums().length; i++) {
-        fields.add(DataTypes.createStructField("__lossreport_sum_" + i, DataTypes.DoubleType, false));
+        fields.add(DataTypes.createStructField(CompiledStates.sumColumn(i), DataTypes.DoubleType, false));
       }
     }
     Dataset<Row> partialStates = ((org.apache.spark.sql.classic.SparkSession) source.spark())

@@ -104,20 +104,12 @@ final class Packing {
   List<StructField> fields() {
     List<StructField> fields = new ArrayList<>();
     for (int i = 0; i < countColumns.length; i++) {
-      fields.add(DataTypes.createStructField(count(i), DataTypes.LongType, false));
+      fields.add(DataTypes.createStructField(CompiledStates.countColumn(i), DataTypes.LongType, false));
     }
     for (int i = 0; i < sumStride; i++) {
-      fields.add(DataTypes.createStructField(sum(i), DataTypes.DoubleType, false));
+      fields.add(DataTypes.createStructField(CompiledStates.sumColumn(i), DataTypes.DoubleType, false));
     }
     return fields;
-  }
-
-  private static String count(int i) {
-    return "__lossreport_count_" + i;
-  }
-
-  private static String sum(int i) {
-    return "__lossreport_sum_" + i;
   }
 
   /**
@@ -129,20 +121,21 @@ final class Packing {
   Dataset<Row> merge(Dataset<Row> partial, List<String> keys, LossSet set) {
     Map<Integer, Column> counts = new HashMap<>(); // merged, by place in a key's counters
     for (int i = 0; i < countColumns.length; i++) {
-      counts.put(countColumns[i], CompiledStates.mergedCount(col(count(i))));
+      counts.put(countColumns[i], CompiledStates.mergedCount(col(CompiledStates.countColumn(i))));
     }
     Map<Integer, Column[]> merged = new HashMap<>(); // merged blocks and Σw pairs, by place in a key's sums
     for (Block x : blocks) {
       Column[] in = new Column[x.accumulator().slots()];
       for (int j = 0; j < in.length; j++) {
-        in[j] = col(sum(x.at() + j));
+        in[j] = col(CompiledStates.sumColumn(x.at() + j));
       }
       merged.put(x.at(), x.accumulator() instanceof Accumulator.Moments ? CompiledStates.mergedMoments(in)
           : CompiledStates.mergedPair(in[0], in[1]));
     }
     for (int at : weightAt) {
       if (at >= 0) {
-        merged.put(at, CompiledStates.mergedPair(col(sum(at)), col(sum(at + 1))));
+        merged.put(at, CompiledStates.mergedPair(col(CompiledStates.sumColumn(at)),
+            col(CompiledStates.sumColumn(at + 1))));
       }
     }
     Column zero = lit(0L);

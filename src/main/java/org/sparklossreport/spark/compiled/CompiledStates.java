@@ -216,20 +216,30 @@ public final class CompiledStates {
     return rows.groupBy(keyCols).agg(state);
   }
 
+  /** Column {@code i} of a partial state's counters, as the merges of partial states take them. */
+  public static String countColumn(int i) {
+    return "__lossreport_count_" + i;
+  }
+
+  /** Column {@code i} of a partial state's sums, as the merges of partial states take them. */
+  public static String sumColumn(int i) {
+    return "__lossreport_sum_" + i;
+  }
+
   /**
    * Merges partial states of {@code set} (losses of any kernel) per key with the losses' own merge
    * ({@link StateAggregate#ofPartials}): rows of the key columns, then the state's counters
-   * ({@code __lossreport_count_i}, longs) and sums ({@code __lossreport_sum_i}, doubles), any number per
+   * ({@link #countColumn}, longs) and sums ({@link #sumColumn}, doubles), any number per
    * key. The result has the layout of {@link #aggregate}.
    */
   public static Dataset<Row> mergePartials(Dataset<Row> partial, List<String> keys, LossSet set) {
     LossState zero = set.zero();
     List<Expression> parts = new ArrayList<>();
     for (int i = 0; i < zero.getCounts().length; i++) {
-      parts.add(expr(partial.col("__lossreport_count_" + i)));
+      parts.add(expr(partial.col(countColumn(i))));
     }
     for (int i = 0; i < zero.getSums().length; i++) {
-      parts.add(expr(partial.col("__lossreport_sum_" + i)));
+      parts.add(expr(partial.col(sumColumn(i))));
     }
     Column state = aggregate(StateAggregate.ofPartials(Catalyst.seq(parts), set)).as("state");
     return keys.isEmpty() ? partial.agg(state)
