@@ -13,7 +13,7 @@ import org.sparklossreport.core.LossState;
  * <p>A state that carries a signature ({@link LossState#getSignature()}) of another set fails the merge,
  * naming both. The merged state carries the set's signature, so it can be saved and merged again
  * ({@code LossFunctions.mergeStates}). The job's engines do not use it: the columnar engine merges its
- * partial states with {@code compiled.CompiledStates.mergePartials}.
+ * partial states after a sort ({@code columnar.PartialMerge}), with the same {@link LossSet#merge}.
  */
 public final class MergeAggregator extends Aggregator<LossState, LossState, LossState> {
   private static final long serialVersionUID = 1L;

@@ -115,7 +115,7 @@ final class BatchStates {
 
   /**
    * The partial states of the partition's keys as Spark's internal rows (the key values, then the
-   * state's counters and sums, as {@code CompiledStates.mergePartials} takes them), read from its batches as they are consumed: at most
+   * state's counters and sums, as {@link PartialMerge} takes them), read from its batches as they are consumed: at most
    * about {@link #maxKeys} keys are held at a time, and each state becomes a row only when it is taken.
    */
   Iterator<InternalRow> statesOf(Iterator<ColumnarBatch> batches) {
@@ -438,6 +438,13 @@ final class BatchStates {
     int nc = kernels ? c.length : packing.countColumns.length;
     int ns = kernels ? s.length : sumStride;
     Object[] row = Arrays.copyOf(key, key.length + nc + ns);
+    for (int i = 0; i < key.length; i++) { // as Spark's grouping normalizes them: one key for 0.0 and −0.0, one NaN
+      if (row[i] instanceof Double d) {
+        row[i] = d == 0.0 ? 0.0 : Double.isNaN(d) ? Double.NaN : d;
+      } else if (row[i] instanceof Float f) {
+        row[i] = f == 0.0f ? 0.0f : Float.isNaN(f) ? Float.NaN : f;
+      }
+    }
     for (int i = 0; i < nc; i++) {
       row[key.length + i] = kernels ? c[i] : counts[k * countStride + packing.countColumns[i]];
     }

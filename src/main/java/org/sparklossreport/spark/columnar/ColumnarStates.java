@@ -47,9 +47,9 @@ import scala.jdk.javaapi.CollectionConverters;
  * readers produce, without turning them into rows. Each partition fills flat arrays of states, one
  * block per key ({@link BatchStates}), a batch and a loss at a time, calling each loss's own check, term
  * and accumulator functions; the partial states (a few per key: one per partition, unless a partition
- * holds too many keys) are then merged per key by Spark's own aggregation, which spills: scalar losses'
- * shared counters and sums by {@link Packing#merge}, other losses' states by
- * {@link CompiledStates#mergePartials}.
+ * holds too many keys) are then merged per key after Spark's exchange and sort, which spill
+ * ({@link PartialMerge}): scalar losses' shared counters and sums by {@link Packing#merger}, other
+ * losses' states by {@link LossSet#merge}.
  *
  * <p>Why: in Spark's hash aggregation every slot of the aggregation buffer costs a read and a write of
  * an {@code UnsafeRow} per row, so the exact state of several losses (counters per reason, compensated
@@ -207,8 +207,8 @@ public final class ColumnarStates {
     }
     Dataset<Row> partialStates = ((org.apache.spark.sql.classic.SparkSession) source.spark())
         .internalCreateDataFrame(partial.rdd(), DataTypes.createStructType(fields), false);
-    return packing != null ? packing.merge(partialStates, keys, set)
-        : CompiledStates.mergePartials(partialStates, keys, set);
+    boolean packed = packing != null;
+    return PartialMerge.merge(partialStates, keys, packed ? () -> new Packing(set).merger(set) : () -> PartialMerge.full(set));
   }
 
   /** The columnar engine over {@code source} (found by {@link #source} for the input it runs on). */

@@ -1,17 +1,12 @@
 package org.sparklossreport.spark.columnar;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.sql.Column;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.sparklossreport.core.Accumulator;
@@ -19,8 +14,9 @@ import org.sparklossreport.core.BoundLoss;
 import org.sparklossreport.core.InvalidReason;
 import org.sparklossreport.core.Kernels;
 import org.sparklossreport.core.LossSet;
+import org.sparklossreport.core.LossState;
+import org.sparklossreport.core.Neumaier;
 import org.sparklossreport.core.ScalarSums;
-import org.sparklossreport.spark.LossFunctions;
 import org.sparklossreport.spark.compiled.CompiledStates;
 
 /**
@@ -29,8 +25,8 @@ import org.sparklossreport.spark.compiled.CompiledStates;
  * same inputs and check: its counters and, with weights, its Σw pair), each distinct accumulator over a
  * check's rows once (mse, rmse and r2 all sum e²). A partial state is these counters (only those a row can
  * reach: rows, nulls, non-finite values, and invalid weights or the check's reasons where there are
- * such) and sums; {@link #merge} merges them per key and lays the result out as the set's
- * {@link org.sparklossreport.core.LossState}, each loss's part from the shared columns.
+ * such) and sums; {@link #merger} merges them per key and lays the result out as the set's
+ * {@link LossState}, each loss's part from the shared columns.
  *
  * <p>Why: for mse, mae, rmse and r2 the set's layout has 36 counters and 24 sums, of which 3 counters
  * and 12 sums differ; shuffling and merging only those costs a fraction (docs/PERFORMANCE.md). Built
@@ -113,55 +109,70 @@ final class Packing {
   }
 
   /**
-   * Merges {@code partial} (the key columns, then {@link #fields}) per key into one state of {@code set}
-   * per key, as one {@code groupBy(keys).agg(...)}: counters summed exactly, each Neumaier pair merged as
-   * {@code Neumaier.merge} does, each moments block as {@code Accumulator.Moments.merge}. A counter no row
-   * reaches is 0; without weights Σw is the row count, exactly.
+   * A task's merger of partial states in this layout ({@link #fields}) into one state of {@code set}:
+   * counters added, each Neumaier pair merged as {@code Neumaier.merge}, each accumulator's block by its
+   * own {@code merge}; the merged state is laid out as the set's, each loss's part from the shared
+   * counters and sums. A counter no row reaches is 0; without weights Σw is the row count, exactly.
    */
-  Dataset<Row> merge(Dataset<Row> partial, List<String> keys, LossSet set) {
-    Map<Integer, Column> counts = new HashMap<>(); // merged, by place in a key's counters
+  PartialMerge.Merger merger(LossSet set) {
+    int[] placeOf = new int[countStride]; // per place in a key's counters: its partial column, or −1
+    Arrays.fill(placeOf, -1);
     for (int i = 0; i < countColumns.length; i++) {
-      counts.put(countColumns[i], CompiledStates.mergedCount(col(CompiledStates.countColumn(i))));
+      placeOf[countColumns[i]] = i;
     }
-    Map<Integer, Column[]> merged = new HashMap<>(); // merged blocks and Σw pairs, by place in a key's sums
-    for (Block x : blocks) {
-      Column[] in = new Column[x.accumulator().slots()];
-      for (int j = 0; j < in.length; j++) {
-        in[j] = col(CompiledStates.sumColumn(x.at() + j));
+    return new PartialMerge.Merger() {
+      private final long[] counts = new long[countColumns.length];
+      private final double[] sums = new double[sumStride];
+      private final double[] other = new double[sumStride];
+
+      @Override
+      public void add(InternalRow row, int from) {
+        for (int i = 0; i < counts.length; i++) {
+          counts[i] += row.getLong(from + i);
+        }
+        int at = from + counts.length;
+        for (int i = 0; i < other.length; i++) {
+          other[i] = row.getDouble(at + i);
+        }
+        for (Block x : blocks) {
+          x.accumulator().merge(sums, x.at(), other, x.at());
+        }
+        for (int w : weightAt) {
+          if (w >= 0) {
+            Neumaier.merge(sums, w, other, w);
+          }
+        }
       }
-      merged.put(x.at(), x.accumulator() instanceof Accumulator.Moments ? CompiledStates.mergedMoments(in)
-          : CompiledStates.mergedPair(in[0], in[1]));
-    }
-    for (int at : weightAt) {
-      if (at >= 0) {
-        merged.put(at, CompiledStates.mergedPair(col(CompiledStates.sumColumn(at)),
-            col(CompiledStates.sumColumn(at + 1))));
+
+      @Override
+      public LossState take() {
+        LossState state = set.zero();
+        long[] c = state.getCounts();
+        double[] s = state.getSums();
+        for (int l = 0; l < checkOf.length; l++) {
+          BoundLoss b = set.losses().get(l);
+          int check = checkOf[l];
+          for (int i = 0; i < BoundLoss.COUNT_SLOTS; i++) {
+            int p = placeOf[check * BoundLoss.COUNT_SLOTS + i];
+            c[b.countAt() + i] = p < 0 ? 0 : counts[p];
+          }
+          if (weightAt[check] >= 0) {
+            s[b.sumAt()] = sums[weightAt[check]];
+            s[b.sumAt() + 1] = sums[weightAt[check] + 1];
+          } else { // Σ1 over the valid rows: the row count
+            s[b.sumAt()] = counts[placeOf[check * BoundLoss.COUNT_SLOTS]];
+          }
+          int at = b.sumAt() + 2;
+          for (int block : blocksOf[l]) {
+            Block x = blocks.get(block);
+            System.arraycopy(sums, x.at(), s, at, x.accumulator().slots());
+            at += x.accumulator().slots();
+          }
+        }
+        Arrays.fill(counts, 0);
+        Arrays.fill(sums, 0);
+        return state;
       }
-    }
-    Column zero = lit(0L);
-    Column[] stateCounts = new Column[set.zero().getCounts().length];
-    Column[] stateSums = new Column[set.zero().getSums().length];
-    for (int l = 0; l < checkOf.length; l++) {
-      BoundLoss b = set.losses().get(l);
-      int c = checkOf[l];
-      for (int i = 0; i < BoundLoss.COUNT_SLOTS; i++) {
-        stateCounts[b.countAt() + i] = counts.getOrDefault(c * BoundLoss.COUNT_SLOTS + i, zero);
-      }
-      Column[] w = weightAt[c] >= 0 ? merged.get(weightAt[c]) // without weights Σ1 over valid rows = rows
-          : new Column[] {counts.get(c * BoundLoss.COUNT_SLOTS).cast(DataTypes.DoubleType), lit(0.0)};
-      System.arraycopy(w, 0, stateSums, b.sumAt(), 2);
-      int at = b.sumAt() + 2;
-      for (int block : blocksOf[l]) {
-        Column[] m = merged.get(blocks.get(block).at());
-        System.arraycopy(m, 0, stateSums, at, m.length);
-        at += m.length;
-      }
-    }
-    Column state = CompiledStates.state(stateCounts, stateSums);
-    if (keys.isEmpty()) {
-      return partial.agg(state);
-    }
-    return partial.groupBy(keys.stream().map(k -> partial.col(LossFunctions.quote(k))).toArray(Column[]::new))
-        .agg(state);
+    };
   }
 }

@@ -7,7 +7,6 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count_if;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.struct;
-import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import java.util.ArrayList;
@@ -226,56 +225,8 @@ public final class CompiledStates {
     return "__lossreport_sum_" + i;
   }
 
-  /**
-   * Merges partial states of {@code set} (losses of any kernel) per key with the losses' own merge
-   * ({@link StateAggregate#ofPartials}): rows of the key columns, then the state's counters
-   * ({@link #countColumn}, longs) and sums ({@link #sumColumn}, doubles), any number per
-   * key. The result has the layout of {@link #aggregate}.
-   */
-  public static Dataset<Row> mergePartials(Dataset<Row> partial, List<String> keys, LossSet set) {
-    LossState zero = set.zero();
-    List<Expression> parts = new ArrayList<>();
-    for (int i = 0; i < zero.getCounts().length; i++) {
-      parts.add(expr(partial.col(countColumn(i))));
-    }
-    for (int i = 0; i < zero.getSums().length; i++) {
-      parts.add(expr(partial.col(sumColumn(i))));
-    }
-    Column state = aggregate(StateAggregate.ofPartials(Catalyst.seq(parts), set)).as("state");
-    return keys.isEmpty() ? partial.agg(state)
-        : partial.groupBy(keys.stream().map(k -> partial.col(LossFunctions.quote(k))).toArray(Column[]::new))
-            .agg(state);
-  }
-
-  /**
-   * Partial counters merged: their exact sum; 0 without any (Spark's sum of no rows is null, and a pass
-   * without keys over an input without rows merges no partial state at all).
-   */
-  public static Column mergedCount(Column c) {
-    return coalesce(sum(c), lit(0L));
-  }
-
-  /** Partial Neumaier pairs (s, c) merged as {@code Neumaier.merge} does: a {@link NeumaierSum} of s, and Σc. */
-  public static Column[] mergedPair(Column s, Column c) {
-    return new Column[] {neumaierSum(s), coalesce(sum(c), lit(0.0))};
-  }
-
-  /** Partial moments blocks ({@code Accumulator.Moments}) merged by {@link MergedMoments}. */
-  public static Column[] mergedMoments(Column[] block) {
-    Expression[] in = new Expression[block.length];
-    for (int j = 0; j < in.length; j++) {
-      in[j] = expr(block[j]);
-    }
-    Column merged = aggregate(new MergedMoments(in));
-    Column[] out = new Column[in.length];
-    for (int j = 0; j < in.length; j++) {
-      out[j] = merged.getItem(j);
-    }
-    return out;
-  }
-
   /** The state struct in the {@link States#SCHEMA} layout (no signature: states inside the engines carry none). */
-  public static Column state(Column[] counts, Column[] sums) {
+  private static Column state(Column[] counts, Column[] sums) {
     return struct(array(counts).as("counts"), lit(null).cast(DataTypes.StringType).as("signature"),
         array(sums).as("sums"), lit(LossState.CURRENT_VERSION).as("version")).as("state");
   }

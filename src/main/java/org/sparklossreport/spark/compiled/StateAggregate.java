@@ -63,20 +63,8 @@ public final class StateAggregate extends TypedImperativeAggregate<LossState> im
     return set.zero();
   }
 
-  /**
-   * The aggregate that merges partial states of {@code set} per key: its children are a partial state's
-   * counters (longs), then its sums (doubles), as the columnar engine emits them for losses beyond scalar
-   * sums; each row is merged with {@link LossSet#merge}, as Spark merges this aggregate's buffers.
-   */
-  public static StateAggregate ofPartials(Seq<Expression> children, LossSet set) {
-    return new StateAggregate(children, set, null);
-  }
-
   @Override
   public LossState update(LossState state, InternalRow input) {
-    if (shapes == null) {
-      return set.merge(state, partial(input));
-    }
     if (row == null) {
       row = new LossRow(shapes.length);
       vectors = new double[shapes.length][];
@@ -107,20 +95,6 @@ public final class StateAggregate extends TypedImperativeAggregate<LossState> im
       }
     }
     return set.add(state, row);
-  }
-
-  /** A partial state from the input row: the children are its counters, then its sums. */
-  private LossState partial(InternalRow input) {
-    LossState zero = set.zero();
-    long[] c = zero.getCounts();
-    double[] s = zero.getSums();
-    for (int i = 0; i < c.length; i++) {
-      c[i] = (Long) children.apply(i).eval(input);
-    }
-    for (int i = 0; i < s.length; i++) {
-      s[i] = (Double) children.apply(c.length + i).eval(input);
-    }
-    return zero;
   }
 
   /** Slot {@code i} from column {@code at} of the input row. */

@@ -2,6 +2,7 @@ package org.sparklossreport.spark.columnar;
 
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
@@ -127,6 +129,24 @@ class ColumnarStatesTest {
       assertEquals(2, r.get(0).rows(), "each key's two rows, whichever emission they fell in");
       Approx.assertClose(0.375, r.get(0).value(), 1e-12, 0, "mae");
     }
+  }
+
+  @Test
+  void floatKeysGroupAsSparkGroupsThem(SparkSession spark, @TempDir Path tmp) {
+    // 0.0 and −0.0 are one key, every NaN is one key (Spark's grouping normalizes them), here spread
+    // over three files, so that the merge gets each key's partial states from several partitions
+    Dataset<Row> table = spark.range(0, 600, 1, 3)
+        .withColumn("score", expr("CASE id % 4 WHEN 0 THEN 0.0D WHEN 1 THEN -0.0D WHEN 2 THEN CAST('NaN' AS DOUBLE)"
+            + " ELSE 1.5D END"))
+        .withColumn("label", col("id").cast("double").divide(100))
+        .withColumn("prediction", col("label").plus(0.25));
+    Dataset<Row> df = parquet(spark, table, tmp);
+    List<String> losses = List.of("mse", "mae");
+    assertEquals("columnar", plan(df, List.of("score"), losses).engine("auto", df).name());
+    Map<String, List<LossResult>> columnar = byKeys(spark, df, List.of("score"), "columnar", losses);
+    assertEquals(Set.of("0.0", "NaN", "1.5"), columnar.keySet());
+    assertEquals(300, columnar.get("0.0").get(0).rows(), "0.0 and -0.0 together");
+    assertSameResults(byKeys(spark, df, List.of("score"), "aggregator", losses), columnar);
   }
 
   @Test
