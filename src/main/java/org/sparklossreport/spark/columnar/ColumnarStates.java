@@ -208,7 +208,7 @@ public final class ColumnarStates {
     Dataset<Row> partialStates = ((org.apache.spark.sql.classic.SparkSession) source.spark())
         .internalCreateDataFrame(partial.rdd(), DataTypes.createStructType(fields), false);
     boolean packed = packing != null;
-    return PartialMerge.merge(partialStates, keys, packed ? () -> new Packing(set).merger(set) : () -> PartialMerge.full(set));
+    return PartialMerge.merge(partialStates, keys, set, packed ? () -> new Packing(set).merger(set) : () -> PartialMerge.full(set));
   }
 
   /** The columnar engine over {@code source} (found by {@link #source} for the input it runs on). */

@@ -145,10 +145,9 @@ final class Packing {
       }
 
       @Override
-      public LossState take() {
-        LossState state = set.zero();
-        long[] c = state.getCounts();
-        double[] s = state.getSums();
+      public void take(long[] c, double[] s) {
+        Arrays.fill(c, 0);
+        Arrays.fill(s, 0);
         for (int l = 0; l < checkOf.length; l++) {
           BoundLoss b = set.losses().get(l);
           int check = checkOf[l];
@@ -171,7 +170,6 @@ final class Packing {
         }
         Arrays.fill(counts, 0);
         Arrays.fill(sums, 0);
-        return state;
       }
     };
   }

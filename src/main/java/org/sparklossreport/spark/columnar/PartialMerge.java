@@ -14,9 +14,10 @@ import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.BoundReference;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
-import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
 import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
 import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
+import org.apache.spark.sql.catalyst.expressions.codegen.UnsafeArrayWriter;
+import org.apache.spark.sql.catalyst.expressions.codegen.UnsafeRowWriter;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
@@ -50,8 +51,11 @@ final class PartialMerge {
     /** Merges the partial state whose columns start at {@code from} of {@code row}. */
     void add(InternalRow row, int from);
 
-    /** The merged state; the merger starts over empty. */
-    LossState take();
+    /**
+     * Writes the merged state into {@code counts} and {@code sums}, every slot, laid out as the set's
+     * states; the merger starts over empty.
+     */
+    void take(long[] counts, double[] sums);
   }
 
   /** Makes a task's merger (the partial states' layout); runs in the tasks. */
@@ -62,7 +66,7 @@ final class PartialMerge {
   /** A merger of partial states laid out as the set's own states (counters, then sums): {@link LossSet#merge}. */
   static Merger full(LossSet set) {
     return new Merger() {
-      private LossState state = set.zero();
+      private final LossState state = set.zero();
       private final LossState other = set.zero();
 
       @Override
@@ -79,10 +83,11 @@ final class PartialMerge {
       }
 
       @Override
-      public LossState take() {
-        LossState s = state;
-        state = set.zero();
-        return s;
+      public void take(long[] counts, double[] sums) {
+        System.arraycopy(state.getCounts(), 0, counts, 0, counts.length);
+        System.arraycopy(state.getSums(), 0, sums, 0, sums.length);
+        java.util.Arrays.fill(state.getCounts(), 0);
+        java.util.Arrays.fill(state.getSums(), 0);
       }
     };
   }
@@ -92,7 +97,7 @@ final class PartialMerge {
    * first {@code keys.size()} columns are the keys, then a partial state in {@code layout}. Without keys,
    * one row, also when there is no partial state.
    */
-  static Dataset<Row> merge(Dataset<Row> partial, List<String> keys, Layout layout) {
+  static Dataset<Row> merge(Dataset<Row> partial, List<String> keys, LossSet set, Layout layout) {
     SparkSession spark = partial.sparkSession();
     int keyCount = keys.size();
     Column[] by = keys.stream().map(k -> partial.col(LossFunctions.quote(k))).toArray(Column[]::new);
@@ -109,7 +114,7 @@ final class PartialMerge {
       fields.add(schema.apply(i));
     }
     fields.add(DataTypes.createStructField("state", STATE, false));
-    JavaRDD<InternalRow> merged = rows.toJavaRDD().mapPartitions(it -> new Runs(it, keyTypes, layout.merger()));
+    JavaRDD<InternalRow> merged = rows.toJavaRDD().mapPartitions(it -> new Runs(it, keyTypes, set.zero(), layout.merger()));
     return ((org.apache.spark.sql.classic.SparkSession) spark)
         .internalCreateDataFrame(merged.rdd(), DataTypes.createStructType(fields), false);
   }
@@ -143,13 +148,23 @@ final class PartialMerge {
     private final DataType[] keyTypes;
     private final Merger merger;
     private final UnsafeProjection keyOf;
+    private final long[] counts; // the merged state, reused from key to key
+    private final double[] sums;
+    private final UnsafeRowWriter state; // the state struct, written straight from them
+    private final UnsafeArrayWriter countsOut;
+    private final UnsafeArrayWriter sumsOut;
     private UnsafeRow key; // the current run's key (a copy), null before the first row
     private boolean done;
 
-    Runs(Iterator<InternalRow> rows, DataType[] keyTypes, Merger merger) {
+    Runs(Iterator<InternalRow> rows, DataType[] keyTypes, LossState zero, Merger merger) {
       this.rows = rows;
       this.keyTypes = keyTypes;
       this.merger = merger;
+      this.counts = zero.getCounts();
+      this.sums = zero.getSums();
+      this.state = new UnsafeRowWriter(STATE.size(), 8 * (counts.length + sums.length) + 32);
+      this.countsOut = new UnsafeArrayWriter(state, 8);
+      this.sumsOut = new UnsafeArrayWriter(state, 8);
       List<Expression> refs = new ArrayList<>();
       for (int i = 0; i < keyTypes.length; i++) {
         refs.add(new BoundReference(i, keyTypes[i], true));
@@ -188,14 +203,33 @@ final class PartialMerge {
       return output(runKey);
     }
 
+    /**
+     * The run's key and merged state. The state struct is one reused binary row, which the consumer
+     * copies before it asks for the next row (as Spark's own operators reuse theirs).
+     */
     private InternalRow output(UnsafeRow runKey) {
-      LossState s = merger.take();
+      merger.take(counts, sums);
+      state.reset();
+      state.zeroOutNullBytes();
+      int start = state.cursor();
+      countsOut.initialize(counts.length);
+      for (int i = 0; i < counts.length; i++) {
+        countsOut.write(i, counts[i]);
+      }
+      state.setOffsetAndSizeFromPreviousCursor(0, start);
+      state.setNullAt(1); // signature: states inside the engines carry none
+      start = state.cursor();
+      sumsOut.initialize(sums.length);
+      for (int i = 0; i < sums.length; i++) {
+        sumsOut.write(i, sums[i]);
+      }
+      state.setOffsetAndSizeFromPreviousCursor(2, start);
+      state.write(3, LossState.CURRENT_VERSION);
       Object[] v = new Object[keyTypes.length + 1];
       for (int i = 0; i < keyTypes.length; i++) {
         v[i] = runKey.get(i, keyTypes[i]); // runKey is a copy of its own: its strings stay valid
       }
-      v[keyTypes.length] = new GenericInternalRow(new Object[] {UnsafeArrayData.fromPrimitiveArray(s.getCounts()),
-          null, UnsafeArrayData.fromPrimitiveArray(s.getSums()), s.getVersion()});
+      v[keyTypes.length] = state.getRow();
       return new GenericInternalRow(v);
     }
   }
