@@ -9,7 +9,7 @@ import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.SpecificInternalRow;
 import org.apache.spark.sql.catalyst.util.DateTimeUtils;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
@@ -52,8 +52,7 @@ public final class ReportRows implements Serializable {
   private final Timestamp computedAt;
   private final Double level;
   private final boolean scored;
-  private transient UTF8String[] text; // grouping, scope, run id: for internal rows
-  private transient UTF8String[] losses; // the output names, in results order: for internal rows
+  private transient SpecificInternalRow[] keyedRows; // ofKeyed's rows, one per loss output, reused
 
   /** The columns besides the keys that identify a report row (with the key columns). */
   public static final List<String> IDENTITY = List.of("grouping", "loss");
@@ -132,43 +131,62 @@ public final class ReportRows implements Serializable {
    * intervals, not scored): the key values are copied as they are, so neither side is decoded into
    * {@link Row}s. The finest keys' rows of a report without intervals, hundreds of thousands of them.
    *
+   * <p>The rows are reused from key to key (one per loss output, the run's constant columns set once per
+   * task), as Spark's own operators reuse theirs: a caller consumes them, as Spark's scan of an RDD does
+   * by copying each into a binary row, before it asks for the next key's.
+   *
    * @param keyTypes the types of the row's key columns, which come first
    * @param state the row's state (read from the row)
    */
   public Iterator<InternalRow> ofKeyed(InternalRow r, DataType[] keyTypes, LossState state) {
-    if (text == null) { // the same strings in every row of a run: encoded once per task
-      text = new UTF8String[] {UTF8String.fromString(keyGrouping), scope == null ? null : UTF8String.fromString(scope),
-          UTF8String.fromString(runId)};
-      losses = LossReportJob.outputNames(set).stream().map(UTF8String::fromString).toArray(UTF8String[]::new);
-    }
-    long at = DateTimeUtils.fromJavaTimestamp(computedAt);
-    Object[] keys = new Object[keyCount];
-    for (int i = 0; i < keyCount; i++) {
-      Object key = r.get(i, keyTypes[i]);
-      keys[i] = key instanceof UTF8String u ? u.clone() : key; // a string points into r, which Spark may reuse
+    if (keyedRows == null) {
+      keyedRows = keyedRows(keyTypes);
     }
     List<LossResult> results = set.results(state);
-    List<InternalRow> out = new ArrayList<>(results.size());
-    for (int o = 0; o < results.size(); o++) {
+    for (int o = 0; o < keyedRows.length; o++) {
+      SpecificInternalRow row = keyedRows[o];
+      for (int i = 0; i < keyCount; i++) {
+        Object key = r.get(i, keyTypes[i]);
+        row.update(i, key instanceof UTF8String u ? u.clone() : key); // a string points into r
+      }
       LossResult res = results.get(o);
-      Object[] v = new Object[keyCount + 18];
-      System.arraycopy(keys, 0, v, 0, keyCount);
-      int i = keyCount;
-      v[i++] = text[0];
-      v[i++] = losses[o];
-      v[i++] = res.value();
-      v[i++] = res.rows();
-      v[i++] = res.invalidRows();
+      int i = keyCount + 2;
+      if (res.value() == null) {
+        row.setNullAt(i);
+      } else {
+        row.setDouble(i, res.value());
+      }
+      row.setLong(i + 1, res.rows());
+      row.setLong(i + 2, res.invalidRows());
       String reasons = reasons(res.invalidByReason());
-      v[i++] = reasons == null ? null : UTF8String.fromString(reasons);
-      v[i++] = res.weightSum();
-      v[i++] = text[1];
-      i += 3 + DELTA_COLUMNS.size(); // std_error, ci_low, ci_high and the comparison: null
-      v[i++] = text[2];
-      v[i] = at;
-      out.add(new GenericInternalRow(v));
+      row.update(i + 3, reasons == null ? null : UTF8String.fromString(reasons));
+      row.setDouble(i + 4, res.weightSum());
     }
-    return out.iterator();
+    return java.util.Arrays.<InternalRow>asList(keyedRows).iterator();
+  }
+
+  /** One row per loss output with the columns every keyed row of the run shares already set. */
+  private SpecificInternalRow[] keyedRows(DataType[] keyTypes) {
+    List<DataType> types = new ArrayList<>(List.of(keyTypes));
+    for (StructField f : schema(List.of()).fields()) {
+      types.add(f.dataType());
+    }
+    List<String> outputs = LossReportJob.outputNames(set);
+    SpecificInternalRow[] out = new SpecificInternalRow[outputs.size()];
+    for (int o = 0; o < out.length; o++) {
+      SpecificInternalRow row = new SpecificInternalRow(scala.jdk.javaapi.CollectionConverters.asScala(types).toSeq());
+      int i = keyCount;
+      row.update(i, UTF8String.fromString(keyGrouping));
+      row.update(i + 1, UTF8String.fromString(outputs.get(o)));
+      row.update(i + 7, scope == null ? null : UTF8String.fromString(scope));
+      for (int c = i + 8; c < i + 16; c++) { // std_error, ci_low, ci_high and the comparison: null
+        row.setNullAt(c);
+      }
+      row.update(i + 16, UTF8String.fromString(runId));
+      row.setLong(i + 17, DateTimeUtils.fromJavaTimestamp(computedAt));
+      out[o] = row;
+    }
+    return out;
   }
 
   /** Report rows of the overall state (key columns null). */
