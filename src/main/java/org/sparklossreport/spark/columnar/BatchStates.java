@@ -44,13 +44,24 @@ import org.sparklossreport.spark.VectorSlot;
  * Per key the counters and sums are blocks of flat arrays, emitted as they are ({@link #state}) and laid
  * out as each loss's part of a {@link LossState} only after the merge.
  *
- * <p>The keys held at a time are bounded: past {@link #STATE_BYTES} of state (and at least
+ * <p>The keys held at a time are bounded: past {@link #stateBytes} of state (and at least
  * {@link #MIN_KEYS} keys), or {@link ColumnarStates#MAX_KEYS_CONF} keys, the
  * states are emitted and filling starts afresh, which is correct because states merge.
  */
 final class BatchStates {
-  /** State held per partition before emitting (with 1M keys: a few emissions per partition). */
-  static final long STATE_BYTES = 64L << 20;
+  /**
+   * State held per partition before emitting: a quarter of the heap shared among the cores the JVM
+   * sees, from 64 to 256 MB (up to 2^20 keys). Each emission of a partition that holds more keys sends
+   * their partial states through the shuffle and the merge's sort, so the bound costs time past it:
+   * at 100M rows × 1M keys (32 partitions of about 950,000 keys each), 64 MB (about 350,000 keys of
+   * mse, mae, rmse and r2) took 101 s with a 2 GB heap, one emission per partition 68 s
+   * (docs/PERFORMANCE.md). On a cluster node with more cores than the executor has, the share is
+   * smaller than the executor's: the safe side.
+   */
+  static long stateBytes() {
+    Runtime rt = Runtime.getRuntime();
+    return Math.max(64L << 20, Math.min(256L << 20, rt.maxMemory() / (4L * rt.availableProcessors())));
+  }
 
   /** Keys held per partition before emitting, at least, however wide their states. */
   static final int MIN_KEYS = 1 << 16;
@@ -87,7 +98,7 @@ final class BatchStates {
   private LossRow row;
   private double[][] vectors; // per slot, in kernel mode
 
-  /** @param maxKeys keys held before emitting; 0 for as many as {@link #STATE_BYTES} hold */
+  /** @param maxKeys keys held before emitting; 0 for as many as {@link #stateBytes} hold */
   BatchStates(LossSet set, ColumnarStates.Layout layout, int maxKeys) {
     this.layout = layout;
     this.set = set;
@@ -100,7 +111,7 @@ final class BatchStates {
     this.sumStride = kernels ? zero.getSums().length : packing.sumStride;
     this.countStride = kernels ? zero.getCounts().length : packing.countStride;
     this.maxKeys = maxKeys > 0 ? maxKeys : (int) Math.max(MIN_KEYS,
-        Math.min(1 << 20, STATE_BYTES / (8L * (countStride + sumStride) + 24)));
+        Math.min(1 << 20, stateBytes() / (8L * (countStride + sumStride) + 24)));
     this.keys = layout.bucket() == null ? KeyIndex.of(layout.keyOrdinals(), layout.keyTypes())
         : KeyIndex.bucketed(layout.keyOrdinals(), layout.keyTypes(), layout.bucket().buckets());
     int slots = layout.slotOrdinals().length;

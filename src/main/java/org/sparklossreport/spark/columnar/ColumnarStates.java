@@ -65,7 +65,8 @@ public final class ColumnarStates {
 
   /**
    * Keys whose states a partition holds before emitting them for the merge (a tuning setting; the
-   * default, 0, holds as many as 64 MB of state, at least 65,536).
+   * default, 0, holds as many as a quarter of the heap per core holds, 64 to 256 MB of state, at least
+   * 65,536 and at most 2^20 keys).
    */
   public static final String MAX_KEYS_CONF = "spark.lossreport.columnar.maxKeys";
 
