@@ -15,6 +15,7 @@ import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparklossreport.spark.LossFunctions;
+import org.sparklossreport.spark.SessionSettings;
 
 /**
  * Writes a report as files (Parquet, CSV, JSON) so that no reader ever sees half of it and concurrent runs
@@ -124,7 +125,7 @@ final class FileReportWriter extends ReportWriter {
     // which other readers deprecate and which costs a conversion per row (a tenth of a 800,000-row write);
     // a session that sets a timestamp type keeps it
     boolean own = format.equals("parquet") && !spark.conf().getAll().contains(TIMESTAMP_TYPE);
-    Main.withSettings(spark, own ? Map.of(TIMESTAMP_TYPE, "TIMESTAMP_MICROS") : Map.of(), () -> {
+    SessionSettings.during(spark, own ? Map.of(TIMESTAMP_TYPE, "TIMESTAMP_MICROS") : Map.of(), () -> {
       // ignoreNullFields=false: JSON records keep null columns (keys of the overall row, invalid_reasons),
       // so every report column is in the file even when all its values are null.
       rows.write().mode(saveMode).format(format).option("header", "true").option("ignoreNullFields", "false")

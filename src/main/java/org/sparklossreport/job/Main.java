@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.sparklossreport.spark.SessionSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparklossreport.core.LossSpecException;
@@ -66,7 +67,7 @@ public final class Main {
         HtmlOutput.write(spark, html, result, spec.outputFormat(), spec.inputDescription(), out);
         return verdict(result, spec.gatesOutput(), err);
       } finally {
-        restore(spark, restore);
+        SessionSettings.restore(spark, restore);
       }
     } catch (UsageException | LossSpecException e) {
       err.println("error: " + e.getMessage());
@@ -113,7 +114,7 @@ public final class Main {
       HtmlOutput.write(spark, JobOptions.htmlFile(cli), result, spec.outputFormat(), "states " + spec.states(), out);
       return verdict(result, spec.gatesOutput(), err);
     } finally {
-      restore(spark, restore);
+      SessionSettings.restore(spark, restore);
     }
   }
 
@@ -184,7 +185,7 @@ public final class Main {
     Map<String, String> earlier = new java.util.LinkedHashMap<>();
     try {
       for (Map.Entry<String, String> e : conf.entrySet()) {
-        String before = spark.conf().getOption(e.getKey()).isDefined() ? spark.conf().get(e.getKey()) : null;
+        String before = SessionSettings.before(spark, e.getKey());
         try {
           spark.conf().set(e.getKey(), e.getValue());
         } catch (Exception cannot) { // AnalysisException: a static or core setting
@@ -194,34 +195,10 @@ public final class Main {
         earlier.put(e.getKey(), before);
       }
     } catch (UsageException u) {
-      restore(spark, earlier);
+      SessionSettings.restore(spark, earlier);
       throw u;
     }
     return earlier;
-  }
-
-  /**
-   * Runs {@code body} with {@code conf} set on the session, then puts back what was set before: for the
-   * job's own settings of single steps (the pass's partitions, the report's timestamp type).
-   */
-  static <T> T withSettings(SparkSession spark, Map<String, String> conf, java.util.function.Supplier<T> body) {
-    Map<String, String> earlier = applyToRunningSession(spark, conf);
-    try {
-      return body.get();
-    } finally {
-      restore(spark, earlier);
-    }
-  }
-
-  /** Puts back the settings {@link #applyToRunningSession} changed. */
-  private static void restore(SparkSession spark, Map<String, String> earlier) {
-    earlier.forEach((k, v) -> {
-      if (v == null) {
-        spark.conf().unset(k);
-      } else {
-        spark.conf().set(k, v);
-      }
-    });
   }
 
   static String version() {

@@ -8,6 +8,7 @@ import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
+import org.sparklossreport.spark.SessionSettings;
 import org.sparklossreport.spark.States;
 
 /**
@@ -49,7 +50,7 @@ record PassStates(JavaRDD<InternalRow> rows, Dataset<Row> dataset, StructType sc
    * a third of the merge and make the write's tasks uneven.
    */
   static <T> T withoutCoalescing(SparkSession spark, java.util.function.Supplier<T> plan) {
-    return Main.withSettings(spark, java.util.Map.of(COALESCE, "false"), plan);
+    return SessionSettings.during(spark, java.util.Map.of(COALESCE, "false"), plan);
   }
 
   /** The key columns' types (every column before the state). */

@@ -25,6 +25,7 @@ import org.apache.spark.sql.types.StructType;
 import org.sparklossreport.core.LossSet;
 import org.sparklossreport.core.LossState;
 import org.sparklossreport.spark.LossFunctions;
+import org.sparklossreport.spark.SessionSettings;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
@@ -104,7 +105,7 @@ final class PartialMerge {
     Dataset<Row> ordered = keyCount == 0 ? partial.repartition(1)
         : partial.repartition(Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions")), by)
             .sortWithinPartitions(by);
-    RDD<InternalRow> rows = withoutAdaptiveExecution(spark,
+    RDD<InternalRow> rows = SessionSettings.during(spark, java.util.Map.of(ADAPTIVE, "false"),
         () -> ((org.apache.spark.sql.classic.Dataset<Row>) ordered).queryExecution().toRdd());
     StructType schema = partial.schema();
     DataType[] keyTypes = new DataType[keyCount];
@@ -127,20 +128,6 @@ final class PartialMerge {
       DataTypes.createStructField("version", DataTypes.IntegerType, false)});
 
   private static final String ADAPTIVE = "spark.sql.adaptive.enabled";
-
-  private static <T> T withoutAdaptiveExecution(SparkSession spark, java.util.function.Supplier<T> plan) {
-    scala.Option<String> earlier = spark.conf().getOption(ADAPTIVE);
-    spark.conf().set(ADAPTIVE, "false");
-    try {
-      return plan.get();
-    } finally {
-      if (earlier.isDefined()) {
-        spark.conf().set(ADAPTIVE, earlier.get());
-      } else {
-        spark.conf().unset(ADAPTIVE);
-      }
-    }
-  }
 
   /** The merge of a partition's rows, sorted by key: one row per run of equal keys (one row without keys). */
   private static final class Runs implements Iterator<InternalRow> {
