@@ -6,8 +6,8 @@ import static org.apache.spark.sql.functions.exp;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.log;
 import static org.apache.spark.sql.functions.log1p;
+import static org.apache.spark.sql.functions.log;
 import static org.apache.spark.sql.functions.when;
 
 import java.io.File;

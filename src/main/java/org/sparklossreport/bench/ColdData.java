@@ -9,7 +9,7 @@ import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.sparklossreport.job.Synthetic;
+import org.sparklossreport.cli.Synthetic;
 
 /**
  * The three Parquet inputs of the cold benchmark ({@link ColdBenchmark}), generated once under a directory

@@ -9,8 +9,8 @@ import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.log;
 import static org.apache.spark.sql.functions.log1p;
+import static org.apache.spark.sql.functions.log;
 import static org.apache.spark.sql.functions.sqrt;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.var_pop;
@@ -30,14 +30,14 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.sparklossreport.cli.Synthetic;
 import org.sparklossreport.core.LossResult;
 import org.sparklossreport.core.LossState;
-import org.sparklossreport.job.InvalidPolicy;
-import org.sparklossreport.job.JobSpec;
-import org.sparklossreport.job.ReportPlan;
-import org.sparklossreport.job.Synthetic;
-import org.sparklossreport.job.WriteMode;
-import org.sparklossreport.spark.States;
+import org.sparklossreport.report.ReportPlan;
+import org.sparklossreport.spec.InvalidPolicy;
+import org.sparklossreport.spec.JobSpec;
+import org.sparklossreport.spec.WriteMode;
+import org.sparklossreport.state.StateStruct;
 
 /**
  * {@code submit/loss-benchmark}: times the job's single pass against a hand-written query, the
@@ -200,7 +200,7 @@ public final class LossBenchmark {
     List<LossResult> out = new ArrayList<>();
     LossState overall = plan.set().zero();
     for (Row r : states) {
-      LossState s = States.fromRow(r.getStruct(keys.size()));
+      LossState s = StateStruct.fromRow(r.getStruct(keys.size()));
       out.addAll(plan.set().results(s));
       plan.set().merge(overall, s);
     }

@@ -8,7 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
-import org.sparklossreport.job.Main;
+import org.sparklossreport.cli.Main;
 
 /**
  * {@code submit/loss-benchmark --option-cost "OPTIONS"}: what job options such as {@code --ci jackknife} or

@@ -13,7 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
-import org.sparklossreport.job.Demo;
+import org.sparklossreport.cli.Demo;
 
 /**
  * {@code submit/loss-benchmark --rollup}: what saved states save. On a table of {@code --nights} nights ×

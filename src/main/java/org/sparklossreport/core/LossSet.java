@@ -202,7 +202,7 @@ public final class LossSet implements Serializable {
    * ({@link LossState#getSignature()}): {@code v}&lt;format version&gt;, then per loss, in order and
    * {@code ;}-separated, its {@link BoundLoss#stateSignature()} (spec with every parameter, defaults
    * included, and input forms), e.g.
-   * {@code v1;mse(reduction=mean)[scalar,scalar];huber(reduction=mean,delta=1)[scalar,scalar]}. States
+   * {@code v1;mse(reduction=mean)[scalar,scalar];huber(reduction=mean,delta=1)[scalar,scalar]}. StateStruct
    * merge only with states of the same signature.
    */
   public String stateSignature() {
@@ -235,5 +235,10 @@ public final class LossSet implements Serializable {
           + s.getCounts().length + "/" + s.getSums().length + " slots does not fit " + signature()
           + " (" + countSlots + "/" + sumSlots + ")");
     }
+  }
+
+  /** The report's names of every loss output of the set, in order ({@code mse}, {@code mse_gradient.gradient_norm} …). */
+  public List<String> outputNames() {
+    return results(zero()).stream().map(LossResult::loss).toList();
   }
 }

@@ -6,7 +6,6 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
-import org.sparklossreport.spark.LossFunctions;
 
 /**
  * The rows' jackknife buckets as one more grouping key of the single pass: {@code column} holds
@@ -24,7 +23,7 @@ public record Bucketing(String column, List<String> hashColumns, int buckets) im
 
   /** The bucket as a Spark column. */
   public Column expression() {
-    Column[] c = hashColumns.stream().map(n -> functions.col(LossFunctions.quote(n))).toArray(Column[]::new);
+    Column[] c = hashColumns.stream().map(n -> functions.col(ColumnTypes.quote(n))).toArray(Column[]::new);
     return functions.pmod(functions.xxhash64(c), functions.lit((long) buckets)).cast("int");
   }
 

@@ -4,6 +4,7 @@ import org.sparklossreport.core.InvalidReason;
 import org.sparklossreport.core.Kernel;
 import org.sparklossreport.core.Kernels;
 import org.sparklossreport.core.Loss;
+import org.sparklossreport.core.LossSpecException;
 import org.sparklossreport.core.Params;
 import org.sparklossreport.core.Reduction;
 import org.sparklossreport.core.Shape;

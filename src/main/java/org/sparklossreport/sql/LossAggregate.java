@@ -11,10 +11,10 @@ import org.apache.spark.sql.types.DataTypes;
 import org.sparklossreport.core.LossSet;
 import org.sparklossreport.core.LossState;
 import org.sparklossreport.core.Shape;
-import org.sparklossreport.spark.LossStructAggregator;
-import org.sparklossreport.spark.compiled.StateAggregate;
-import org.sparklossreport.states.BinaryState;
-import org.sparklossreport.states.SavedState;
+import org.sparklossreport.engine.aggregator.LossStructAggregator;
+import org.sparklossreport.engine.compiled.StateAggregate;
+import org.sparklossreport.state.BinaryState;
+import org.sparklossreport.state.SavedState;
 import scala.collection.immutable.IndexedSeq;
 import scala.collection.immutable.Seq;
 

@@ -16,8 +16,8 @@ import org.sparklossreport.core.Loss;
 import org.sparklossreport.core.LossSet;
 import org.sparklossreport.core.LossSpecException;
 import org.sparklossreport.core.Shape;
+import org.sparklossreport.engine.ColumnTypes;
 import org.sparklossreport.losses.Losses;
-import org.sparklossreport.spark.ColumnTypes;
 
 /**
  * A call {@code f(spec, label, prediction [, weight])} ({@code f(spec, prediction [, weight])} for a loss

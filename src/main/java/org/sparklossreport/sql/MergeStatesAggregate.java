@@ -6,7 +6,7 @@ import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.aggregate.ImperativeAggregate;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
-import org.sparklossreport.states.BinaryState;
+import org.sparklossreport.state.BinaryState;
 import scala.collection.immutable.IndexedSeq;
 import scala.collection.immutable.Seq;
 

@@ -2,12 +2,12 @@ package org.sparklossreport.sql;
 
 import org.sparklossreport.core.LossSet;
 import org.sparklossreport.core.LossState;
-import org.sparklossreport.states.BinaryState;
-import org.sparklossreport.states.SavedState;
+import org.sparklossreport.state.BinaryState;
+import org.sparklossreport.state.SavedState;
 
 /**
  * The buffer of {@code loss_state_merge_agg}: no state yet, or one loss's state with the single-loss set
- * that reads it. States merge when their losses have the same parameters and input forms
+ * that reads it. StateStruct merge when their losses have the same parameters and input forms
  * ({@code BoundLoss.stateSignature()}, column names left out); otherwise the error names both.
  */
 final class MergedState {

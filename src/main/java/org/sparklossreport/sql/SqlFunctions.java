@@ -11,7 +11,7 @@ import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.sparklossreport.losses.Losses;
-import org.sparklossreport.states.SavedState;
+import org.sparklossreport.state.SavedState;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**

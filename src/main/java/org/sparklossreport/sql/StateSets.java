@@ -1,8 +1,8 @@
 package org.sparklossreport.sql;
 
 import org.sparklossreport.core.LossSet;
-import org.sparklossreport.states.BinaryState;
-import org.sparklossreport.states.SavedState;
+import org.sparklossreport.state.BinaryState;
+import org.sparklossreport.state.SavedState;
 
 /**
  * The single-loss set that reads a binary state ({@link SavedState#setOf} of its spec and inputs), kept for

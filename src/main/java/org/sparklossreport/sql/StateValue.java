@@ -2,11 +2,11 @@ package org.sparklossreport.sql;
 
 import java.io.Serializable;
 import java.util.List;
+import org.apache.spark.unsafe.types.UTF8String;
 import org.sparklossreport.core.Loss;
 import org.sparklossreport.core.LossSet;
 import org.sparklossreport.core.LossSpecException;
-import org.sparklossreport.states.BinaryState;
-import org.apache.spark.unsafe.types.UTF8String;
+import org.sparklossreport.state.BinaryState;
 
 /**
  * {@code loss_value(state [, output])}: the value, or a named extra output, of a binary state

@@ -6,8 +6,8 @@ import org.apache.spark.sql.catalyst.CatalystTypeConverters;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.types.UTF8String;
-import org.sparklossreport.states.BinaryState;
-import org.sparklossreport.states.SavedState;
+import org.sparklossreport.state.BinaryState;
+import org.sparklossreport.state.SavedState;
 
 /**
  * {@code loss_state(loss, state)}: a row of a {@code --states} table (its {@code loss} spec and its

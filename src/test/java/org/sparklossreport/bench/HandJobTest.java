@@ -15,9 +15,9 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.sparklossreport.job.Main;
-import org.sparklossreport.job.ReportRows;
+import org.sparklossreport.cli.Main;
 import org.sparklossreport.losses.Losses;
+import org.sparklossreport.report.ReportRows;
 import org.sparklossreport.testing.SparkTest;
 
 /**

@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
-import org.sparklossreport.job.FaultInjection;
-import org.sparklossreport.job.ReportPlan;
+import org.sparklossreport.api.FaultInjection;
+import org.sparklossreport.report.ReportPlan;
 
 /**
  * The job on a 2-worker standalone cluster (separate driver, executors of 1 core and 512 MiB) gives the

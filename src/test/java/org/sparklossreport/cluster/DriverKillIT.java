@@ -24,7 +24,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sparklossreport.job.FaultInjection;
+import org.sparklossreport.api.FaultInjection;
 
 /**
  * A driver on the cluster killed (SIGKILL) while it writes the report leaves the earlier report at the

@@ -21,8 +21,8 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.sparklossreport.job.Main;
-import org.sparklossreport.job.ReportPlan;
+import org.sparklossreport.cli.Main;
+import org.sparklossreport.report.ReportPlan;
 import org.sparklossreport.testing.DataFrames;
 import org.sparklossreport.testing.SharedSparkSession;
 

@@ -9,15 +9,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 import org.sparklossreport.losses.Losses;
-import org.sparklossreport.testing.Approx;
-import org.sparklossreport.testing.Golden;
 import org.sparklossreport.testing.Golden.Case;
-import org.sparklossreport.testing.LossFixtures;
+import org.sparklossreport.testing.Golden;
 import org.sparklossreport.testing.LossFixtures.In;
+import org.sparklossreport.testing.LossFixtures;
 import org.sparklossreport.testing.SameResults;
 
 /**

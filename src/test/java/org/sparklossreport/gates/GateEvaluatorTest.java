@@ -27,7 +27,7 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import org.sparklossreport.job.ReportRows;
+import org.sparklossreport.report.ReportRows;
 import org.sparklossreport.testing.SharedSparkSession;
 
 /**

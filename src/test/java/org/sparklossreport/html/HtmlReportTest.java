@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparklossreport.gates.Gate;
 import org.sparklossreport.gates.GateOutcome;
-import org.sparklossreport.job.ReportRows;
+import org.sparklossreport.report.ReportRows;
 
 /**
  * The page of {@link HtmlReport} from hand-made report rows (no Spark): self-contained, one value chart

@@ -11,8 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.sparklossreport.testing.Approx;
-import org.sparklossreport.testing.LossFixtures;
 import org.sparklossreport.testing.LossFixtures.In;
+import org.sparklossreport.testing.LossFixtures;
 
 /**
  * The worked examples of the loss specification (the project's "Loss semantics", table "The seed's nine

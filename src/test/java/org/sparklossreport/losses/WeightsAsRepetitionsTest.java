@@ -13,10 +13,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.sparklossreport.core.LossResult;
 import org.sparklossreport.testing.Approx;
-import org.sparklossreport.testing.Golden;
 import org.sparklossreport.testing.Golden.Case;
-import org.sparklossreport.testing.LossFixtures;
+import org.sparklossreport.testing.Golden;
 import org.sparklossreport.testing.LossFixtures.In;
+import org.sparklossreport.testing.LossFixtures;
 
 /**
  * Weights are frequencies: a row of integer weight w gives the same result as the row repeated w times

@@ -13,14 +13,15 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sparklossreport.job.Main;
+import org.sparklossreport.cli.Main;
+import org.sparklossreport.losses.Losses;
 import org.sparklossreport.testing.Approx;
-import org.sparklossreport.testing.Golden;
 import org.sparklossreport.testing.Golden.Case;
+import org.sparklossreport.testing.Golden;
 import org.sparklossreport.testing.SparkTest;
 
 /**
- * States saved by the job's {@code --states} (keys a and b of the golden data) and states made by
+ * StateStruct saved by the job's {@code --states} (keys a and b of the golden data) and states made by
  * {@code loss_state_agg} (keys c and d) merge with each other through {@code loss_state(loss, state)}, and
  * give the value over all rows: NumPy's golden value (1e-12 relative). {@code loss(...)} over the job's input
  * equals the job's report, per key and overall.

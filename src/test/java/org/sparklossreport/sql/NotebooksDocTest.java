@@ -27,7 +27,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sparklossreport.job.Main;
+import org.sparklossreport.cli.Main;
 import org.sparklossreport.testing.Approx;
 import org.sparklossreport.testing.SparkTest;
 

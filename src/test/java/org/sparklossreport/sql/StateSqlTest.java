@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparklossreport.testing.Approx;
-import org.sparklossreport.testing.Golden;
 import org.sparklossreport.testing.Golden.Case;
+import org.sparklossreport.testing.Golden;
 import org.sparklossreport.testing.SparkTest;
 
 /**

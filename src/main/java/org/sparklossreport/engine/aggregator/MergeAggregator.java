@@ -1,0 +1,56 @@
+package org.sparklossreport.engine.aggregator;
+
+import org.apache.spark.sql.Encoder;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.expressions.Aggregator;
+import org.sparklossreport.core.LossSet;
+import org.sparklossreport.core.LossState;
+
+/**
+ * Merges {@link LossState}s of one {@link LossSet} into one: how partial states of partitions become
+ * the state of a key, and how saved daily states become a weekly one, without the rows.
+ *
+ * <p>A state that carries a signature ({@link LossState#getSignature()}) of another set fails the merge,
+ * naming both. The merged state carries the set's signature, so it can be saved and merged again
+ * ({@code LossFunctions.mergeStates}). The job's engines do not use it: the columnar engine merges its
+ * partial states after a sort ({@code columnar.PartialMerge}), with the same {@link LossSet#merge}.
+ */
+public final class MergeAggregator extends Aggregator<LossState, LossState, LossState> {
+  private static final long serialVersionUID = 1L;
+  private final LossSet set;
+
+  /** Merged states carry the set's signature. */
+  public MergeAggregator(LossSet set) {
+    this.set = set;
+  }
+
+  @Override
+  public LossState zero() {
+    return set.zero();
+  }
+
+  @Override
+  public LossState reduce(LossState buffer, LossState state) {
+    return set.merge(buffer, state);
+  }
+
+  @Override
+  public LossState merge(LossState a, LossState b) {
+    return set.merge(a, b);
+  }
+
+  @Override
+  public LossState finish(LossState state) {
+    return set.sign(state);
+  }
+
+  @Override
+  public Encoder<LossState> bufferEncoder() {
+    return Encoders.bean(LossState.class);
+  }
+
+  @Override
+  public Encoder<LossState> outputEncoder() {
+    return Encoders.bean(LossState.class);
+  }
+}

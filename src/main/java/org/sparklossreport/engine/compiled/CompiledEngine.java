@@ -1,0 +1,316 @@
+package org.sparklossreport.engine.compiled;
+
+import static org.apache.spark.sql.functions.abs;
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count_if;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.when;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.Literal;
+import org.apache.spark.sql.catalyst.expressions.objects.Invoke;
+import org.apache.spark.sql.catalyst.expressions.objects.StaticInvoke;
+import org.apache.spark.sql.classic.ExpressionUtils;
+import org.apache.spark.sql.types.AbstractDataType;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.DoubleType;
+import org.apache.spark.sql.types.ObjectType;
+import org.sparklossreport.core.Accumulator;
+import org.sparklossreport.core.BoundLoss;
+import org.sparklossreport.core.InvalidReason;
+import org.sparklossreport.core.Kernels;
+import org.sparklossreport.core.LossSet;
+import org.sparklossreport.core.LossState;
+import org.sparklossreport.core.ScalarSums;
+import org.sparklossreport.core.Shape;
+import org.sparklossreport.engine.ColumnTypes;
+import org.sparklossreport.engine.Engine;
+import org.sparklossreport.engine.InputSlot;
+import org.sparklossreport.state.StateStruct;
+
+/**
+ * The job's compiled engine: the single pass as one {@code groupBy(keys).agg(...)} of Catalyst
+ * expressions, which Spark's whole-stage code generation fuses with the scan and its own hash
+ * aggregation, when every loss has a {@link ScalarSums} kernel over scalar inputs; losses of other
+ * kernels (vector losses) run as one {@link StateAggregate} per key, which feeds Spark's internal rows to
+ * the losses' own kernels ({@link #ENGINE} takes both).
+ *
+ * <p>Nothing of a loss is written again here: the generated code calls each loss's own term and check
+ * functions (the objects in its kernel's {@link Accumulator}s, one call site per loss, so the JIT can
+ * inline them), and the sums are {@link NeumaierSum} and {@link ShiftedMoments}, which do what
+ * {@code core.Neumaier} and {@code Accumulator.Moments} do. The shared row checks of {@code BoundLoss}
+ * (null, weight, non-finite, then the loss's check) become one reason code per row and loss; the
+ * counters count its values. The result has the same layout as the other engines: the key columns, then
+ * {@code state} (a {@link LossState}), so merging, finishing and reporting are shared.
+ *
+ * <p>With unit weights Σw of a loss is its row count, so it is not summed.
+ */
+public final class CompiledEngine {
+  private CompiledEngine() {}
+
+  private static final String VALUE = "__lossreport_value_";
+  private static final String SLOT = "__lossreport_slot_";
+  private static final String CODE = "__lossreport_code_";
+  private static final String TERM = "__lossreport_term_";
+
+  /** True when every loss of {@code set} has a {@link ScalarSums} kernel and scalar inputs. */
+  public static boolean supports(LossSet set, List<InputSlot> slots) {
+    for (BoundLoss b : set.losses()) {
+      if (!(b.kernel() instanceof ScalarSums)
+          || slots.get(b.predictionSlot()).shape() != Shape.SCALAR
+          || b.labelSlot() >= 0 && slots.get(b.labelSlot()).shape() != Shape.SCALAR) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The compiled engine: every loss on every input. */
+  public static final Engine ENGINE = new Engine() {
+    @Override
+    public String name() {
+      return "compiled";
+    }
+
+    @Override
+    public Dataset<Row> states(Dataset<Row> input, List<String> keys, List<InputSlot> slots, LossSet set) {
+      return supports(set, slots) ? aggregate(input, keys, slots, set) : aggregateRows(input, keys, slots, set);
+    }
+  };
+
+  /**
+   * One state per key for losses of any kernel and shape (vector losses): the slots cast to double or
+   * {@code array<double>} (ML vectors through {@code vector_to_array}), then one {@link StateAggregate}
+   * per key, which hands each row to the losses' kernels.
+   */
+  static Dataset<Row> aggregateRows(Dataset<Row> input, List<String> keys, List<InputSlot> slots, LossSet set) {
+    List<Column> cols = new ArrayList<>();
+    keys.forEach(k -> cols.add(input.col(ColumnTypes.quote(k))));
+    for (int i = 0; i < slots.size(); i++) {
+      InputSlot s = slots.get(i);
+      Column c = input.col(ColumnTypes.quote(s.column()));
+      DataType t = ColumnTypes.find(input.schema(), s.column()).dataType();
+      if (s.shape() == Shape.SCALAR) {
+        c = c.cast(DataTypes.DoubleType);
+      } else if (t instanceof ArrayType a) {
+        c = a.elementType() instanceof DoubleType ? c : c.cast(DataTypes.createArrayType(DataTypes.DoubleType, true));
+      } else {
+        c = org.apache.spark.ml.functions.vector_to_array(c, "float64");
+      }
+      cols.add(c.as(SLOT + i));
+    }
+    Dataset<Row> rows = input.select(cols.toArray(new Column[0]));
+    List<Expression> children = new ArrayList<>();
+    for (int i = 0; i < slots.size(); i++) {
+      children.add(expr(rows.col(SLOT + i)));
+    }
+    Column state = aggregate(new StateAggregate(Catalyst.seq(children), set,
+        slots.stream().map(InputSlot::shape).toArray(Shape[]::new))).as("state");
+    if (keys.isEmpty()) {
+      return rows.agg(state);
+    }
+    Column[] keyCols = keys.stream().map(k -> rows.col(ColumnTypes.quote(k))).toArray(Column[]::new);
+    return rows.groupBy(keyCols).agg(state);
+  }
+
+  /** One state per key (columns: the keys, then {@code state}); one row without keys. */
+  public static Dataset<Row> aggregate(Dataset<Row> input, List<String> keys, List<InputSlot> slots,
+      LossSet set) {
+    if (!supports(set, slots)) {
+      throw new IllegalArgumentException("the compiled engine takes scalar kernels over scalar inputs only: "
+          + set.signature());
+    }
+    // first the inputs as doubles and one reason code per distinct (slots, check): losses over the same
+    // columns share it
+    List<Column> first = new ArrayList<>();
+    keys.forEach(k -> first.add(input.col(ColumnTypes.quote(k))));
+    List<Column> values = new ArrayList<>();
+    for (int i = 0; i < slots.size(); i++) {
+      Column v = input.col(ColumnTypes.quote(slots.get(i).column())).cast(DataTypes.DoubleType);
+      values.add(v);
+      first.add(v.as(VALUE + i));
+    }
+    Map<List<Object>, String> codes = new LinkedHashMap<>();
+    for (BoundLoss b : set.losses()) {
+      List<Object> id = checkId(b);
+      if (!codes.containsKey(id)) {
+        String name = CODE + codes.size();
+        codes.put(id, name);
+        first.add(reasonCode(b, values).as(name));
+      }
+    }
+    Dataset<Row> coded = input.select(first.toArray(new Column[0]));
+    // then what the aggregation reads: the slots never null (a null is never valid: lean generated code),
+    // the codes, and the per-row values the sums add (w·ℓ of valid rows, else 0), so that the aggregation's
+    // update expressions only add; one column per distinct (term, inputs, code)
+    List<Column> projection = new ArrayList<>();
+    keys.forEach(k -> projection.add(coded.col(ColumnTypes.quote(k))));
+    for (int i = 0; i < slots.size(); i++) {
+      projection.add(coalesce(col(VALUE + i), lit(0.0)).as(SLOT + i));
+    }
+    codes.values().forEach(name -> projection.add(col(name)));
+    Map<List<Object>, String> terms = new LinkedHashMap<>();
+    for (BoundLoss b : set.losses()) {
+      for (Accumulator a : ((ScalarSums) b.kernel()).accumulators()) {
+        if (a instanceof Accumulator.Term t) {
+          List<Object> id = termId(b, t);
+          if (!terms.containsKey(id)) {
+            String name = TERM + terms.size();
+            terms.put(id, name);
+            projection.add(weightedTerm(b, t, col(codes.get(checkId(b)))).as(name));
+          }
+        }
+      }
+    }
+    Dataset<Row> rows = coded.select(projection.toArray(new Column[0]));
+
+    int countSlots = set.losses().stream().mapToInt(b -> b.countAt() + 1 + InvalidReason.COUNT).max().orElse(0);
+    Column[] counts = new Column[countSlots];
+    List<Column> sums = new ArrayList<>();
+    for (BoundLoss b : set.losses()) {
+      Column code = col(codes.get(checkId(b)));
+      Column valid = code.equalTo(-1);
+      ScalarSums kernel = (ScalarSums) b.kernel();
+      Column rowCount = count_if(valid);
+      counts[b.countAt()] = rowCount;
+      for (InvalidReason r : InvalidReason.values()) {
+        boolean possible = ScalarSums.possible(r, b.weightSlot() >= 0, kernel.scalarCheck() != null);
+        counts[b.countAt() + 1 + r.ordinal()] = possible ? count_if(code.equalTo(r.ordinal())) : lit(0L);
+      }
+      Column w = b.weightSlot() >= 0 ? col(SLOT + b.weightSlot()) : null;
+      sums.add(w == null ? rowCount.cast(DataTypes.DoubleType) // Σ1 = rows, exactly
+          : neumaierSum(when(valid, w).otherwise(0.0)));
+      sums.add(lit(0.0));
+      for (Accumulator a : kernel.accumulators()) {
+        if (a instanceof Accumulator.Term t) {
+          sums.add(neumaierSum(col(terms.get(termId(b, t)))));
+          sums.add(lit(0.0));
+        } else if (a instanceof Accumulator.Moments) {
+          Column y = col(SLOT + b.labelSlot());
+          Column m = aggregate(new ShiftedMoments(expr(y), w == null ? null : expr(w), expr(valid)));
+          for (int i = 0; i < a.slots(); i++) {
+            sums.add(m.getItem(i));
+          }
+        }
+      }
+    }
+    Column state = state(counts, sums.toArray(new Column[0]));
+    if (keys.isEmpty()) {
+      return rows.agg(state);
+    }
+    Column[] keyCols = keys.stream().map(k -> rows.col(ColumnTypes.quote(k))).toArray(Column[]::new);
+    return rows.groupBy(keyCols).agg(state);
+  }
+
+  /** Column {@code i} of a partial state's counters, as the merges of partial states take them. */
+  public static String countColumn(int i) {
+    return "__lossreport_count_" + i;
+  }
+
+  /** Column {@code i} of a partial state's sums, as the merges of partial states take them. */
+  public static String sumColumn(int i) {
+    return "__lossreport_sum_" + i;
+  }
+
+  /** The state struct in the {@link StateStruct#SCHEMA} layout (no signature: states inside the engines carry none). */
+  private static Column state(Column[] counts, Column[] sums) {
+    return struct(array(counts).as("counts"), lit(null).cast(DataTypes.StringType).as("signature"),
+        array(sums).as("sums"), lit(LossState.CURRENT_VERSION).as("version")).as("state");
+  }
+
+  /** What decides the column of a term's per-row values. */
+  private static List<Object> termId(BoundLoss b, Accumulator.Term t) {
+    return java.util.Arrays.asList(t.term(), t.squaredWeight() && b.weightSlot() >= 0, b.labelSlot(),
+        b.predictionSlot(), b.weightSlot(), checkId(b));
+  }
+
+  /** w·ℓ(y, ŷ) (w²·ℓ for a squared weight, ℓ without weights) of a valid row, else 0. */
+  private static Column weightedTerm(BoundLoss b, Accumulator.Term t, Column code) {
+    Column y = b.labelSlot() >= 0 ? col(VALUE + b.labelSlot()) : lit(0.0);
+    Column p = col(VALUE + b.predictionSlot());
+    Column w = b.weightSlot() >= 0 ? col(VALUE + b.weightSlot()) : null;
+    Column term = call(t.term(), Kernels.ScalarTerm.class, DataTypes.DoubleType, false, y, p);
+    Column weighted = w == null ? term : (t.squaredWeight() ? w.multiply(w) : w).multiply(term);
+    return when(code.equalTo(-1), weighted).otherwise(0.0);
+  }
+
+
+  /** What decides a loss's reason code: its input slots and its check. */
+  private static List<Object> checkId(BoundLoss b) {
+    Object check = ((ScalarSums) b.kernel()).scalarCheck();
+    return java.util.Arrays.asList(b.labelSlot(), b.predictionSlot(), b.weightSlot(),
+        check == null ? "none" : check);
+  }
+
+  /**
+   * Why a row does not count for loss {@code b}, as {@link InvalidReason#codeOf}: the checks of
+   * {@code BoundLoss.classify} in the same order (null inputs, then the weight, then non-finite label or
+   * prediction, then the loss's own check).
+   */
+  private static Column reasonCode(BoundLoss b, List<Column> values) {
+    Column y = b.labelSlot() >= 0 ? values.get(b.labelSlot()) : null;
+    Column p = values.get(b.predictionSlot());
+    Column w = b.weightSlot() >= 0 ? values.get(b.weightSlot()) : null;
+    Column isNull = p.isNull();
+    if (y != null) {
+      isNull = y.isNull().or(isNull);
+    }
+    if (w != null) {
+      isNull = isNull.or(w.isNull());
+    }
+    Column code = when(isNull, InvalidReason.NULL.ordinal());
+    if (w != null) {
+      code = code.when(finite(w).and(w.geq(0)).unary_$bang(), InvalidReason.WEIGHT.ordinal());
+    }
+    Column finite = y == null ? finite(p) : finite(y).and(finite(p));
+    code = code.when(finite.unary_$bang(), InvalidReason.NOT_FINITE.ordinal());
+    Kernels.ScalarCheck check = ((ScalarSums) b.kernel()).scalarCheck();
+    if (check == null) {
+      return code.otherwise(-1);
+    }
+    Column reason = call(check, Kernels.ScalarCheck.class, new ObjectType(InvalidReason.class), true,
+        y == null ? lit(0.0) : y, p);
+    return code.otherwise(ExpressionUtils.column(new StaticInvoke(InvalidReason.class, DataTypes.IntegerType,
+        "codeOf", Catalyst.seq(expr(reason)), Catalyst.seq(List.<AbstractDataType>of()), false, false, true,
+        scala.Option.empty())));
+  }
+
+  /** Finite: neither NaN (which Spark orders above every number) nor ±∞. */
+  private static Column finite(Column x) {
+    return abs(x).leq(Double.MAX_VALUE);
+  }
+
+  /** {@code fn.of(args)} in the generated code: a call site of its own for each loss's function. */
+  private static Column call(Object fn, Class<?> type, DataType result, boolean nullable, Column... args) {
+    List<Expression> in = new ArrayList<>();
+    for (Column a : args) {
+      in.add(expr(a));
+    }
+    return ExpressionUtils.column(new Invoke(Literal.create(fn, new ObjectType(type)), "of", result,
+        Catalyst.seq(in), Catalyst.seq(List.<AbstractDataType>of()), false, nullable, true));
+  }
+
+  private static Column neumaierSum(Column x) {
+    return aggregate(new NeumaierSum(expr(x)));
+  }
+
+  private static Column aggregate(org.apache.spark.sql.catalyst.expressions.aggregate.AggregateFunction f) {
+    return ExpressionUtils.column(f.toAggregateExpression());
+  }
+
+  private static Expression expr(Column c) {
+    return ExpressionUtils.expression(c);
+  }
+}
