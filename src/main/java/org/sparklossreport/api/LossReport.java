@@ -10,6 +10,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.sparklossreport.core.Messages;
 import org.sparklossreport.core.UsageException;
+import org.sparklossreport.report.JobReport;
 import org.sparklossreport.spec.InvalidPolicy;
 import org.sparklossreport.spec.JobSpec;
 
@@ -137,8 +138,8 @@ public final class LossReport {
       }
     }
     LossReportJob job = new LossReportJob(df.sparkSession(), spec);
-    try (LossReportJob.Computed c = job.compute(input, System.nanoTime())) {
-      return c.report().localCheckpoint(true);
+    try (JobReport c = job.compute(input, System.nanoTime())) {
+      return c.rows().localCheckpoint(true);
     }
   }
 }

@@ -38,6 +38,7 @@ import org.sparklossreport.report.GroupingSets;
 import org.sparklossreport.report.JackknifeBuckets;
 import org.sparklossreport.report.KeySummary;
 import org.sparklossreport.report.ReportRows;
+import org.sparklossreport.report.ReportRun;
 import org.sparklossreport.report.RunResult;
 import org.sparklossreport.report.Verdicts;
 import org.sparklossreport.spec.CiSpec;
@@ -179,7 +180,7 @@ public final class Rollup {
       JavaRDD<Row> keyedRows = keyed.flatMap(t -> rows(t, gs, sets, rowsOf, bucketedRows).iterator());
       Dataset<Row> report = verdicts.compared(spark.createDataFrame(keyedRows, scoredSchema)
           .union(spark.createDataFrame(overallRows, scoredSchema)))
-          .coalesce(LossReportJob.files(reportRows, spark.sparkContext().defaultParallelism()));
+          .coalesce(ReportRun.files(reportRows, spark.sparkContext().defaultParallelism()));
       report = verdicts.cached(report, cached);
       writer.write(report, spec.mode(), keys);
       List<Row> firstRows = new ArrayList<>(overallRows);

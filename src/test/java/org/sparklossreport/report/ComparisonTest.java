@@ -29,7 +29,6 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import org.sparklossreport.api.LossReportJob;
 import org.sparklossreport.testing.Approx;
 import org.sparklossreport.testing.JobFixtures;
 import org.sparklossreport.testing.SharedSparkSession;
@@ -206,7 +205,7 @@ class ComparisonTest {
     String local = tmp.resolve("local").toString();
     String shuffled = tmp.resolve("shuffled").toString();
     ok(with(common, "--output", local));
-    ok(with(common, "--conf", LossReportJob.LOCAL_STATES_CONF + "=0", "--output", shuffled));
+    ok(with(common, "--conf", ReportRun.LOCAL_STATES_CONF + "=0", "--output", shuffled));
     List<String> keys = List.of("segment", "model");
     Map<String, Row> a = JobFixtures.byKey(spark.read().parquet(local), keys);
     Map<String, Row> b = JobFixtures.byKey(spark.read().parquet(shuffled), keys);

@@ -17,7 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.sparklossreport.api.LossReportJob;
 import org.sparklossreport.testing.Approx;
 import org.sparklossreport.testing.JobFixtures.Pred;
 import org.sparklossreport.testing.JobFixtures;
@@ -26,7 +25,7 @@ import org.sparklossreport.testing.SparkTest;
 /**
  * The streamed write ({@link StreamedReport}: the keys' report rows written as the merge makes them, the
  * summary and the overall rows after) gives the report, summary and errors that the persisted key states
- * give ({@value LossReportJob#STREAMED_CONF}=false), on dirty weighted input, into a new output and into
+ * give ({@value ReportRun#STREAMED_CONF}=false), on dirty weighted input, into a new output and into
  * one that holds an earlier report.
  */
 @SparkTest
@@ -57,7 +56,7 @@ class StreamedReportTest {
       String out = tmp.resolve("report-" + on).toString();
       JobFixtures.Outcome o = JobFixtures.ok("--input", in, "--partition-by", "date,model", "--losses", LOSSES,
           "--weight", "weight", "--invalid", "skip", "--output", out, "--output-format", format,
-          "--conf", LossReportJob.STREAMED_CONF + "=" + on);
+          "--conf", ReportRun.STREAMED_CONF + "=" + on);
       assertTrue(o.out().contains("overall"), o.out());
       Map<String, List<Object>> report = values(spark, out, format);
       assertEquals((7 + 1) * 5, report.size(), report.keySet().toString()); // 7 keys and overall, 5 losses
@@ -86,7 +85,7 @@ class StreamedReportTest {
       for (String in : List.of(first, second)) {
         JobFixtures.ok("--input", in, "--partition-by", "date,model", "--losses", LOSSES, "--weight", "weight",
             "--invalid", "skip", "--output", out, "--output-format", format, "--mode", "overwrite",
-            "--conf", LossReportJob.STREAMED_CONF + "=" + on);
+            "--conf", ReportRun.STREAMED_CONF + "=" + on);
       }
       Map<String, List<Object>> report = values(spark, out, format);
       assertEquals(1, report.keySet().stream().filter(k -> k.startsWith("overall|") && k.endsWith("|mse")).count());
@@ -109,7 +108,7 @@ class StreamedReportTest {
     for (String on : List.of("true", "false")) {
       Path out = tmp.resolve("report-" + on);
       String error = JobFixtures.usageError("--input", in, "--partition-by", "date,model", "--losses", "mse,mae",
-          "--weight", "weight", "--output", out.toString(), "--conf", LossReportJob.STREAMED_CONF + "=" + on);
+          "--weight", "weight", "--output", out.toString(), "--conf", ReportRun.STREAMED_CONF + "=" + on);
       assertTrue(error.contains("of key date=2026-11-09,model=z sum to 0"), error);
       assertFalse(Files.exists(out), "a report at " + out);
       try (var left = Files.list(tmp)) {
