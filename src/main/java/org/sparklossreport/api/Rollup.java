@@ -311,7 +311,7 @@ public final class Rollup {
     for (Row k : kinds) {
       String loss = k.getString(0);
       int format = k.getInt(1);
-      if (!SavedState.READABLE.contains(format)) {
+      if (!SavedState.readable(format)) {
         throw new UsageException("--states '" + spec.states() + "': the states of " + loss + " have format version "
             + format + ", unknown to this release (it reads format versions " + SavedState.READABLE
             + "); roll them up with the release that wrote them or a later one");

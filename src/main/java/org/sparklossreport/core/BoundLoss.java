@@ -95,9 +95,16 @@ public final class BoundLoss implements Serializable {
    * Weights are left out: they change the sums, not what the state means.
    */
   public String stateSignature() {
+    return loss.fullSpec() + "[" + inputForms() + "]";
+  }
+
+  /**
+   * The input forms, as every form of a state names them: the label's then the prediction's
+   * ({@code scalar,vector}), or the prediction's alone for a loss without label ({@code vector}).
+   */
+  public String inputForms() {
     String p = predictionShape.name().toLowerCase(java.util.Locale.ROOT);
-    return loss.fullSpec() + "["
-        + (labelShape == null ? "" : labelShape.name().toLowerCase(java.util.Locale.ROOT) + ",") + p + "]";
+    return labelShape == null ? p : labelShape.name().toLowerCase(java.util.Locale.ROOT) + "," + p;
   }
 
   /** Doubles of state: Σw as a compensated pair plus the kernel's. */

@@ -59,11 +59,7 @@ public record BinaryState(String spec, SavedState state) {
         throw new IllegalArgumentException("not a loss state: a BINARY of " + bytes.length
             + " bytes that does not start with 'SLRS' (make states with loss_state_agg or loss_state)");
       }
-      int format = b.getInt();
-      if (!SavedState.READABLE.contains(format)) {
-        throw new IllegalArgumentException("state format " + format
-            + " is unknown to this release (it reads formats " + SavedState.READABLE + ")");
-      }
+      int format = SavedState.checkFormat(b.getInt());
       String spec = string(b);
       String inputs = string(b);
       long rows = b.getLong();

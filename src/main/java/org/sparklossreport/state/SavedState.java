@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.sparklossreport.core.BoundLoss;
@@ -37,11 +37,25 @@ import org.sparklossreport.losses.Losses;
 public record SavedState(int format, String inputs, long rows, Map<String, Long> invalid, double[] sums)
     implements Serializable {
 
-  /** The format this release writes. */
-  public static final int FORMAT = 1;
-
-  /** The formats this release reads: every one written so far. */
+  /**
+   * The format versions this release reads: every one written so far. It writes
+   * {@link LossState#CURRENT_VERSION}, the one version number of every form of a state.
+   */
   public static final List<Integer> READABLE = List.of(1);
+
+  /** The one format check of every reader of saved states (tables, binary states, rollups). */
+  public static boolean readable(int format) {
+    return READABLE.contains(format);
+  }
+
+  /** {@code format} when this release reads it, else an {@link IllegalArgumentException} naming it. */
+  static int checkFormat(int format) {
+    if (!readable(format)) {
+      throw new IllegalArgumentException("state format " + format + " is unknown to this release (it reads formats "
+          + READABLE + ")");
+    }
+    return format;
+  }
 
   /** The {@code state} struct. */
   public static final StructType SCHEMA = DataTypes.createStructType(List.of(
@@ -63,13 +77,7 @@ public record SavedState(int format, String inputs, long rows, Map<String, Long>
         invalid.put(r.label(), n);
       }
     }
-    return new SavedState(FORMAT, inputsOf(b), part.getCounts()[0], invalid, part.getSums());
-  }
-
-  /** The input forms of a bound loss: {@code scalar,vector}, or {@code vector} without label. */
-  public static String inputsOf(BoundLoss b) {
-    String p = b.predictionShape().name().toLowerCase(Locale.ROOT);
-    return b.labelShape() == null ? p : b.labelShape().name().toLowerCase(Locale.ROOT) + "," + p;
+    return new SavedState(LossState.CURRENT_VERSION, b.inputForms(), part.getCounts()[0], invalid, part.getSums());
   }
 
   /**
@@ -94,9 +102,10 @@ public record SavedState(int format, String inputs, long rows, Map<String, Long>
     }
   }
 
-  /** The struct row of {@link #SCHEMA}. */
+  /** The struct row of {@link #SCHEMA} (which {@link #fromRow} reads back). */
   public Row toRow() {
-    return RowFactory.create(format, inputs, rows, scala.jdk.javaapi.CollectionConverters.asScala(invalid), sums);
+    return new GenericRowWithSchema(new Object[] {format, inputs, rows,
+        scala.jdk.javaapi.CollectionConverters.asScala(invalid), sums}, SCHEMA);
   }
 
   /**
@@ -104,23 +113,15 @@ public record SavedState(int format, String inputs, long rows, Map<String, Long>
    * naming the format otherwise. Fields are found by name, so later formats may add fields.
    */
   public static SavedState fromRow(Row r) {
-    int format = r.getInt(r.fieldIndex("format"));
-    if (format == 1) {
-      return readFormat1(r);
-    }
-    throw new IllegalArgumentException("state format " + format + " is unknown to this release (it reads formats "
-        + READABLE + ")");
+    checkFormat(r.getInt(r.fieldIndex("format")));
+    return readFormat1(r); // the one format so far: a later one adds its reader here
   }
 
   private static SavedState readFormat1(Row r) {
     Map<String, Long> invalid = new LinkedHashMap<>();
     Map<Object, Object> m = r.getJavaMap(r.fieldIndex("invalid"));
     m.forEach((k, v) -> invalid.put(String.valueOf(k), ((Number) v).longValue()));
-    List<Object> sums = r.getList(r.fieldIndex("sums"));
-    double[] s = new double[sums.size()];
-    for (int i = 0; i < s.length; i++) {
-      s[i] = ((Number) sums.get(i)).doubleValue();
-    }
+    double[] s = StateStruct.doubles(r.get(r.fieldIndex("sums")));
     return new SavedState(1, r.getString(r.fieldIndex("inputs")), r.getLong(r.fieldIndex("rows")), invalid, s);
   }
 

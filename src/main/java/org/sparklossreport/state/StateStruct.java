@@ -2,17 +2,29 @@ package org.sparklossreport.state;
 
 import java.io.Serializable;
 import java.util.List;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
+import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
+import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
+import org.apache.spark.sql.catalyst.expressions.codegen.UnsafeArrayWriter;
+import org.apache.spark.sql.catalyst.expressions.codegen.UnsafeRowWriter;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.sparklossreport.core.LossState;
 
 /**
- * A {@link LossState} as the struct Spark encodes it ({@code Encoders.bean}): fields {@code counts},
- * {@code signature}, {@code sums}, {@code version} in that order. The engines' own state structs may
- * lack {@code signature} (their states carry none); {@link #fromRow} reads both.
+ * A {@link LossState} as a Spark struct: fields {@code counts}, {@code signature}, {@code sums},
+ * {@code version}, in that order (the order {@code Encoders.bean(LossState.class)} gives them). The one
+ * place that reads and writes the struct, in each of Spark's forms: a {@link Row} ({@link #fromRow},
+ * {@link #toRow}), an internal row ({@link #reader}, {@link #internalRow}), a binary row written in place
+ * ({@link Writer}, for the columnar engine's merge) and a column expression ({@link #column}, for the
+ * compiled engine). States inside the engines carry no signature (null); {@link #fromRow} also reads
+ * structs that lack the field.
  */
 public final class StateStruct {
   private StateStruct() {}
@@ -68,7 +80,8 @@ public final class StateStruct {
     return c;
   }
 
-  private static double[] doubles(Object array) {
+  /** A double array as a row holds it: {@code double[]}, or a sequence of numbers as Spark decodes it (copied). */
+  static double[] doubles(Object array) {
     if (array instanceof double[] a) {
       return a.clone();
     }
@@ -120,5 +133,59 @@ public final class StateStruct {
   public static Row toRow(LossState s) {
     return new GenericRowWithSchema(new Object[] {s.getCounts(), s.getSignature(), s.getSums(), s.getVersion()},
         SCHEMA);
+  }
+
+  /** The state as an internal row of {@link #SCHEMA} (a Catalyst aggregate's value). */
+  public static InternalRow internalRow(LossState s) {
+    return new GenericInternalRow(new Object[] {UnsafeArrayData.fromPrimitiveArray(s.getCounts()),
+        s.getSignature() == null ? null : org.apache.spark.unsafe.types.UTF8String.fromString(s.getSignature()),
+        UnsafeArrayData.fromPrimitiveArray(s.getSums()), s.getVersion()});
+  }
+
+  /**
+   * The struct column {@code state} of a state inside the engines (no signature, this release's version)
+   * from the columns of its counters and sums, in slot order.
+   */
+  public static Column column(Column[] counts, Column[] sums) {
+    return functions.struct(functions.array(counts).as("counts"),
+        functions.lit(null).cast(DataTypes.StringType).as("signature"), functions.array(sums).as("sums"),
+        functions.lit(LossState.CURRENT_VERSION).as("version")).as("state");
+  }
+
+  /**
+   * Writes states of one layout as binary rows of {@link #SCHEMA} (no signature), reusing one buffer:
+   * the row {@link #write} returns is valid until the next call, as Spark's own operators reuse theirs.
+   */
+  public static final class Writer {
+    private final UnsafeRowWriter row;
+    private final UnsafeArrayWriter countsOut;
+    private final UnsafeArrayWriter sumsOut;
+
+    public Writer(int countSlots, int sumSlots) {
+      this.row = new UnsafeRowWriter(FIELDS.size(), 8 * (countSlots + sumSlots) + 32);
+      this.countsOut = new UnsafeArrayWriter(row, 8);
+      this.sumsOut = new UnsafeArrayWriter(row, 8);
+    }
+
+    /** The state of {@code counts} and {@code sums} as a binary row. */
+    public UnsafeRow write(long[] counts, double[] sums) {
+      row.reset();
+      row.zeroOutNullBytes();
+      int start = row.cursor();
+      countsOut.initialize(counts.length);
+      for (int i = 0; i < counts.length; i++) {
+        countsOut.write(i, counts[i]);
+      }
+      row.setOffsetAndSizeFromPreviousCursor(0, start);
+      row.setNullAt(1); // signature: states inside the engines carry none
+      start = row.cursor();
+      sumsOut.initialize(sums.length);
+      for (int i = 0; i < sums.length; i++) {
+        sumsOut.write(i, sums[i]);
+      }
+      row.setOffsetAndSizeFromPreviousCursor(2, start);
+      row.write(3, LossState.CURRENT_VERSION);
+      return row.getRow();
+    }
   }
 }

@@ -91,7 +91,7 @@ class SavedStateTest {
     for (int i = 0; i < cases.size(); i++) {
       Saved s = cases.get(i);
       LossSet single = SavedState.setOf(s.set().losses().get(1).loss().savedSpec(),
-          SavedState.inputsOf(s.set().losses().get(1)));
+          s.set().losses().get(1).inputForms());
       String what = s.c().toString();
       for (int p = 0; p < 3; p++) {
         assertEquals(s.set().part(s.parts().get(p), 1), back[i][p], what + " part " + p + " read back");

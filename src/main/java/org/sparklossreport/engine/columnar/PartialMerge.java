@@ -16,8 +16,6 @@ import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
 import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
-import org.apache.spark.sql.catalyst.expressions.codegen.UnsafeArrayWriter;
-import org.apache.spark.sql.catalyst.expressions.codegen.UnsafeRowWriter;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
@@ -25,6 +23,7 @@ import org.apache.spark.sql.types.StructType;
 import org.sparklossreport.core.LossSet;
 import org.sparklossreport.core.LossState;
 import org.sparklossreport.engine.ColumnTypes;
+import org.sparklossreport.state.StateStruct;
 import org.sparklossreport.engine.SessionSettings;
 import scala.jdk.javaapi.CollectionConverters;
 
@@ -114,18 +113,12 @@ final class PartialMerge {
       keyTypes[i] = schema.apply(i).dataType();
       fields.add(schema.apply(i));
     }
-    fields.add(DataTypes.createStructField("state", STATE, false));
+    fields.add(DataTypes.createStructField("state", StateStruct.SCHEMA, false));
     JavaRDD<InternalRow> merged = rows.toJavaRDD().mapPartitions(it -> new Runs(it, keyTypes, set.zero(), layout.merger()));
     return ((org.apache.spark.sql.classic.SparkSession) spark)
         .internalCreateDataFrame(merged.rdd(), DataTypes.createStructType(fields), false);
   }
 
-  /** The state struct, as the other engines give it: {@code counts}, {@code signature} (null), {@code sums}, {@code version}. */
-  static final StructType STATE = DataTypes.createStructType(new StructField[] {
-      DataTypes.createStructField("counts", DataTypes.createArrayType(DataTypes.LongType, false), false),
-      DataTypes.createStructField("signature", DataTypes.StringType, true),
-      DataTypes.createStructField("sums", DataTypes.createArrayType(DataTypes.DoubleType, false), false),
-      DataTypes.createStructField("version", DataTypes.IntegerType, false)});
 
   private static final String ADAPTIVE = "spark.sql.adaptive.enabled";
 
@@ -137,9 +130,7 @@ final class PartialMerge {
     private final UnsafeProjection keyOf;
     private final long[] counts; // the merged state, reused from key to key
     private final double[] sums;
-    private final UnsafeRowWriter state; // the state struct, written straight from them
-    private final UnsafeArrayWriter countsOut;
-    private final UnsafeArrayWriter sumsOut;
+    private final StateStruct.Writer state; // the state struct, written straight from them
     private UnsafeRow key; // the current run's key (a copy), null before the first row
     private boolean done;
 
@@ -149,9 +140,7 @@ final class PartialMerge {
       this.merger = merger;
       this.counts = zero.getCounts();
       this.sums = zero.getSums();
-      this.state = new UnsafeRowWriter(STATE.size(), 8 * (counts.length + sums.length) + 32);
-      this.countsOut = new UnsafeArrayWriter(state, 8);
-      this.sumsOut = new UnsafeArrayWriter(state, 8);
+      this.state = new StateStruct.Writer(counts.length, sums.length);
       List<Expression> refs = new ArrayList<>();
       for (int i = 0; i < keyTypes.length; i++) {
         refs.add(new BoundReference(i, keyTypes[i], true));
@@ -196,27 +185,11 @@ final class PartialMerge {
      */
     private InternalRow output(UnsafeRow runKey) {
       merger.take(counts, sums);
-      state.reset();
-      state.zeroOutNullBytes();
-      int start = state.cursor();
-      countsOut.initialize(counts.length);
-      for (int i = 0; i < counts.length; i++) {
-        countsOut.write(i, counts[i]);
-      }
-      state.setOffsetAndSizeFromPreviousCursor(0, start);
-      state.setNullAt(1); // signature: states inside the engines carry none
-      start = state.cursor();
-      sumsOut.initialize(sums.length);
-      for (int i = 0; i < sums.length; i++) {
-        sumsOut.write(i, sums[i]);
-      }
-      state.setOffsetAndSizeFromPreviousCursor(2, start);
-      state.write(3, LossState.CURRENT_VERSION);
       Object[] v = new Object[keyTypes.length + 1];
       for (int i = 0; i < keyTypes.length; i++) {
         v[i] = runKey.get(i, keyTypes[i]); // runKey is a copy of its own: its strings stay valid
       }
-      v[keyTypes.length] = state.getRow();
+      v[keyTypes.length] = state.write(counts, sums);
       return new GenericInternalRow(v);
     }
   }

@@ -6,7 +6,6 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count_if;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.when;
 
 import java.util.ArrayList;
@@ -206,7 +205,7 @@ public final class CompiledEngine {
         }
       }
     }
-    Column state = state(counts, sums.toArray(new Column[0]));
+    Column state = StateStruct.column(counts, sums.toArray(new Column[0]));
     if (keys.isEmpty()) {
       return rows.agg(state);
     }
@@ -222,12 +221,6 @@ public final class CompiledEngine {
   /** Column {@code i} of a partial state's sums, as the merges of partial states take them. */
   public static String sumColumn(int i) {
     return "__lossreport_sum_" + i;
-  }
-
-  /** The state struct in the {@link StateStruct#SCHEMA} layout (no signature: states inside the engines carry none). */
-  private static Column state(Column[] counts, Column[] sums) {
-    return struct(array(counts).as("counts"), lit(null).cast(DataTypes.StringType).as("signature"),
-        array(sums).as("sums"), lit(LossState.CURRENT_VERSION).as("version")).as("state");
   }
 
   /** What decides the column of a term's per-row values. */

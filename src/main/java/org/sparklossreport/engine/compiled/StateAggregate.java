@@ -1,13 +1,10 @@
 package org.sparklossreport.engine.compiled;
 
-import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Objects;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.BoundReference;
 import org.apache.spark.sql.catalyst.expressions.Expression;
-import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
-import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
 import org.apache.spark.sql.catalyst.expressions.aggregate.ImperativeAggregate;
 import org.apache.spark.sql.catalyst.expressions.aggregate.TypedImperativeAggregate;
 import org.apache.spark.sql.catalyst.util.ArrayData;
@@ -17,6 +14,7 @@ import org.sparklossreport.core.LossSet;
 import org.sparklossreport.core.LossState;
 import org.sparklossreport.core.Shape;
 import org.sparklossreport.engine.VectorSlot;
+import org.sparklossreport.state.StateBytes;
 import org.sparklossreport.state.StateStruct;
 import scala.collection.immutable.IndexedSeq;
 import scala.collection.immutable.Seq;
@@ -113,8 +111,6 @@ public final class StateAggregate extends TypedImperativeAggregate<LossState> im
     VectorSlot.read(row, i, a, false, true, vectors);
   }
 
-
-
   @Override
   public LossState merge(LossState state, LossState other) {
     return set.merge(state, other);
@@ -122,40 +118,17 @@ public final class StateAggregate extends TypedImperativeAggregate<LossState> im
 
   @Override
   public Object eval(LossState state) {
-    return new GenericInternalRow(new Object[] {UnsafeArrayData.fromPrimitiveArray(state.getCounts()), null,
-        UnsafeArrayData.fromPrimitiveArray(state.getSums()), state.getVersion()});
+    return StateStruct.internalRow(state);
   }
 
   @Override
   public byte[] serialize(LossState state) {
-    long[] c = state.getCounts();
-    double[] s = state.getSums();
-    ByteBuffer b = ByteBuffer.allocate(12 + 8 * (c.length + s.length));
-    b.putInt(state.getVersion()).putInt(c.length).putInt(s.length);
-    for (long x : c) {
-      b.putLong(x);
-    }
-    for (double x : s) {
-      b.putDouble(x);
-    }
-    return b.array();
+    return StateBytes.encode(state);
   }
 
   @Override
   public LossState deserialize(byte[] bytes) {
-    ByteBuffer b = ByteBuffer.wrap(bytes);
-    int version = b.getInt();
-    LossState state = new LossState(b.getInt(), b.getInt());
-    state.setVersion(version);
-    long[] c = state.getCounts();
-    for (int i = 0; i < c.length; i++) {
-      c[i] = b.getLong();
-    }
-    double[] s = state.getSums();
-    for (int i = 0; i < s.length; i++) {
-      s[i] = b.getDouble();
-    }
-    return state;
+    return StateBytes.decode(bytes);
   }
 
   @Override
