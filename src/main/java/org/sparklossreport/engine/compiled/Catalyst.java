@@ -4,7 +4,6 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.Arrays;
 import java.util.List;
-import org.apache.spark.sql.catalyst.expressions.Add;
 import org.apache.spark.sql.catalyst.expressions.AttributeReference;
 import org.apache.spark.sql.catalyst.expressions.EvalMode;
 import org.apache.spark.sql.catalyst.expressions.Expression;
@@ -12,7 +11,6 @@ import org.apache.spark.sql.catalyst.expressions.If;
 import org.apache.spark.sql.catalyst.expressions.Literal;
 import org.apache.spark.sql.catalyst.expressions.Multiply;
 import org.apache.spark.sql.catalyst.expressions.NamedExpression;
-import org.apache.spark.sql.catalyst.expressions.Subtract;
 import org.apache.spark.sql.catalyst.expressions.objects.StaticInvoke;
 import org.apache.spark.sql.types.AbstractDataType;
 import org.apache.spark.sql.types.DataType;
@@ -42,13 +40,7 @@ final class Catalyst {
     return Literal.create(v, DataTypes.LongType);
   }
 
-  static Expression plus(Expression a, Expression b) {
-    return new Add(a, b, EvalMode.LEGACY());
-  }
 
-  static Expression minus(Expression a, Expression b) {
-    return new Subtract(a, b, EvalMode.LEGACY());
-  }
 
   static Expression times(Expression a, Expression b) {
     return new Multiply(a, b, EvalMode.LEGACY());
