@@ -1,6 +1,9 @@
 package org.sparklossreport.core;
 
 import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * One block of a scalar kernel's state, filled from (y, ŷ, w) of the valid rows. An accumulator is data
@@ -72,22 +75,79 @@ public sealed interface Accumulator extends Serializable permits Accumulator.Ter
 
     @Override
     public void merge(double[] s, int at, double[] o, int from) {
-      if (o[from + HAS_K] == 0) {
+      if (o[from + HAS_K] == 0) { // an empty right block adds nothing: merged(…) gives the left slot
         return;
       }
-      if (s[at + HAS_K] == 0) {
+      if (s[at + HAS_K] == 0) { // an empty left block takes the right one: merged(…) gives the right slot
         System.arraycopy(o, from, s, at, slots());
         return;
       }
-      double delta = o[from + K] - s[at + K];
+      double k = s[at + K];
+      double k2 = o[from + K];
       double w = Neumaier.value(o, from + W);
       double sum = Neumaier.value(o, from + SUM);
       Neumaier.merge(s, at + W, o, from + W);
       Neumaier.merge(s, at + SUM, o, from + SUM);
-      Neumaier.add(s, at + SUM, delta * w);
+      Neumaier.add(s, at + SUM, sumShift(k, k2, w));
       Neumaier.merge(s, at + SQUARES, o, from + SQUARES);
-      Neumaier.add(s, at + SQUARES, 2 * delta * sum);
-      Neumaier.add(s, at + SQUARES, delta * delta * w);
+      Neumaier.add(s, at + SQUARES, squaresShift(k, k2, sum));
+      Neumaier.add(s, at + SQUARES, squaresShift2(k, k2, w));
+    }
+
+    /**
+     * {@link #merge} as expressions of another evaluator (the compiled engine's Catalyst aggregate): the
+     * eight slots of block {@code left} merged with block {@code right}, given as their slots 0..7, each
+     * a call of the functions {@code merge} uses, written beside it in the same order.
+     */
+    public static <E> List<E> mergeForm(Calls<E> f, IntFunction<E> left, IntFunction<E> right) {
+      E k = left.apply(K);
+      E k2 = right.apply(K);
+      E w = Neumaier.valueForm(f, right.apply(W), right.apply(W + 1));
+      E sum = Neumaier.valueForm(f, right.apply(SUM), right.apply(SUM + 1));
+      List<E> wSum = pairMerge(f, left, right, W);
+      List<E> sums = pairMerge(f, left, right, SUM);
+      sums = Neumaier.addForm(f, sums.get(0), sums.get(1), f.call(Moments.class, "sumShift", List.of(k, k2, w)));
+      List<E> squares = pairMerge(f, left, right, SQUARES);
+      squares = Neumaier.addForm(f, squares.get(0), squares.get(1),
+          f.call(Moments.class, "squaresShift", List.of(k, k2, sum)));
+      squares = Neumaier.addForm(f, squares.get(0), squares.get(1),
+          f.call(Moments.class, "squaresShift2", List.of(k, k2, w)));
+      List<E> both = List.of(k, left.apply(HAS_K), wSum.get(0), wSum.get(1), sums.get(0), sums.get(1),
+          squares.get(0), squares.get(1));
+      List<E> out = new ArrayList<>();
+      for (int i = 0; i < both.size(); i++) {
+        out.add(f.call(Moments.class, "merged",
+            List.of(left.apply(HAS_K), right.apply(HAS_K), left.apply(i), right.apply(i), both.get(i))));
+      }
+      return out;
+    }
+
+    private static <E> List<E> pairMerge(Calls<E> f, IntFunction<E> left, IntFunction<E> right, int at) {
+      return Neumaier.mergeForm(f, left.apply(at), left.apply(at + 1), right.apply(at), right.apply(at + 1));
+    }
+
+    /**
+     * A slot after {@link #merge}: the left block's when the right one is empty ({@code hasK2} 0), the
+     * right block's when the left one is empty, else {@code both}, the two blocks' merged.
+     */
+    public static double merged(double hasK, double hasK2, double left, double right, double both) {
+      return hasK2 == 0 ? left : hasK == 0 ? right : both;
+    }
+
+    /** What moving Σw(y − K₂) of a block of Σw {@code w2} to the shift K₁ adds: δ·W₂, δ = K₂ − K₁. */
+    public static double sumShift(double k, double k2, double w2) {
+      return (k2 - k) * w2;
+    }
+
+    /** What moving Σw(y − K₂)² to the shift K₁ adds first: 2δ·Σw(y − K₂). */
+    public static double squaresShift(double k, double k2, double sum2) {
+      return 2 * (k2 - k) * sum2;
+    }
+
+    /** What moving Σw(y − K₂)² to the shift K₁ adds then: δ²·W₂. */
+    public static double squaresShift2(double k, double k2, double w2) {
+      double delta = k2 - k;
+      return delta * delta * w2;
     }
 
     /** The shift after a row: its label when the block has none yet and the row is valid, else K. */

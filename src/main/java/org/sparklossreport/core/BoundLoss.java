@@ -143,6 +143,44 @@ public final class BoundLoss implements Serializable {
     return null;
   }
 
+  /**
+   * {@link #rowCheck} as a number, {@link InvalidReason#codeOf} (−1 when the row passes): what the
+   * compiled engine's generated code calls ({@link #rowCheckForm}).
+   */
+  public static int rowCheckCode(byte label, byte prediction, byte weight, double w) {
+    return InvalidReason.codeOf(rowCheck(label, prediction, weight, w));
+  }
+
+  /**
+   * {@link #rowCheck} as an expression of another evaluator: the reason code of a row whose statuses
+   * ({@link LossRow#statusOf}, or {@link LossRow#NULL}) and weight value (any number when null) are
+   * {@code label}, {@code prediction}, {@code weight} and {@code w}.
+   */
+  public static <E> E rowCheckForm(Calls<E> f, E label, E prediction, E weight, E w) {
+    return f.call(BoundLoss.class, "rowCheckCode", java.util.List.of(label, prediction, weight, w));
+  }
+
+  /**
+   * True when this loss's Σw is its row count: no weight column, and a kernel that keeps each row's
+   * weight 1. Engines then keep no Σw ({@link #unitWeightSum}), and its weights cannot sum to 0.
+   */
+  public boolean unitWeights() {
+    return weightSlot < 0 && !setsWeights;
+  }
+
+  /**
+   * Σw of {@code rows} contributing rows of weight 1: the count, exactly, with compensation 0, as a
+   * Neumaier sum of ones gives it (below 2⁵³ rows).
+   */
+  public static double unitWeightSum(long rows) {
+    return rows;
+  }
+
+  /** True when this loss has rows in {@code state} whose weights sum to 0: it has no value. */
+  public boolean zeroWeight(LossState state) {
+    return !unitWeights() && rows(state) > 0 && weightSum(state) == 0;
+  }
+
   /** Adds one row to the state: to the sums when valid, else to the counter of its reason. */
   public void add(LossState state, LossRow row) {
     InvalidReason reason = classify(row);

@@ -29,7 +29,12 @@ public final class LossRow {
   public void setScalar(int i, double v) {
     scalars[i] = v;
     vectors[i] = null;
-    status[i] = Double.isFinite(v) ? OK : NOT_FINITE;
+    status[i] = statusOf(v);
+  }
+
+  /** The status of a scalar value that is not null: {@link #OK} when finite, else {@link #NOT_FINITE}. */
+  public static byte statusOf(double v) {
+    return Double.isFinite(v) ? OK : NOT_FINITE;
   }
 
   /** Sets slot {@code i} to a vector value (checked for non-finite elements once, for every loss). */

@@ -101,7 +101,7 @@ public final class InvalidRows {
     failOnOverflow();
     // A key with rows but zero total weight has no value.
     int keyCount = plan.keys().size();
-    boolean weighted = losses.stream().anyMatch(b -> b.weightSlot() >= 0 || b.kernel().setsWeights());
+    boolean weighted = losses.stream().anyMatch(b -> !b.unitWeights());
     Row zero = keyCount == 0 || !weighted ? null : zeroWeight.get();
     LossState where = zero == null ? overall : StateStruct.fromRow(zero.getStruct(keyCount));
     for (int i = 0; i < losses.size(); i++) {

@@ -75,7 +75,7 @@ public record KeySummary(LossState overall, long keys, List<Row> sample, int kee
 
   /** True when loss {@code b} has rows in {@code state} whose weights sum to 0. */
   public static boolean zeroWeight(BoundLoss b, LossState state) {
-    return b.rows(state) > 0 && b.weightSum(state) == 0;
+    return b.zeroWeight(state);
   }
 
   /**

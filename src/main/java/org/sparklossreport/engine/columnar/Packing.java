@@ -112,7 +112,7 @@ final class Packing {
    * A task's merger of partial states in this layout ({@link #fields}) into one state of {@code set}:
    * counters added, each Neumaier pair merged as {@code Neumaier.merge}, each accumulator's block by its
    * own {@code merge}; the merged state is laid out as the set's, each loss's part from the shared
-   * counters and sums. A counter no row reaches is 0; without weights Σw is the row count, exactly.
+   * counters and sums. A counter no row reaches is 0; without weights Σw is {@code BoundLoss.unitWeightSum}.
    */
   PartialMerge.Merger merger(LossSet set) {
     int[] placeOf = new int[countStride]; // per place in a key's counters: its partial column, or −1
@@ -158,8 +158,8 @@ final class Packing {
           if (weightAt[check] >= 0) {
             s[b.sumAt()] = sums[weightAt[check]];
             s[b.sumAt() + 1] = sums[weightAt[check] + 1];
-          } else { // Σ1 over the valid rows: the row count
-            s[b.sumAt()] = counts[placeOf[check * BoundLoss.COUNT_SLOTS]];
+          } else { // unit weights: Σw is the row count
+            s[b.sumAt()] = BoundLoss.unitWeightSum(counts[placeOf[check * BoundLoss.COUNT_SLOTS]]);
           }
           int at = b.sumAt() + 2;
           for (int block : blocksOf[l]) {

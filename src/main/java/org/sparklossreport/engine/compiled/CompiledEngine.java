@@ -1,6 +1,5 @@
 package org.sparklossreport.engine.compiled;
 
-import static org.apache.spark.sql.functions.abs;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
@@ -15,7 +14,10 @@ import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.expressions.Coalesce;
 import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.If;
+import org.apache.spark.sql.catalyst.expressions.IsNull;
 import org.apache.spark.sql.catalyst.expressions.Literal;
 import org.apache.spark.sql.catalyst.expressions.objects.Invoke;
 import org.apache.spark.sql.catalyst.expressions.objects.StaticInvoke;
@@ -30,6 +32,7 @@ import org.sparklossreport.core.Accumulator;
 import org.sparklossreport.core.BoundLoss;
 import org.sparklossreport.core.InvalidReason;
 import org.sparklossreport.core.Kernels;
+import org.sparklossreport.core.LossRow;
 import org.sparklossreport.core.LossSet;
 import org.sparklossreport.core.LossState;
 import org.sparklossreport.core.ScalarSums;
@@ -54,7 +57,8 @@ import org.sparklossreport.state.StateStruct;
  * counters count its values. The result has the same layout as the other engines: the key columns, then
  * {@code state} (a {@link LossState}), so merging, finishing and reporting are shared.
  *
- * <p>With unit weights Σw of a loss is its row count, so it is not summed.
+ * <p>With unit weights ({@code BoundLoss.unitWeights}) Σw of a loss is its row count
+ * ({@code BoundLoss.unitWeightSum}), so it is not summed.
  */
 public final class CompiledEngine {
   private CompiledEngine() {}
@@ -67,7 +71,7 @@ public final class CompiledEngine {
   /** True when every loss of {@code set} has a {@link ScalarSums} kernel and scalar inputs. */
   public static boolean supports(LossSet set, List<InputSlot> slots) {
     for (BoundLoss b : set.losses()) {
-      if (!(b.kernel() instanceof ScalarSums)
+      if (!(b.kernel() instanceof ScalarSums) || b.kernel().setsWeights()
           || slots.get(b.predictionSlot()).shape() != Shape.SCALAR
           || b.labelSlot() >= 0 && slots.get(b.labelSlot()).shape() != Shape.SCALAR) {
         return false;
@@ -189,8 +193,7 @@ public final class CompiledEngine {
         counts[b.countAt() + 1 + r.ordinal()] = possible ? count_if(code.equalTo(r.ordinal())) : lit(0L);
       }
       Column w = b.weightSlot() >= 0 ? col(SLOT + b.weightSlot()) : null;
-      sums.add(w == null ? rowCount.cast(DataTypes.DoubleType) // Σ1 = rows, exactly
-          : neumaierSum(when(valid, w).otherwise(0.0)));
+      sums.add(b.unitWeights() ? unitWeightSum(rowCount) : neumaierSum(when(valid, w).otherwise(0.0)));
       sums.add(lit(0.0));
       for (Accumulator a : kernel.accumulators()) {
         if (a instanceof Accumulator.Term t) {
@@ -249,40 +252,41 @@ public final class CompiledEngine {
 
   /**
    * Why a row does not count for loss {@code b}, as {@link InvalidReason#codeOf}: the checks of
-   * {@code BoundLoss.classify} in the same order (null inputs, then the weight, then non-finite label or
-   * prediction, then the loss's own check).
+   * {@code BoundLoss.classify} in the same order, the shared ones by a call of {@code BoundLoss.rowCheck}
+   * ({@link #rowCheck}), then the loss's own check.
    */
   private static Column reasonCode(BoundLoss b, List<Column> values) {
     Column y = b.labelSlot() >= 0 ? values.get(b.labelSlot()) : null;
     Column p = values.get(b.predictionSlot());
     Column w = b.weightSlot() >= 0 ? values.get(b.weightSlot()) : null;
-    Column isNull = p.isNull();
-    if (y != null) {
-      isNull = y.isNull().or(isNull);
-    }
-    if (w != null) {
-      isNull = isNull.or(w.isNull());
-    }
-    Column code = when(isNull, InvalidReason.NULL.ordinal());
-    if (w != null) {
-      code = code.when(finite(w).and(w.geq(0)).unary_$bang(), InvalidReason.WEIGHT.ordinal());
-    }
-    Column finite = y == null ? finite(p) : finite(y).and(finite(p));
-    code = code.when(finite.unary_$bang(), InvalidReason.NOT_FINITE.ordinal());
+    Expression shared = rowCheck(y == null ? null : expr(y), expr(p), w == null ? null : expr(w));
     Kernels.ScalarCheck check = ((ScalarSums) b.kernel()).scalarCheck();
     if (check == null) {
-      return code.otherwise(-1);
+      return ExpressionUtils.column(shared);
     }
+    Column code = ExpressionUtils.column(shared);
     Column reason = call(check, Kernels.ScalarCheck.class, new ObjectType(InvalidReason.class), true,
         y == null ? lit(0.0) : y, p);
-    return code.otherwise(ExpressionUtils.column(new StaticInvoke(InvalidReason.class, DataTypes.IntegerType,
-        "codeOf", Catalyst.seq(expr(reason)), Catalyst.seq(List.<AbstractDataType>of()), false, false, true,
-        scala.Option.empty())));
+    return when(code.notEqual(-1), code).otherwise(ExpressionUtils.column(new StaticInvoke(InvalidReason.class,
+        DataTypes.IntegerType, "codeOf", Catalyst.seq(expr(reason)), Catalyst.seq(List.<AbstractDataType>of()),
+        false, false, true, scala.Option.empty())));
   }
 
-  /** Finite: neither NaN (which Spark orders above every number) nor ±∞. */
-  private static Column finite(Column x) {
-    return abs(x).leq(Double.MAX_VALUE);
+  /**
+   * {@code BoundLoss.rowCheck}'s reason code ({@code BoundLoss.rowCheckForm}) of a row of label {@code y}
+   * (null: the loss has none), prediction {@code p} and weight {@code w} (null: unit weights), each a
+   * nullable double: null inputs have status {@code LossRow.NULL}, the others {@code LossRow.statusOf}.
+   */
+  static Expression rowCheck(Expression y, Expression p, Expression w) {
+    Expression ok = Literal.create(LossRow.OK, DataTypes.ByteType);
+    return BoundLoss.rowCheckForm(Catalyst.CALLS, y == null ? ok : status(y), status(p),
+        w == null ? ok : status(w), w == null ? Catalyst.lit(1.0) : new Coalesce(Catalyst.seq(w, Catalyst.lit(0.0))));
+  }
+
+  /** A nullable double's {@code LossRow} status. */
+  private static Expression status(Expression x) {
+    return new If(new IsNull(x), Literal.create(LossRow.NULL, DataTypes.ByteType),
+        Catalyst.CALLS.call(LossRow.class, "statusOf", List.of(x)));
   }
 
   /** {@code fn.of(args)} in the generated code: a call site of its own for each loss's function. */
@@ -293,6 +297,11 @@ public final class CompiledEngine {
     }
     return ExpressionUtils.column(new Invoke(Literal.create(fn, new ObjectType(type)), "of", result,
         Catalyst.seq(in), Catalyst.seq(List.<AbstractDataType>of()), false, nullable, true));
+  }
+
+  /** {@code BoundLoss.unitWeightSum} of a row count: Σw of unit weights, which is not summed. */
+  private static Column unitWeightSum(Column rows) {
+    return ExpressionUtils.column(Catalyst.CALLS.call(BoundLoss.class, "unitWeightSum", List.of(expr(rows))));
   }
 
   private static Column neumaierSum(Column x) {

@@ -4,7 +4,6 @@ import static org.sparklossreport.engine.compiled.Catalyst.attribute;
 import static org.sparklossreport.engine.compiled.Catalyst.lit;
 import static org.sparklossreport.engine.compiled.Catalyst.pairMerge;
 import static org.sparklossreport.engine.compiled.Catalyst.pairPlus;
-import static org.sparklossreport.engine.compiled.Catalyst.plus;
 import static org.sparklossreport.engine.compiled.Catalyst.seq;
 
 import java.util.List;
@@ -19,7 +18,8 @@ import scala.collection.immutable.Seq;
 
 /**
  * Σ x with Neumaier compensation as a Catalyst aggregate, so that Spark's whole-stage code generation
- * fuses it into the aggregation: buffer (s, c), the same pair as {@code core.Neumaier}; value s + c.
+ * fuses it into the aggregation: buffer (s, c), the same pair as {@code core.Neumaier}, whose functions
+ * its update, merge and value call ({@code Neumaier.addForm}, {@code mergeForm}, {@code valueForm}).
  */
 public final class NeumaierSum extends DeclarativeAggregate {
   private static final long serialVersionUID = 1L;
@@ -53,7 +53,7 @@ public final class NeumaierSum extends DeclarativeAggregate {
 
   @Override
   public Expression evaluateExpression() {
-    return plus(sum, compensation);
+    return Catalyst.pairValue(sum, compensation);
   }
 
   @Override

@@ -2,10 +2,7 @@ package org.sparklossreport.engine.compiled;
 
 import static org.sparklossreport.engine.compiled.Catalyst.attribute;
 import static org.sparklossreport.engine.compiled.Catalyst.lit;
-import static org.sparklossreport.engine.compiled.Catalyst.minus;
-import static org.sparklossreport.engine.compiled.Catalyst.pairMerge;
 import static org.sparklossreport.engine.compiled.Catalyst.pairPlus;
-import static org.sparklossreport.engine.compiled.Catalyst.plus;
 import static org.sparklossreport.engine.compiled.Catalyst.seq;
 import static org.sparklossreport.engine.compiled.Catalyst.times;
 import static org.sparklossreport.engine.compiled.Catalyst.when;
@@ -14,12 +11,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.IntFunction;
-import org.apache.spark.sql.catalyst.expressions.And;
 import org.apache.spark.sql.catalyst.expressions.AttributeReference;
 import org.apache.spark.sql.catalyst.expressions.CreateArray;
 import org.apache.spark.sql.catalyst.expressions.EqualTo;
 import org.apache.spark.sql.catalyst.expressions.Expression;
-import org.apache.spark.sql.catalyst.expressions.Not;
 import org.apache.spark.sql.catalyst.expressions.aggregate.DeclarativeAggregate;
 import org.apache.spark.sql.catalyst.expressions.objects.StaticInvoke;
 import org.apache.spark.sql.types.AbstractDataType;
@@ -33,9 +28,10 @@ import scala.collection.immutable.Seq;
  * {@link Accumulator.Moments} as a Catalyst aggregate: the weighted moments of {@code y} about a shift of
  * the buffer's own (its first valid y), over the rows where {@code valid} holds. The buffer is the
  * block's eight slots in the same order, {@code [K, has K, Σw, Σw(y − K), Σw(y − K)²]} with Neumaier
- * pairs (six with unit weights, see the constructor), and the value is those eight (an array of doubles); update and merge do what
- * {@code Accumulator.Moments} does in Java, expression for expression, and call its shift and deviation
- * functions. {@code y} and {@code w} must not be null (pass 0 for rows that are not valid).
+ * pairs (six with unit weights, see the constructor), and the value is those eight (an array of doubles).
+ * The update does what {@code Accumulator.Moments.add} does, calling its shift and deviation functions and
+ * {@code Neumaier}'s; the merge is {@code Accumulator.Moments.mergeForm}, written beside the Java merge.
+ * {@code y} and {@code w} must not be null (pass 0 for rows that are not valid).
  */
 public final class ShiftedMoments extends DeclarativeAggregate {
   private static final long serialVersionUID = 1L;
@@ -158,27 +154,11 @@ public final class ShiftedMoments extends DeclarativeAggregate {
 
   /**
    * The eight slots of block {@code left} merged with block {@code right} (logical slots 0..7 of
-   * {@code Accumulator.Moments}), as {@code Accumulator.Moments.merge} computes them: an empty side adds
-   * nothing, else the right's sums are moved to the left's shift, δ = K₂ − K₁.
+   * {@code Accumulator.Moments}): {@code Accumulator.Moments.mergeForm}, calls of the functions its Java
+   * {@code merge} uses.
    */
   static Expression[] merged(IntFunction<Expression> left, IntFunction<Expression> right) {
-    int k = Accumulator.Moments.K;
-    int hasK = Accumulator.Moments.HAS_K;
-    Expression leftEmpty = new EqualTo(left.apply(hasK), lit(0.0));
-    Expression both = new And(new Not(leftEmpty), new Not(new EqualTo(right.apply(hasK), lit(0.0))));
-    // δ = K₂ − K₁ when both sides hold rows; with one side empty its sums are zero and δ = 0 adds nothing
-    Expression delta = when(both, minus(right.apply(k), left.apply(k)), lit(0.0));
-    Expression rightW = plus(right.apply(2), right.apply(3));
-    Expression rightSum = plus(right.apply(4), right.apply(5));
-    Expression[] wSum = pairMerge(left.apply(2), left.apply(3), right.apply(2), right.apply(3));
-    Expression[] sum = pairMerge(left.apply(4), left.apply(5), right.apply(4), right.apply(5));
-    sum = pairPlus(sum[0], sum[1], times(delta, rightW));
-    Expression[] squares = pairMerge(left.apply(6), left.apply(7), right.apply(6), right.apply(7));
-    squares = pairPlus(squares[0], squares[1], times(times(lit(2.0), delta), rightSum));
-    squares = pairPlus(squares[0], squares[1], times(times(delta, delta), rightW));
-    return new Expression[] {when(leftEmpty, right.apply(k), left.apply(k)),
-        when(leftEmpty, right.apply(hasK), left.apply(hasK)), wSum[0], wSum[1], sum[0], sum[1], squares[0],
-        squares[1]};
+    return Accumulator.Moments.mergeForm(Catalyst.CALLS, left, right).toArray(new Expression[0]);
   }
 
   @Override
