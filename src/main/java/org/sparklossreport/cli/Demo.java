@@ -84,7 +84,7 @@ public final class Demo {
         List.of("date", "model", "segment"), LOSSES, output, "parquet", WriteMode.OVERWRITE,
         InvalidPolicy.FAIL, null, conf);
     RunResult result = new LossReportJob(spark, spec).run();
-    Main.printSummary(result, out);
+    Summary.print(result, out);
     HtmlOutput.write(spark, (String) cli.get("html"), result, "parquet", "demo table " + input, out);
     out.printf("demo: the report is at %s (parquet); the job's options: submit/loss-report --help%n", output);
     return 0;
