@@ -106,7 +106,7 @@ public final class LossReportJob {
       statesWriter.prepare(spec.mode());
     }
 
-    Dataset<Row> input = FaultInjection.input(spark, read()); // test-only hooks: off unless configured
+    Dataset<Row> input = read();
     Setup setup = setup(input);
     if (streams(setup, writer)) {
       return runStreamed(input, setup, writer, t0);
