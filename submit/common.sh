@@ -21,6 +21,21 @@ ensure_jar() {
   if [[ ! -f "$JAR" ]] || [[ -n "$(find "$ROOT/pom.xml" "$ROOT/src/main" -newer "$JAR" -type f -print -quit)" ]]; then
     echo "building the application jar (mvn package)..." >&2
     (cd "$ROOT" && mvn -q -B -ntp -DskipTests package) >&2 || { echo "error: the build failed" >&2; exit 1; }
+    touch "$BENCH_STAMP" # package compiled the benchmarks too (with the tests)
+  fi
+}
+
+# The benchmarks (src/bench/java) compile with the tests into target/test-classes, not into the jar.
+BENCH_CLASSES="$ROOT/target/test-classes"
+BENCH_STAMP="$ROOT/target/bench-classes.stamp"
+
+# Compiles the benchmarks (mvn test-compile) when never built or older than pom.xml or any main or bench source.
+ensure_bench_classes() {
+  if [[ ! -f "$BENCH_STAMP" || ! -f "$BENCH_CLASSES/org/sparklossreport/bench/LossBenchmark.class" ]] \
+      || [[ -n "$(find "$ROOT/pom.xml" "$ROOT/src/main" "$ROOT/src/bench" -newer "$BENCH_STAMP" -type f -print -quit)" ]]; then
+    echo "building the benchmarks (mvn test-compile)..." >&2
+    (cd "$ROOT" && mvn -q -B -ntp test-compile) >&2 || { echo "error: the build failed" >&2; exit 1; }
+    touch "$BENCH_STAMP"
   fi
 }
 

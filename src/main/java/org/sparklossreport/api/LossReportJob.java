@@ -76,7 +76,7 @@ public final class LossReportJob {
       statesWriter.prepare(spec.mode());
     }
 
-    Dataset<Row> input = FaultInjection.input(spark, read()); // test-only hooks: off unless configured
+    Dataset<Row> input = read();
     ReportRun plan = ReportRun.plan(spark, spec, input, runId, computedAt);
     try (JobReport report = plan.run(writer.writesTails(), t0)) {
       if (statesWriter != null) { // before the report: a run that then fails leaves states its rerun replaces

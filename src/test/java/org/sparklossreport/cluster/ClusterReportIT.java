@@ -12,6 +12,7 @@ import static org.sparklossreport.cluster.Reports.with;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -24,8 +25,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
-import org.sparklossreport.api.FaultInjection;
 import org.sparklossreport.report.ReportPlan;
+import org.sparklossreport.testing.FaultInjection;
 
 /**
  * The job on a 2-worker standalone cluster (separate driver, executors of 1 core and 512 MiB) gives the
@@ -33,8 +34,9 @@ import org.sparklossreport.report.ReportPlan;
  * the compiled one; on the default engine with task attempts failing and with an executor killed in the
  * middle of the aggregation (and the vector losses, on columnar and on compiled, with failing attempts);
  * and with the driver run by {@code submit/loss-report} itself, without spark-submit. The faults come from
- * {@link FaultInjection.Plugin}, which leaves the plan alone: each faulty run's plan line (losses,
- * columns, keys, engine and why) must equal the clean run's.
+ * {@link FaultInjection.Plugin} (test code: its jar on the driver's and executors' class path, the plugin
+ * in {@code spark.plugins}, set by {@link #faults}), which leaves the plan alone: each faulty run's plan
+ * line (losses, columns, keys, engine and why) must equal the clean run's.
  */
 @Tag("cluster")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -48,14 +50,15 @@ class ClusterReportIT {
   /** The plan line of the clean run of {@link Reports#SCALAR_LOSSES} on the default engine. */
   static String cleanScalarPlan;
 
-  /** The fault plugin, installed when the driver's session starts. */
-  static final String PLUGIN = "spark.plugins=" + FaultInjection.PLUGIN;
+  /** The jar of the test-only fault injection (not in the application jar). */
+  static Path faultJar;
   private static final Pattern PLAN = Pattern.compile("Plan: (.*)");
 
   @BeforeAll
   static void setUp() throws Exception {
     cluster = new LocalCluster(LocalCluster.ROOT.resolve("target/it/" + ClusterReportIT.class.getSimpleName()));
     cluster.launch(2); // the cluster comes up while the table and the local-mode reports are made
+    faultJar = FaultInjection.jar(cluster.dir());
     input = Reports.fixture().input();
     reference = Reports.fixture().reference();
     scalarReference = Reports.scalarReference();
@@ -67,6 +70,11 @@ class ClusterReportIT {
     if (cluster != null) {
       cluster.close();
     }
+  }
+
+  /** {@code --conf} settings installing the fault plugin with {@code faults}, when the driver's session starts. */
+  static List<String> faults(Map<String, String> faults) {
+    return with(List.of(), FaultInjection.sparkConf(faultJar, faults).toArray(String[]::new));
   }
 
   /** The driver's plan line ("N loss(es) [...] over ..., engine NAME (why)"), failing without one. */
@@ -109,8 +117,8 @@ class ClusterReportIT {
     for (String run : List.of("columnar", "vector-columnar", "vector-compiled")) {
       boolean scalar = run.equals("columnar");
       Path out = tmp.resolve("b/report-" + run);
-      List<String> args = with(with(jobArgs(input, out, scalar ? SCALAR_LOSSES : LOSSES), ONE_FILE_PER_TASK),
-          PLUGIN, FaultInjection.FAIL_FIRST_ATTEMPT + "=true", "spark.task.maxFailures=2");
+      List<String> args = with(with(with(jobArgs(input, out, scalar ? SCALAR_LOSSES : LOSSES), ONE_FILE_PER_TASK),
+          faults(Map.of(FaultInjection.FAIL_FIRST_ATTEMPT, "true"))), "spark.task.maxFailures=2");
       LocalCluster.Driver d = cluster.submit("b-failed-attempts-" + run,
           run.equals("vector-compiled") ? with(args, ReportPlan.ENGINE_CONF + "=compiled") : args);
       assertEquals(0, d.await(), d.tail());
@@ -135,7 +143,7 @@ class ClusterReportIT {
     Path out = tmp.resolve("c/report");
     Set<Path> before = cluster.appDirs();
     LocalCluster.Driver d = cluster.submit("c-executor-killed", with(with(jobArgs(input, out, SCALAR_LOSSES),
-        ONE_FILE_PER_TASK), PLUGIN, FaultInjection.SCAN_DELAY_MS + "=1000"));
+        ONE_FILE_PER_TASK), faults(Map.of(FaultInjection.SCAN_DELAY_MS, "1000"))));
     // An input-scan task has written its map output and sleeps before reporting it: kill its executor.
     LocalCluster.ExecutorLine running = cluster.awaitExecutorLine(before, "test fault injection: input scan", d);
     ProcessHandle victim = cluster.executor(running.appId(), running.executorId()).orElseThrow(() ->

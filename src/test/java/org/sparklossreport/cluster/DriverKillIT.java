@@ -24,7 +24,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sparklossreport.api.FaultInjection;
+import org.sparklossreport.testing.FaultInjection;
 
 /**
  * A driver on the cluster killed (SIGKILL) while it writes the report leaves the earlier report at the
@@ -70,11 +70,13 @@ class DriverKillIT {
     Map<String, byte[]> previous = snapshot(out);
     long previousRows = Reports.read(out).count();
 
-    // A run whose file-output tasks stall after writing their part of the report, before committing it:
-    // the driver is killed while the new report lies half written in its staging directory.
+    // A run whose file-output tasks stall after writing their part of the report, before committing it
+    // (the test-only slow commit protocol, from a jar of its own on the driver's and executors' class
+    // path): the driver is killed while the new report lies half written in its staging directory.
     Set<Path> before = cluster.appDirs();
-    LocalCluster.Driver killed = cluster.submit("d1-killed-while-writing",
-        with(jobArgs(input, out, LOSSES), FaultInjection.WRITE_DELAY_MS + "=600000"));
+    LocalCluster.Driver killed = cluster.submit("d1-killed-while-writing", with(jobArgs(input, out, LOSSES),
+        FaultInjection.sparkConf(FaultInjection.jar(cluster.dir()), Map.of(FaultInjection.WRITE_DELAY_MS, "600000"))
+            .toArray(String[]::new)));
     LocalCluster.ExecutorLine writing = cluster.awaitExecutorLine(before,
         "test fault injection: file output task", killed);
     List<Path> staging = leftovers(out).stream()

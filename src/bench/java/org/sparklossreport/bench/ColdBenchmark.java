@@ -42,18 +42,11 @@ public final class ColdBenchmark {
       "keys", "mse,mae,rmse,r2",
       "vectors", "categorical_cross_entropy(label=y,prediction=p),autoencoder(label=x,prediction=xhat)");
 
-  public static void main(String[] args) throws Exception {
-    Map<String, String> o = LossBenchmark.options(args);
-    int repeat = Integer.parseInt(o.getOrDefault("repeat", "3"));
-    if (repeat < 1) {
-      throw new IllegalArgumentException("--repeat must be at least 1");
-    }
-    File dir = new File(o.getOrDefault("dir", "target/bench")).getAbsoluteFile();
-    List<String> shapes = List.of(o.getOrDefault("shapes", String.join(",", ColdData.SHAPES)).split(","));
-    shapes.forEach(s -> ColdData.size(s, 1)); // an unknown shape fails before any work
-    double scale = Double.parseDouble(o.getOrDefault("scale", "1"));
-    Map<String, String> inputs = prepare(dir, shapes, scale, System.out);
-    run(Launcher.fromSystemProperties(), dir, inputs, repeat, System.out);
+  /** {@code --cold}: {@code repeat} rounds on the inputs of {@code shapes} (known ones) scaled by {@code scale}. */
+  static void cold(int repeat, File dir, List<String> shapes, double scale) throws IOException, InterruptedException {
+    File abs = dir.getAbsoluteFile();
+    Map<String, String> inputs = prepare(abs, shapes, scale, System.out);
+    run(Launcher.fromSystemProperties(), abs, inputs, repeat, System.out);
   }
 
   /** Generates the missing inputs in a session of this JVM, stopped before any timing. */

@@ -10,11 +10,16 @@ import static org.apache.spark.sql.functions.sqrt;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.var_pop;
 
-import java.util.Map;
+import java.util.concurrent.Callable;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * The cold benchmark's reference: the losses of one input shape written as a user would write a Spark job
@@ -30,21 +35,48 @@ public final class HandJob {
   static final double EPSILON = 1e-15;
 
   public static void main(String[] args) {
-    Map<String, String> o = LossBenchmark.options(args);
-    SparkSession spark = session(o.getOrDefault("master", "local[*]"));
-    try {
-      run(spark, required(o, "shape"), required(o, "input"), required(o, "output"));
-    } finally {
-      spark.stop();
-    }
+    System.exit(BenchCommand.commandLine(new Args(), System.out, System.err).execute(args));
   }
 
-  private static String required(Map<String, String> o, String name) {
-    String v = o.get(name);
-    if (v == null) {
-      throw new IllegalArgumentException("--" + name + " is required");
+  /** The hand job's command line (picocli). */
+  @Command(name = "HandJob", sortOptions = false, usageHelpWidth = 110,
+      description = "The cold benchmark's hand-written Spark job: reads the Parquet input, aggregates per key as a"
+          + " user would without this library, writes Parquet (overwrite).")
+  static final class Args implements Callable<Integer> {
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
+    @Option(names = "--shape", required = true, paramLabel = "SHAPE",
+        description = "arith, keys or vectors: which losses (those ColdBenchmark gives the job).")
+    String shape;
+
+    @Option(names = "--input", required = true, paramLabel = "PATH", description = "The Parquet input.")
+    String input;
+
+    @Option(names = "--output", required = true, paramLabel = "PATH", description = "Where to write the result.")
+    String output;
+
+    @Option(names = "--master", paramLabel = "URL", defaultValue = "local[*]",
+        description = "The Spark master (default: ${DEFAULT-VALUE}).")
+    String master;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      if (!ColdData.SHAPES.contains(shape)) {
+        throw new ParameterException(spec.commandLine(), "unknown --shape '" + shape + "'; shapes: "
+            + String.join(",", ColdData.SHAPES));
+      }
+      SparkSession spark = session(master);
+      try {
+        run(spark, shape, input, output);
+      } finally {
+        spark.stop();
+      }
+      return 0;
     }
-    return v;
   }
 
   /** A session as the job's {@code Main.session} builds one for a local master. */

@@ -53,67 +53,24 @@ public final class LossBenchmark {
       "huber", "log_cosh", "quantile", "mape", "mse_gradient", "sparse");
   static final List<String> ARITH = List.of("mse", "rmse", "mae", "r2");
 
-  public static void main(String[] args) throws Exception {
-    if (Arrays.asList(args).contains("--cold")) {
-      ColdBenchmark.main(args); // one process per run: see ColdBenchmark
-      return;
-    }
-    if (OptionCostBenchmark.wanted(args)) {
-      OptionCostBenchmark.main(args); // a run with and without some options: see OptionCostBenchmark
-      return;
-    }
-    if (Arrays.asList(args).contains("--rollup")) {
-      RollupBenchmark.main(args); // nightly runs with --states, a month rolled up: see RollupBenchmark
-      return;
-    }
-    Map<String, String> o = options(args);
-    long rows = Long.parseLong(o.getOrDefault("rows", "20000000"));
-    int keys = Integer.parseInt(o.getOrDefault("keys", "100"));
-    int repeat = Integer.parseInt(o.getOrDefault("repeat", "6"));
-    String dir = o.getOrDefault("dir", "target/bench");
+  /** {@code submit/loss-benchmark}: see {@link BenchCommand} for the options (or {@code --help}). */
+  public static void main(String[] args) {
+    System.exit(BenchCommand.execute(args, System.out, System.err));
+  }
+
+  /** The warm benchmark in a session of its own on {@code master}, printing to standard output. */
+  static void warm(long rows, int keys, int repeat, String dir, String master, boolean accuracy,
+      List<String> only) {
     SparkSession spark = SparkSession.builder().appName("loss-benchmark")
-        .master(o.getOrDefault("master", "local[2]"))
+        .master(master)
         .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
         .config("spark.driver.bindAddress", "127.0.0.1").config("spark.sql.shuffle.partitions", "8")
         .getOrCreate();
     try {
-      List<String> only = o.containsKey("cases") ? List.of(o.get("cases").split(",")) : List.of();
-      run(spark, rows, keys, repeat, dir, o.containsKey("check-accuracy"), only, System.out);
+      run(spark, rows, keys, repeat, dir, accuracy, only, System.out);
     } finally {
       spark.stop();
     }
-  }
-
-  static Map<String, String> options(String[] args) {
-    Map<String, String> o = new LinkedHashMap<>();
-    for (int i = 0; i < args.length; i++) {
-      String a = args[i];
-      if (a.equals("--help")) {
-        System.out.println("Usage: submit/loss-benchmark [--rows N (20000000)] [--keys K (100)] [--repeat R (6)]"
-            + " [--dir DIR (target/bench)] [--master URL (local[2])] [--cases floor,arith,...] [--check-accuracy]\n"
-            + "       submit/loss-benchmark --cold [--repeat R (3)] [--dir DIR (target/bench)]"
-            + " [--shapes arith,keys,vectors] [--scale F (1)]\n"
-            + "       submit/loss-benchmark --rollup [--nights N (30)] [--rows-per-night N (200000)] [--repeat R (3)]"
-            + " [--dir DIR (target/bench)]\n"
-            + "       submit/loss-benchmark --option-cost \"OPTIONS\" [--warm] [--repeat R (3)]"
-            + " ({dir} in OPTIONS: a scratch folder)\n"
-            + "  --cold: one fresh JVM per run, submit/loss-report against a hand-written Spark job (HandJob)\n"
-            + "  --rollup: N nightly runs saving states, a direct run over the N nights, and the rollup of their"
-            + " states; then the cost of --states on the 20M-row arith input\n"
-            + "  --option-cost: the 20M-row arith input with and without OPTIONS (e.g. \"--ci jackknife\"), cold"
-            + " (one JVM per run) or --warm (one session)");
-        System.exit(0);
-      }
-      if (!a.startsWith("--")) {
-        throw new IllegalArgumentException("unexpected argument " + a);
-      }
-      if (a.equals("--check-accuracy") || a.equals("--cold") || a.equals("--rollup") || a.equals("--warm")) {
-        o.put(a.substring(2), "true");
-      } else {
-        o.put(a.substring(2), args[++i]);
-      }
-    }
-    return o;
   }
 
   /**

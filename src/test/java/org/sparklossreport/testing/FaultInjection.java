@@ -1,33 +1,51 @@
-package org.sparklossreport.api;
+package org.sparklossreport.testing;
 
-import java.util.Arrays;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import java.util.stream.Stream;
 import org.apache.hadoop.mapreduce.TaskAttemptContext;
+import org.apache.spark.SparkContext;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.plugin.DriverPlugin;
 import org.apache.spark.api.plugin.ExecutorPlugin;
+import org.apache.spark.api.plugin.PluginContext;
 import org.apache.spark.api.plugin.SparkPlugin;
 import org.apache.spark.executor.TaskMetrics;
 import org.apache.spark.internal.io.FileCommitProtocol;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.execution.datasources.SQLHadoopMapReduceCommitProtocol;
 import org.apache.spark.util.TaskCompletionListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.sparklossreport.core.UsageException;
 
 /**
  * <b>Test-only</b> fault injection, for the cluster integration tests ({@code src/test/java/.../cluster}):
  * Spark settings that make tasks of the job fail or slow down, to check that retried tasks, lost
- * executors and a killed driver leave the report exactly as a clean run does. Never set them in
- * production: they make the job fail tasks on purpose and run slower.
+ * executors and a killed driver leave the report exactly as a clean run does. It lives in the test
+ * sources only: the job has no hook for it and the application jar does not carry it. A test installs it
+ * with Spark's own mechanisms, all set when the session starts ({@link #sparkConf} builds the settings):
  *
- * <p>All are <b>off by default</b>, and none changes the job's plan: the engine {@code auto} picks and
- * the query Spark runs are the same with them as without. {@link #input} is the job's only hook (one
- * line in {@link LossReportJob}); it returns its dataset unchanged, and when a key is set it logs a
- * warning naming it:
+ * <ul>
+ *   <li>the classes on the driver's and the executors' class path ({@code spark.driver.extraClassPath},
+ *       {@code spark.executor.extraClassPath}: {@link #jar} writes them to a jar of their own; they need
+ *       only Spark, Hadoop and SLF4J, nothing of the application jar);
+ *   <li>{@code spark.plugins=}{@value #PLUGIN} for the scan faults;
+ *   <li>{@code spark.sql.sources.commitProtocolClass=}{@link SlowCommitProtocol} for the write delay.
+ * </ul>
+ *
+ * <p>None changes the job's plan: the engine {@code auto} picks and the query Spark runs are the same with
+ * them as without. All are <b>off by default</b>:
  *
  * <ul>
  *   <li>{@value #FAIL_FIRST_ATTEMPT} ({@code true}/{@code false}): the first attempt
@@ -38,63 +56,95 @@ import org.sparklossreport.core.UsageException;
  *   <li>{@value #SCAN_DELAY_MS} (milliseconds): each input-scan task sleeps this long once it has read
  *       its input and written its shuffle output, before it reports them, so that a test can kill an
  *       executor while the aggregation runs (and lose the map output it holds).
- *   <li>{@value #WRITE_DELAY_MS} (milliseconds): each task writing report files (and any other file
- *       output of the run) sleeps this long after writing its file and before committing it, so that a
- *       test can kill the driver while the report is half written. It selects {@link SlowCommitProtocol}
- *       as {@code spark.sql.sources.commitProtocolClass} for the session.
+ *   <li>{@value #WRITE_DELAY_MS} (milliseconds): with {@link SlowCommitProtocol} as the commit protocol,
+ *       each task writing report files (and any other file output of the run) sleeps this long after
+ *       writing its file and before committing it, so that a test can kill the driver while the report is
+ *       half written.
  * </ul>
  *
- * <p>The first two are injected by {@link Plugin}, a Spark plugin that must be installed when the
- * session starts ({@code --conf spark.plugins=}{@value #PLUGIN}; {@link #input} stops with a usage error
- * naming it when they are set without it). At the start of every task its executor side registers a
- * task completion listener; the listener acts only on the tasks of an input scan, recognized by their
+ * <p>The first two are injected by {@link Plugin}. At the start of every task its executor side registers
+ * a task completion listener; the listener acts only on the tasks of an input scan, recognized by their
  * metrics (input records read and shuffle records written) rather than by anything in the plan, so
  * every engine runs as it would without it. A failure thrown by a completion listener fails the task
- * attempt like any other error (its map output is never reported). Each injected failure or sleep is
- * logged (on the executor) at WARN with the words "test fault injection", so that a test can see that
- * it happened and where.
+ * attempt like any other error (its map output is never reported). Its driver side checks the settings
+ * when the session starts and logs a warning naming them. Each injected failure or sleep is logged (on
+ * the executor) at WARN with the words "test fault injection", so that a test can see that it happened
+ * and where.
  */
 public final class FaultInjection {
   private static final Logger LOG = LoggerFactory.getLogger(FaultInjection.class);
 
-  /** Test-only: fail the first attempt of even-numbered input-scan tasks. */
+  /** Fail the first attempt of even-numbered input-scan tasks (with {@link Plugin}). */
   public static final String FAIL_FIRST_ATTEMPT = "spark.lossreport.test.failFirstAttempt";
-  /** Test-only: sleep this many milliseconds at the end of each input-scan task. */
+  /** Sleep this many milliseconds at the end of each input-scan task (with {@link Plugin}). */
   public static final String SCAN_DELAY_MS = "spark.lossreport.test.scanDelayMs";
-  /** Test-only: sleep this many milliseconds in each file-output task between writing and committing. */
+  /** Sleep this many milliseconds in each file-output task between writing and committing (with {@link SlowCommitProtocol}). */
   public static final String WRITE_DELAY_MS = "spark.lossreport.test.writeDelayMs";
   /** The class name of {@link Plugin}, for {@code spark.plugins}. */
-  public static final String PLUGIN = "org.sparklossreport.api.FaultInjection$Plugin";
-
-  private static final String COMMIT_PROTOCOL = "spark.sql.sources.commitProtocolClass";
+  public static final String PLUGIN = "org.sparklossreport.testing.FaultInjection$Plugin";
+  /** Spark's setting for the commit protocol of file output (a SQL setting, read per write). */
+  public static final String COMMIT_PROTOCOL = "spark.sql.sources.commitProtocolClass";
 
   private FaultInjection() {}
 
   /**
-   * Test-only hook: {@code input} itself, always. Checks the keys above: a bad value, or a scan fault
-   * without {@link Plugin} installed, is a usage error; a write delay selects {@link SlowCommitProtocol}.
+   * The Spark settings ({@code key=value}, for {@code --conf}) that install the fault injection from
+   * {@code jar} (see {@link #jar}) and set {@code faults} (keys of this class): the class path of the
+   * driver and the executors, the plugin for the scan faults, the slow commit protocol for the write delay.
    */
-  public static Dataset<Row> input(SparkSession spark, Dataset<Row> input) {
-    boolean fail = Boolean.parseBoolean(spark.conf().get(FAIL_FIRST_ATTEMPT, "false").trim());
-    long delay = millis(spark.conf().get(SCAN_DELAY_MS, "0"), SCAN_DELAY_MS);
-    long writeDelay = millis(spark.conf().get(WRITE_DELAY_MS, "0"), WRITE_DELAY_MS);
-    if (writeDelay > 0) {
-      LOG.warn("TEST-ONLY fault injection is on for file output: {}={} ms", WRITE_DELAY_MS, writeDelay);
-      spark.conf().set(COMMIT_PROTOCOL, SlowCommitProtocol.class.getName());
+  public static List<String> sparkConf(Path jar, Map<String, String> faults) {
+    List<String> conf = new ArrayList<>(List.of("spark.driver.extraClassPath=" + jar,
+        "spark.executor.extraClassPath=" + jar));
+    if (faults.containsKey(FAIL_FIRST_ATTEMPT) || faults.containsKey(SCAN_DELAY_MS)) {
+      conf.add("spark.plugins=" + PLUGIN);
     }
-    if (fail || delay > 0) {
-      String plugins = spark.sparkContext().getConf().get("spark.plugins", "");
-      if (Arrays.stream(plugins.split(",")).map(String::trim).noneMatch(PLUGIN::equals)) {
-        throw new UsageException("--conf " + (fail ? FAIL_FIRST_ATTEMPT : SCAN_DELAY_MS) + " is injected by a"
-            + " Spark plugin: also set --conf spark.plugins=" + PLUGIN + " (when the session starts)");
+    if (faults.containsKey(WRITE_DELAY_MS)) {
+      conf.add(COMMIT_PROTOCOL + "=" + SlowCommitProtocol.class.getName());
+    }
+    faults.forEach((k, v) -> {
+      if (!List.of(FAIL_FIRST_ATTEMPT, SCAN_DELAY_MS, WRITE_DELAY_MS).contains(k)) {
+        throw new IllegalArgumentException("not a fault injection setting: " + k);
       }
-      LOG.warn("TEST-ONLY fault injection is on for the input scan (by {}; the plan is unchanged): {}={}, {}={} ms",
-          PLUGIN, FAIL_FIRST_ATTEMPT, fail, SCAN_DELAY_MS, delay);
-    }
-    return input;
+      conf.add(k + "=" + v);
+    });
+    return conf;
   }
 
-  private static long millis(String value, String key) {
+  /**
+   * Writes the classes of this fault injection (this class and its nested ones, from the test classes)
+   * to {@code dir/fault-injection.jar}, for the class path of driver and executors, and returns its path.
+   */
+  public static synchronized Path jar(Path dir) {
+    try {
+      Path classes = Path.of(FaultInjection.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      String pkg = FaultInjection.class.getPackageName().replace('.', '/');
+      List<Path> files;
+      try (Stream<Path> s = Files.list(classes.resolve(pkg))) {
+        files = s.filter(p -> p.getFileName().toString().matches("FaultInjection(\\$.*)?\\.class")).sorted().toList();
+      }
+      if (files.isEmpty()) {
+        throw new IllegalStateException("no FaultInjection classes under " + classes);
+      }
+      Files.createDirectories(dir);
+      Path jar = dir.resolve("fault-injection.jar");
+      Manifest manifest = new Manifest();
+      manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+      try (OutputStream out = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(out, manifest)) {
+        for (Path f : files) {
+          j.putNextEntry(new JarEntry(pkg + "/" + f.getFileName()));
+          Files.copy(f, j);
+          j.closeEntry();
+        }
+      }
+      return jar;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static long millis(String value, String key) {
     String v = value == null ? "0" : value.trim();
     try {
       long ms = Long.parseLong(v);
@@ -103,15 +153,15 @@ public final class FaultInjection {
       }
       return ms;
     } catch (NumberFormatException e) {
-      throw new UsageException("--conf " + key + " must be a number of milliseconds ≥ 0, got '" + v + "'", e);
+      throw new IllegalArgumentException("--conf " + key + " must be a number of milliseconds ≥ 0, got '" + v + "'",
+          e);
     }
   }
 
   /**
-   * Test-only: Spark's usual commit protocol for file output, except that each task sleeps
-   * {@value #WRITE_DELAY_MS} ms after writing its file(s) and before committing them: the output's
-   * staging directory then holds a partial write for that long. Selected by {@link #input} when
-   * {@value #WRITE_DELAY_MS} is set.
+   * Spark's usual commit protocol for file output, except that each task sleeps {@value #WRITE_DELAY_MS}
+   * ms after writing its file(s) and before committing them: the output's staging directory then holds a
+   * partial write for that long. Selected by {@code spark.sql.sources.commitProtocolClass}.
    */
   public static class SlowCommitProtocol extends SQLHadoopMapReduceCommitProtocol {
     private static final long serialVersionUID = 1L;
@@ -153,14 +203,24 @@ public final class FaultInjection {
   }
 
   /**
-   * Test-only: the Spark plugin that injects {@value #FAIL_FIRST_ATTEMPT} and {@value #SCAN_DELAY_MS}
-   * ({@code --conf spark.plugins=}{@value #PLUGIN}). It has no driver side; its executor side registers
+   * The Spark plugin that injects {@value #FAIL_FIRST_ATTEMPT} and {@value #SCAN_DELAY_MS}
+   * ({@code --conf spark.plugins=}{@value #PLUGIN}). Its driver side checks the settings when the session
+   * starts (a bad value stops it) and warns that fault injection is on; its executor side registers
    * {@link #atTaskEnd} as a completion listener of every task, which does nothing unless a key is set.
    */
   public static final class Plugin implements SparkPlugin {
     @Override
     public DriverPlugin driverPlugin() {
-      return null;
+      return new DriverPlugin() {
+        @Override
+        public Map<String, String> init(SparkContext sc, PluginContext context) {
+          boolean fail = Boolean.parseBoolean(sc.getConf().get(FAIL_FIRST_ATTEMPT, "false").trim());
+          long delay = millis(sc.getConf().get(SCAN_DELAY_MS, "0"), SCAN_DELAY_MS);
+          LOG.warn("TEST-ONLY fault injection is on for the input scan (by {}; the plan is unchanged): {}={}, {}={} ms",
+              PLUGIN, FAIL_FIRST_ATTEMPT, fail, SCAN_DELAY_MS, delay);
+          return Map.of();
+        }
+      };
     }
 
     @Override

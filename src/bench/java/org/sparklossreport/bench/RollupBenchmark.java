@@ -29,12 +29,9 @@ public final class RollupBenchmark {
   static final int SEGMENTS = 50;
   static final LocalDate FIRST = LocalDate.of(2026, 11, 1);
 
-  public static void main(String[] args) throws Exception {
-    Map<String, String> o = LossBenchmark.options(args);
-    int nights = Integer.parseInt(o.getOrDefault("nights", "30"));
-    long perNight = Long.parseLong(o.getOrDefault("rows-per-night", "200000"));
-    int repeat = Integer.parseInt(o.getOrDefault("repeat", "3"));
-    File dir = new File(o.getOrDefault("dir", "target/bench")).getAbsoluteFile();
+  /** {@code --rollup}: {@code nights} nights of {@code perNight} rows, {@code repeat} rounds. */
+  static void rollup(int nights, long perNight, int repeat, File directory) throws Exception {
+    File dir = directory.getAbsoluteFile();
     String table = new File(dir, "nights-" + nights + "-" + perNight).getPath();
     String arith;
     SparkSession spark = HandJob.session("local[*]");

@@ -3,7 +3,6 @@ package org.sparklossreport.bench;
 import java.io.File;
 import java.io.PrintStream;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,12 +20,9 @@ import org.sparklossreport.cli.Main;
 public final class OptionCostBenchmark {
   private OptionCostBenchmark() {}
 
-  public static void main(String[] args) throws Exception {
-    Map<String, String> o = LossBenchmark.options(args);
-    List<String> options = List.of(o.get("option-cost").trim().split("\\s+"));
-    int repeat = Integer.parseInt(o.getOrDefault("repeat", "3"));
-    File dir = new File(o.getOrDefault("dir", "target/bench")).getAbsoluteFile();
-    boolean warm = o.containsKey("warm");
+  /** {@code --option-cost}: the job with and without {@code options}, cold or {@code warm}, {@code repeat} rounds. */
+  static void optionCost(List<String> options, int repeat, File directory, boolean warm) throws Exception {
+    File dir = directory.getAbsoluteFile();
     SparkSession spark = HandJob.session("local[*]");
     String input;
     try {
@@ -85,9 +81,5 @@ public final class OptionCostBenchmark {
     out.printf("RESULT option_cost %s options=\"%s\" repeat=%d without_s=%.3f with_s=%.3f ratio=%.3f%n",
         spark == null ? "cold" : "warm", String.join(" ", options), repeat, m.get("without"), m.get("with"),
         m.get("with") / m.get("without"));
-  }
-
-  static boolean wanted(String[] args) {
-    return Arrays.asList(args).contains("--option-cost");
   }
 }
