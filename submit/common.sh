@@ -3,7 +3,8 @@
 # shellcheck shell=bash
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-JAR="$ROOT/target/spark-loss-report.jar"
+# SLR_JAR: another application jar to run (an earlier release's, for submit/loss-benchmark --baseline-jar).
+JAR="${SLR_JAR:-$ROOT/target/spark-loss-report.jar}"
 CLASSPATH_FILE="$ROOT/target/classpath.txt"
 
 SPARK_JVM_FLAGS=(
@@ -18,6 +19,10 @@ SPARK_JVM_FLAGS=(
 
 # Builds the jar when it is missing or older than pom.xml or any source file.
 ensure_jar() {
+  if [[ -n "${SLR_JAR:-}" ]]; then
+    [[ -f "$SLR_JAR" ]] || { echo "error: SLR_JAR '$SLR_JAR' is not a file" >&2; exit 1; }
+    return
+  fi
   if [[ ! -f "$JAR" ]] || [[ -n "$(find "$ROOT/pom.xml" "$ROOT/src/main" -newer "$JAR" -type f -print -quit)" ]]; then
     echo "building the application jar (mvn package)..." >&2
     (cd "$ROOT" && mvn -q -B -ntp -DskipTests package) >&2 || { echo "error: the build failed" >&2; exit 1; }

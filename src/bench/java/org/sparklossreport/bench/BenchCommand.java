@@ -111,6 +111,10 @@ final class BenchCommand implements Callable<Integer> {
       description = "Rounds, interleaved (default: 6 warm; 3 with --cold, --rollup, --option-cost).")
   Integer repeat;
 
+  @Option(names = "--baseline-jar", paramLabel = "JAR", description = "Cold: also time an earlier release's"
+      + " application jar, launched as the job is, in the same interleaved rounds (a RESULT baseline line).")
+  String baselineJar;
+
   @Option(names = "--dir", paramLabel = "DIR", defaultValue = "target/bench",
       description = "Where the generated inputs (reused by later runs) and outputs go (default: ${DEFAULT-VALUE}).")
   String dir;
@@ -118,7 +122,7 @@ final class BenchCommand implements Callable<Integer> {
   /** The options each benchmark takes (besides --help), by their names. */
   static final Map<Mode, Set<String>> OPTIONS = Map.of(
       Mode.WARM, Set.of("--rows", "--keys", "--repeat", "--dir", "--master", "--cases", "--check-accuracy"),
-      Mode.COLD, Set.of("--cold", "--repeat", "--dir", "--shapes", "--scale"),
+      Mode.COLD, Set.of("--cold", "--repeat", "--dir", "--shapes", "--scale", "--baseline-jar"),
       Mode.ROLLUP, Set.of("--rollup", "--nights", "--rows-per-night", "--repeat", "--dir"),
       Mode.OPTION_COST, Set.of("--option-cost", "--warm", "--repeat", "--dir"));
 
@@ -198,7 +202,7 @@ final class BenchCommand implements Callable<Integer> {
         if (!(scale > 0)) {
           throw bad("--scale must be a number > 0, got " + scale);
         }
-        ColdBenchmark.cold(r, directory, s, scale);
+        ColdBenchmark.cold(r, directory, s, scale, baselineJar);
       }
       case ROLLUP -> {
         positive("--nights", nights);

@@ -35,6 +35,8 @@ public final class ColdBenchmark {
   static final String DRIVER_MEMORY = "4g";
   static final String CASES_JOB = "job";
   static final String CASES_HAND = "hand";
+  /** The case of {@code --baseline-jar}: the job of an earlier release's jar, launched as the job is. */
+  static final String CASES_BASE = "base";
 
   /** The job's {@code --losses} per shape: what {@link HandJob#losses} computes. */
   static final Map<String, String> LOSSES = Map.of(
@@ -43,10 +45,11 @@ public final class ColdBenchmark {
       "vectors", "categorical_cross_entropy(label=y,prediction=p),autoencoder(label=x,prediction=xhat)");
 
   /** {@code --cold}: {@code repeat} rounds on the inputs of {@code shapes} (known ones) scaled by {@code scale}. */
-  static void cold(int repeat, File dir, List<String> shapes, double scale) throws IOException, InterruptedException {
+  static void cold(int repeat, File dir, List<String> shapes, double scale, String baselineJar)
+      throws IOException, InterruptedException {
     File abs = dir.getAbsoluteFile();
     Map<String, String> inputs = prepare(abs, shapes, scale, System.out);
-    run(Launcher.fromSystemProperties(), abs, inputs, repeat, System.out);
+    run(Launcher.fromSystemProperties(), abs, inputs, repeat, baselineJar, System.out);
   }
 
   /** Generates the missing inputs in a session of this JVM, stopped before any timing. */
@@ -63,8 +66,8 @@ public final class ColdBenchmark {
   }
 
   /** Times the job and the hand job on every input, {@code repeat} interleaved rounds, and prints the results. */
-  static void run(Launcher launcher, File dir, Map<String, String> inputs, int repeat, PrintStream out)
-      throws IOException, InterruptedException {
+  static void run(Launcher launcher, File dir, Map<String, String> inputs, int repeat, String baselineJar,
+      PrintStream out) throws IOException, InterruptedException {
     File logs = new File(dir, "cold-logs");
     File outputs = new File(dir, "cold-out");
     Files.createDirectories(logs.toPath());
@@ -75,14 +78,18 @@ public final class ColdBenchmark {
     for (int r = 1; r <= repeat; r++) {
       for (Map.Entry<String, String> in : inputs.entrySet()) {
         String shape = in.getKey();
-        List<String> order = r % 2 == 1 ? List.of(CASES_JOB, CASES_HAND) : List.of(CASES_HAND, CASES_JOB);
+        List<String> order = new ArrayList<>(List.of(CASES_JOB, CASES_HAND));
+        if (baselineJar != null) {
+          order.add(1, CASES_BASE);
+        }
+        java.util.Collections.rotate(order, r - 1); // each case goes first in turn
         for (String c : order) {
           File output = new File(outputs, shape + "-" + c);
-          List<String> command = c.equals(CASES_JOB)
-              ? launcher.job(in.getValue(), output.getPath(), LOSSES.get(shape))
-              : launcher.hand(shape, in.getValue(), output.getPath());
+          List<String> command = c.equals(CASES_HAND) ? launcher.hand(shape, in.getValue(), output.getPath())
+              : launcher.job(in.getValue(), output.getPath(), LOSSES.get(shape));
           delete(output.toPath());
-          double s = time(command, new File(logs, "round" + r + "-" + shape + "-" + c + ".log"));
+          double s = time(command, c.equals(CASES_BASE) ? Map.of(BASELINE_JAR_ENV, baselineJar) : Map.of(),
+              new File(logs, "round" + r + "-" + shape + "-" + c + ".log"));
           times.computeIfAbsent(shape + "_" + c, k -> new ArrayList<>()).add(s);
           out.printf("round %d %-7s %-4s %8.3f s%n", r, shape, c, s);
         }
@@ -94,8 +101,16 @@ public final class ColdBenchmark {
       double job = medians.get(shape + "_" + CASES_JOB);
       double hand = medians.get(shape + "_" + CASES_HAND);
       out.printf("  %-7s job %8.3f s  hand %8.3f s  job/hand %.2f%n", shape, job, hand, job / hand);
+      if (baselineJar != null) {
+        double base = medians.get(shape + "_" + CASES_BASE);
+        out.printf("  %-7s base %7.3f s  hand %8.3f s  base/hand %.2f  (%s)%n", shape, base, hand, base / hand,
+            baselineJar);
+      }
     }
     out.println(resultLine(repeat, List.copyOf(inputs.keySet()), medians));
+    if (baselineJar != null) {
+      out.println(baselineLine(List.copyOf(inputs.keySet()), medians));
+    }
   }
 
   /** The median of each series. */
@@ -121,11 +136,37 @@ public final class ColdBenchmark {
   }
 
   /**
-   * Runs {@code command} with its output in {@code log} and returns the seconds from process start to
-   * exit. A non-zero exit prints the log's tail and fails the benchmark.
+   * {@code RESULT baseline <shape>_base_s=.. cold_base_vs_hand_<shape>=.. cold_job_vs_base_<shape>=..}: the
+   * earlier jar's ratio beside this one's, from the same interleaved rounds.
+   */
+  static String baselineLine(List<String> shapes, Map<String, Double> medians) {
+    StringBuilder b = new StringBuilder("RESULT baseline");
+    for (String shape : shapes) {
+      double job = medians.get(shape + "_" + CASES_JOB);
+      double base = medians.get(shape + "_" + CASES_BASE);
+      double hand = medians.get(shape + "_" + CASES_HAND);
+      b.append(String.format(" %s_base_s=%.3f cold_base_vs_hand_%s=%.2f cold_job_vs_base_%s=%.2f", shape, base,
+          shape, base / hand, shape, job / base));
+    }
+    return b.toString();
+  }
+
+  /** The environment variable that makes submit/loss-report run another application jar (an earlier release's). */
+  static final String BASELINE_JAR_ENV = "SLR_JAR";
+
+  /**
+   * Runs {@code command} (with {@code env} added to its environment) with its output in {@code log} and
+   * returns the seconds from process start to exit. A non-zero exit prints the log's tail and fails the
+   * benchmark.
    */
   static double time(List<String> command, File log) throws IOException, InterruptedException {
+    return time(command, Map.of(), log);
+  }
+
+  /** {@link #time(List, File)} with {@code env} added to the command's environment. */
+  static double time(List<String> command, Map<String, String> env, File log) throws IOException, InterruptedException {
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log);
+    pb.environment().putAll(env);
     pb.environment().remove("SPARK_HOME"); // both children on the Maven-resolved Spark, in local mode
     long t0 = System.nanoTime();
     int code = pb.start().waitFor();
