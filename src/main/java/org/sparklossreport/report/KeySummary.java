@@ -44,9 +44,17 @@ public record KeySummary(LossState overall, long keys, List<Row> sample, int kee
   public static KeySummary of(PassResult pass, LossSet set, int keep) {
     StateStruct.Reader reader = pass.reader();
     int stateAt = pass.stateAt();
-    Partial p = pass.rows().aggregate(Partial.empty(set),
-        (acc, row) -> acc.add(set, reader.read(row, stateAt), row, keep), (a, b) -> a.merge(set, b, keep));
-    return p.decoded(pass.schema(), keep);
+    // One part per partition, merged on the driver in partition order (not in the order tasks finish, as
+    // RDD.aggregate would): the overall state is the same to the bit from run to run.
+    List<Partial> parts = pass.rows().mapPartitions(rows -> {
+      Partial acc = Partial.empty(set);
+      while (rows.hasNext()) {
+        InternalRow row = rows.next();
+        acc = acc.add(set, reader.read(row, stateAt), row, keep);
+      }
+      return java.util.List.of(acc).iterator();
+    }).collect();
+    return of(parts, set, pass.schema(), keep);
   }
 
   /** The key states of partitions' parts, merged in the order given. */
