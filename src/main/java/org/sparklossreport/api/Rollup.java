@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +34,8 @@ import org.sparklossreport.engine.ColumnTypes;
 import org.sparklossreport.gates.GateOutcome;
 import org.sparklossreport.losses.Losses;
 import org.sparklossreport.output.ReportWriter;
+import org.sparklossreport.report.GroupingSetMerge;
+import org.sparklossreport.report.GroupingSetMerge.Group;
 import org.sparklossreport.report.GroupingSets;
 import org.sparklossreport.report.JackknifeBuckets;
 import org.sparklossreport.report.KeySummary;
@@ -147,11 +149,8 @@ public final class Rollup {
     int keyCount = keys.size();
     boolean bucketed = ci != null;
     // Every grouping from one shuffle of the states; by bucket with --ci (else all in bucket 0).
-    JavaPairRDD<GroupKey, JackknifeBuckets> merged = selected.javaRDD()
-        .flatMapToPair(r -> GroupKey.pairs(r, keyCount, gs, sets, bucketed))
-        .aggregateByKey(new JackknifeBuckets(buckets), (acc, p) -> acc.add(p.loss(), p.bucket(), p.state(), sets),
-            (x, y) -> x.merge(y, sets))
-        .persist(StorageLevel.MEMORY_AND_DISK());
+    JavaPairRDD<Group, JackknifeBuckets> merged = GroupingSetMerge.byBucket(selected.javaRDD(),
+        r -> pairs(r, keyCount, gs, sets, bucketed), buckets, sets).persist(StorageLevel.MEMORY_AND_DISK());
     List<Object> cached = new ArrayList<>(List.of(merged));
     try {
       StructType schema = ReportRows.schema(keyFields(table.schema(), keys));
@@ -171,7 +170,7 @@ public final class Rollup {
                   bucketedRows ? o.replicates(sets.get(l)) : null));
         }
       }
-      JavaPairRDD<GroupKey, JackknifeBuckets> keyed = merged.filter(t -> !gs.get(t._1().grouping()).overall());
+      JavaPairRDD<Group, JackknifeBuckets> keyed = merged.filter(t -> !gs.get(t._1().grouping()).overall());
       Map<String, Long> groupsPerLoss = keyed.map(t -> t._1().loss()).countByValue();
       long reportRows = overallRows.size();
       for (Map.Entry<String, Long> e : groupsPerLoss.entrySet()) {
@@ -201,35 +200,20 @@ public final class Rollup {
   }
 
   /** The report rows of a merged group, with its replicates when its states are by bucket. */
-  private static List<Row> rows(Tuple2<GroupKey, JackknifeBuckets> t, List<GroupingSets.Grouping> gs,
+  private static List<Row> rows(Tuple2<Group, JackknifeBuckets> t, List<GroupingSets.Grouping> gs,
       Map<String, LossSet> sets, Map<String, ReportRows> rowsOf, boolean bucketed) {
     LossSet set = sets.get(t._1().loss());
     return rowsOf.get(t._1().loss()).rows(t._1().keys().toArray(), gs.get(t._1().grouping()).name(),
         t._2().total(set), bucketed ? t._2().replicates(set) : null);
   }
 
-  /** One saved state on its way to its groups: its loss, bucket (0 without intervals) and state. */
-  record Part(String loss, int bucket, LossState state) implements java.io.Serializable {}
-
-  /** A merged group: the grouping's index, every key value (null outside the grouping) and the loss. */
-  record GroupKey(int grouping, List<Object> keys, String loss) implements java.io.Serializable {
-    /** The pairs of one state row (key columns, loss, state, bucket): one per grouping. */
-    static java.util.Iterator<Tuple2<GroupKey, Part>> pairs(Row r, int keyCount, List<GroupingSets.Grouping> gs,
-        Map<String, LossSet> sets, boolean bucketed) {
-      Object[] finest = new Object[keyCount];
-      for (int i = 0; i < keyCount; i++) {
-        finest[i] = r.get(i);
-      }
-      String loss = r.getString(keyCount);
-      LossState state = SavedState.fromRow(r.getStruct(keyCount + 1)).toState(sets.get(loss));
-      int bucket = bucketed ? r.getInt(keyCount + 2) : 0;
-      List<Tuple2<GroupKey, Part>> out = new ArrayList<>(gs.size());
-      for (int g = 0; g < gs.size(); g++) {
-        GroupKey k = new GroupKey(g, Arrays.asList(gs.get(g).project(finest)), loss);
-        out.add(new Tuple2<>(k, new Part(loss, bucket, g == 0 ? state : state.copy())));
-      }
-      return out.iterator();
-    }
+  /** The pairs of one state row (key columns, loss, state, bucket): one per grouping, by loss. */
+  private static Iterator<Tuple2<Group, GroupingSetMerge.Part>> pairs(Row r, int keyCount,
+      List<GroupingSets.Grouping> gs, Map<String, LossSet> sets, boolean bucketed) {
+    String loss = r.getString(keyCount);
+    LossState state = SavedState.fromRow(r.getStruct(keyCount + 1)).toState(sets.get(loss));
+    return GroupingSetMerge.pairs(GroupingSetMerge.finestKeys(r, keyCount), gs, loss,
+        new GroupingSetMerge.Part(loss, bucketed ? r.getInt(keyCount + 2) : 0, state));
   }
 
   private Path qualified(String path) {

@@ -1,10 +1,8 @@
 package org.sparklossreport.report;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.api.java.JavaPairRDD;
@@ -68,32 +66,25 @@ final class IntervalReport {
     JavaRDD<Row> reportRdd = null;
     List<Row> reportList = null;
     if (summary.all() != null) { // few states: group them on the driver, no shuffle and no counting job
-      Map<List<Object>, JackknifeBuckets> groups = new LinkedHashMap<>();
-      for (Row r : summary.all()) {
-        groupsOf(r, keyCount, gs).forEachRemaining(t -> groups.computeIfAbsent(t._1(), k -> new JackknifeBuckets(buckets))
-            .add("", t._2()._1(), t._2()._2(), sets));
-      }
+      Map<GroupingSetMerge.Group, JackknifeBuckets> groups = GroupingSetMerge.byBucket(summary.all(),
+          r -> pairs(r, keyCount, gs), buckets, sets);
       perGrouping = new HashMap<>();
       reportList = new ArrayList<>();
-      for (Map.Entry<List<Object>, JackknifeBuckets> e : groups.entrySet()) {
-        int g = (Integer) e.getKey().get(keyCount);
+      for (Map.Entry<GroupingSetMerge.Group, JackknifeBuckets> e : groups.entrySet()) {
+        int g = e.getKey().grouping();
         perGrouping.merge(g, 1L, Long::sum);
         if (g < reported) {
-          reportList.addAll(rows.rows(e.getKey().subList(0, keyCount).toArray(), gs.get(g).name(),
-              e.getValue().total(set), e.getValue().replicates(set)));
+          reportList.addAll(rows.rows(e.getKey().keys().toArray(), gs.get(g).name(), e.getValue().total(set),
+              e.getValue().replicates(set)));
         }
       }
     } else { // every grouping's bucket states in one shuffle of the states
-      JavaPairRDD<List<Object>, JackknifeBuckets> groups = states.javaRDD().flatMapToPair(r -> groupsOf(r, keyCount, gs))
-          .aggregateByKey(new JackknifeBuckets(buckets), (acc, v) -> acc.add("", v._1(), v._2(), sets),
-              (a, b) -> a.merge(b, sets)).persist(StorageLevel.MEMORY_AND_DISK());
+      JavaPairRDD<GroupingSetMerge.Group, JackknifeBuckets> groups = GroupingSetMerge.byBucket(states.javaRDD(),
+          r -> pairs(r, keyCount, gs), buckets, sets).persist(StorageLevel.MEMORY_AND_DISK());
       cached.add(groups);
-      perGrouping = groups.map(t -> (Integer) t._1().get(keyCount)).countByValue();
-      reportRdd = groups.filter(t -> (Integer) t._1().get(keyCount) < reported).flatMap(t -> {
-        GroupingSets.Grouping g = gs.get((Integer) t._1().get(keyCount));
-        return rows.rows(t._1().subList(0, keyCount).toArray(), g.name(), t._2().total(set),
-            t._2().replicates(set)).iterator();
-      });
+      perGrouping = groups.map(t -> t._1().grouping()).countByValue();
+      reportRdd = groups.filter(t -> t._1().grouping() < reported).flatMap(t -> rows.rows(t._1().keys().toArray(),
+          gs.get(t._1().grouping()).name(), t._2().total(set), t._2().replicates(set)).iterator());
     }
     long keys = finest < 0 ? 0 : perGrouping.getOrDefault(finest, 0L);
     long outputs = rows.ofOverall(overall).size();
@@ -134,22 +125,11 @@ final class IntervalReport {
         List.copyOf(preview.subList(0, Math.min(preview.size(), KeySummary.SAMPLE))), keys, reportList);
   }
 
-  /** The (grouping's key values + grouping index, (bucket, state)) pairs of one state row of the pass. */
-  private static Iterator<Tuple2<List<Object>, Tuple2<Integer, LossState>>> groupsOf(Row r, int keyCount,
+  /** The pairs of one state row of the pass (key columns, bucket, state): one per grouping. */
+  private static Iterator<Tuple2<GroupingSetMerge.Group, GroupingSetMerge.Part>> pairs(Row r, int keyCount,
       List<GroupingSets.Grouping> gs) {
-    Object[] finestKeys = new Object[keyCount];
-    for (int i = 0; i < keyCount; i++) {
-      finestKeys[i] = r.get(i);
-    }
-    int bucket = r.getInt(keyCount);
-    LossState state = StateStruct.fromRow(r.getStruct(keyCount + 1));
-    List<Tuple2<List<Object>, Tuple2<Integer, LossState>>> out = new ArrayList<>(gs.size());
-    for (int g = 0; g < gs.size(); g++) {
-      List<Object> key = new ArrayList<>(Arrays.asList(gs.get(g).project(finestKeys)));
-      key.add(g);
-      out.add(new Tuple2<>(key, new Tuple2<>(bucket, g == 0 ? state : state.copy())));
-    }
-    return out.iterator();
+    return GroupingSetMerge.pairs(GroupingSetMerge.finestKeys(r, keyCount), gs, null,
+        new GroupingSetMerge.Part("", r.getInt(keyCount), StateStruct.fromRow(r.getStruct(keyCount + 1))));
   }
 
   /**
@@ -169,7 +149,7 @@ final class IntervalReport {
     JavaRDD<Row> merged = GroupingSetMerge.merge(states.javaRDD(), keyCount + 1, keysOnly, set).map(t -> {
       Object[] v = new Object[keyCount + 1];
       for (int i = 0; i < keyCount; i++) {
-        v[i] = t._1().get(i);
+        v[i] = t._1().keys().get(i);
       }
       v[keyCount] = StateStruct.toRow(t._2());
       return RowFactory.create(v);

@@ -132,12 +132,12 @@ final class PersistedReport {
     }
     List<Row> coarserSample = new ArrayList<>();
     for (GroupingSets.Grouping g : groupings.coarser()) {
-      JavaPairRDD<List<Object>, LossState> merged = GroupingSetMerge.merge(p.states().javaRDD(), plan.keys().size(), g, set)
+      JavaPairRDD<GroupingSetMerge.Group, LossState> merged = GroupingSetMerge.merge(p.states().javaRDD(), plan.keys().size(), g, set)
           .persist(StorageLevel.MEMORY_AND_DISK());
       p.cached().add(merged);
       reportRows += merged.count() * outputs; // one job per coarser grouping, whose result the write reuses
       String name = g.name();
-      JavaRDD<Row> groupRows = merged.flatMap(t -> rows.rows(t._1().toArray(), name, t._2()).iterator());
+      JavaRDD<Row> groupRows = merged.flatMap(t -> rows.rows(t._1().keys().toArray(), name, t._2()).iterator());
       if (coarserSample.size() < KeySummary.SAMPLE) {
         coarserSample.addAll(groupRows.take(KeySummary.SAMPLE));
       }
