@@ -1,9 +1,9 @@
 package org.sparklossreport.cli;
 
 import java.io.PrintStream;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code demo} (also {@code run --demo}): the job on a synthetic table it generates, every loss. */
@@ -22,10 +22,8 @@ public final class DemoCommand implements Callable<Integer> {
   String demoDir;
   @Option(names = "--html", paramLabel = "FILE", description = "also write a self-contained HTML report of the demo's report to FILE")
   String html;
-  @Option(names = "--master", paramLabel = "URL", description = "Spark master when not under spark-submit (default local[*])")
-  String master;
-  @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "extra Spark configuration, repeatable")
-  List<String> conf;
+  @Mixin
+  SparkOptions spark;
   @Option(names = "--help", usageHelp = true, description = "print this help")
   boolean help;
 

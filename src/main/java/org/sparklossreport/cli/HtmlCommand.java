@@ -8,11 +8,11 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.sparklossreport.api.JobOptions;
 import org.sparklossreport.html.RunSummary;
-import org.sparklossreport.output.Delta;
 import org.sparklossreport.output.HtmlOutput;
 import org.sparklossreport.output.ReportReader;
 import org.sparklossreport.spec.HtmlSpec;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The {@code html} subcommand: the HTML page of an existing report. */
@@ -36,10 +36,8 @@ public final class HtmlCommand implements Callable<Integer>, Commands.Notes {
   String where;
   @Option(names = "--html", paramLabel = "FILE", description = "the HTML file to write (replaced atomically)")
   String html;
-  @Option(names = "--master", paramLabel = "URL", description = "Spark master when not under spark-submit (default local[*])")
-  String master;
-  @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "extra Spark configuration, repeatable")
-  List<String> conf;
+  @Mixin
+  SparkOptions spark;
   @Option(names = "--help", usageHelp = true, description = "print this help")
   boolean help;
 
@@ -55,9 +53,7 @@ public final class HtmlCommand implements Callable<Integer>, Commands.Notes {
     HtmlSpec spec = JobOptions.toHtmlSpec(Commands.options(this));
     HtmlOutput.check(spec.html(), spec.report());
     String format = spec.reportFormat() != null ? spec.reportFormat() : ReportReader.detect(spec.report());
-    boolean existing = SparkSession.getActiveSession().isDefined();
-    String running = existing ? SparkSession.getActiveSession().get().conf().get(Delta.EXTENSIONS, "") : null;
-    SparkSession spark = Main.session(spec.master(), Delta.sessionConf(format, "parquet", spec.sparkConf(), running));
+    SparkSession spark = Main.session(spec.master(), format, "parquet", spec.sparkConf());
     Dataset<Row> rows = ReportReader.read(spark, spec.report(), format, spec.where());
     HtmlOutput.render(spec.html(), rows, new RunSummary(null, spec.report() + " (" + format + ")", null, spec.where()),
         List.of(), out);

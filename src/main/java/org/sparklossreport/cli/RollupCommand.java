@@ -4,15 +4,12 @@ import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.spark.sql.SparkSession;
 import org.sparklossreport.api.JobOptions;
 import org.sparklossreport.api.Rollup;
-import org.sparklossreport.engine.SessionSettings;
-import org.sparklossreport.output.Delta;
 import org.sparklossreport.output.HtmlOutput;
-import org.sparklossreport.report.RunResult;
 import org.sparklossreport.spec.RollupSpec;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code rollup}: a report from saved states ({@code --states} of earlier runs), reading no predictions. */
@@ -58,10 +55,8 @@ public final class RollupCommand implements Callable<Integer>, Commands.Notes {
   String outputFormat;
   @Option(names = "--mode", paramLabel = "MODE", description = "overwrite (default: replaces the rows of the keys and losses this run computes, keeps the rest), append, error-if-exists")
   String mode;
-  @Option(names = "--master", paramLabel = "URL", description = "Spark master when not under spark-submit (default local[*])")
-  String master;
-  @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "extra Spark configuration, repeatable")
-  List<String> conf;
+  @Mixin
+  SparkOptions spark;
   @Option(names = "--html", paramLabel = "FILE", description = "also write a self-contained HTML report of what this run wrote to FILE; see docs/REPORT.md")
   String html;
   @Option(names = "--help", usageHelp = true, description = "print this help")
@@ -82,20 +77,10 @@ public final class RollupCommand implements Callable<Integer>, Commands.Notes {
     RollupSpec spec = JobOptions.toRollupSpec(cli);
     String htmlFile = JobOptions.htmlFile(cli);
     HtmlOutput.check(htmlFile, spec.output());
-    boolean existing = SparkSession.getActiveSession().isDefined();
-    String running = existing ? SparkSession.getActiveSession().get().conf().get(Delta.EXTENSIONS, "") : null;
     String statesFormat = Rollup.isDelta(spec.states()) ? "delta" : "parquet";
-    SparkSession spark = Main.session(spec.master(), Delta.sessionConf(statesFormat, spec.outputFormat(),
-        spec.sparkConf(), running));
-    Map<String, String> restore = existing ? Main.applyToRunningSession(spark, spec.sparkConf()) : Map.of();
-    try {
-      RunResult result = new Rollup(spark, spec).run();
-      Summary.print(result, out);
-      HtmlOutput.write(spark, htmlFile, result, spec.outputFormat(), "states " + spec.states(), out);
-      return Summary.verdict(result, spec.gatesOutput(), err);
-    } finally {
-      SessionSettings.restore(spark, restore);
-    }
+    return Main.onSession(spec.master(), statesFormat, spec.outputFormat(), spec.sparkConf(), spark ->
+        Summary.report(spark, new Rollup(spark, spec).run(), htmlFile, spec.outputFormat(), "states " + spec.states(),
+            spec.gatesOutput(), out, err));
   }
 
   @Override
