@@ -1,7 +1,7 @@
 package org.sparklossreport.cli;
 
 import java.io.PrintStream;
-import java.util.concurrent.Callable;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
         "The same as run --demo."},
     exitCodeList = {"0:done", "2:usage (one 'error:' line)", "1:anything else"},
     footer = {"  submit/loss-report demo", "  submit/loss-report demo --demo-rows 20000 --html target/demo/report.html"})
-public final class DemoCommand implements Callable<Integer> {
+public final class DemoCommand extends OptionsCommand {
   @Option(names = "--demo-rows", paramLabel = "N", description = "rows of the demo table (default 1000000)")
   String demoRows;
   @Option(names = "--demo-dir", paramLabel = "DIR", description = "scratch folder of the demo (default target/demo)")
@@ -23,19 +23,17 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--html", paramLabel = "FILE", description = "also write a self-contained HTML report of the demo's report to FILE")
   String html;
   @Mixin
-  SparkOptions spark;
+  SparkOptions spark = new SparkOptions();
   @Option(names = "--help", usageHelp = true, description = "print this help")
   boolean help;
 
-  private final PrintStream out;
-
-  public DemoCommand(PrintStream out) {
-    this.out = out;
+  public DemoCommand(PrintStream out, PrintStream err) {
+    super(out, err);
   }
 
   /** Runs the demo; returns 0. */
   @Override
-  public Integer call() throws Exception {
-    return Demo.run(Commands.options(this), out);
+  int run(Map<String, Object> cli) throws Exception {
+    return Demo.run(cli, out);
   }
 }

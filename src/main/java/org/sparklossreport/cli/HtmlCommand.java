@@ -2,7 +2,7 @@ package org.sparklossreport.cli;
 
 import java.io.PrintStream;
 import java.util.List;
-import java.util.concurrent.Callable;
+import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
         "1:anything else"},
     footer = {"  submit/loss-report html --report reports/nightly --where \"date >= '2026-11-01'\" \\",
         "    --html nightly.html"})
-public final class HtmlCommand implements Callable<Integer>, Commands.Notes {
+public final class HtmlCommand extends OptionsCommand implements Commands.Notes {
   // The options, in the order of JobOptions.HTML_OPTIONS.
   @Option(names = "--report", paramLabel = "PATH", description = "the report: a directory written by the job (parquet, json, csv) or a Delta table")
   String report;
@@ -37,20 +37,18 @@ public final class HtmlCommand implements Callable<Integer>, Commands.Notes {
   @Option(names = "--html", paramLabel = "FILE", description = "the HTML file to write (replaced atomically)")
   String html;
   @Mixin
-  SparkOptions spark;
+  SparkOptions spark = new SparkOptions();
   @Option(names = "--help", usageHelp = true, description = "print this help")
   boolean help;
 
-  private final PrintStream out;
-
-  public HtmlCommand(PrintStream out) {
-    this.out = out;
+  public HtmlCommand(PrintStream out, PrintStream err) {
+    super(out, err);
   }
 
   /** Renders the report of the options set; returns 0. */
   @Override
-  public Integer call() throws Exception {
-    HtmlSpec spec = JobOptions.toHtmlSpec(Commands.options(this));
+  int run(Map<String, Object> cli) throws Exception {
+    HtmlSpec spec = JobOptions.toHtmlSpec(cli);
     HtmlOutput.check(spec.html(), spec.report());
     String format = spec.reportFormat() != null ? spec.reportFormat() : ReportReader.detect(spec.report());
     SparkSession spark = Main.session(spec.master(), format, "parquet", spec.sparkConf());

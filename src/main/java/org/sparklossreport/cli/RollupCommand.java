@@ -3,7 +3,6 @@ package org.sparklossreport.cli;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import org.sparklossreport.api.JobOptions;
 import org.sparklossreport.api.Rollup;
 import org.sparklossreport.output.HtmlOutput;
@@ -27,7 +26,7 @@ import picocli.CommandLine.Option;
         "  submit/loss-report rollup --states states/ --where \"date BETWEEN '2026-11-23' AND '2026-11-29'\" \\",
         "    --grouping-sets \"model;overall\" --output reports/weekly",
         "See docs/STATES.md."})
-public final class RollupCommand implements Callable<Integer>, Commands.Notes {
+public final class RollupCommand extends OptionsCommand implements Commands.Notes {
   // The options, in the order of JobOptions.ROLLUP_OPTIONS.
   @Option(names = "--states", paramLabel = "PATH", description = "the states table (Parquet, or Delta: detected)")
   String states;
@@ -56,24 +55,19 @@ public final class RollupCommand implements Callable<Integer>, Commands.Notes {
   @Option(names = "--mode", paramLabel = "MODE", description = "overwrite (default: replaces the rows of the keys and losses this run computes, keeps the rest), append, error-if-exists")
   String mode;
   @Mixin
-  SparkOptions spark;
+  SparkOptions spark = new SparkOptions();
   @Option(names = "--html", paramLabel = "FILE", description = "also write a self-contained HTML report of what this run wrote to FILE; see docs/REPORT.md")
   String html;
   @Option(names = "--help", usageHelp = true, description = "print this help")
   boolean help;
 
-  private final PrintStream out;
-  private final PrintStream err;
-
   public RollupCommand(PrintStream out, PrintStream err) {
-    this.out = out;
-    this.err = err;
+    super(out, err);
   }
 
   /** Runs the rollup of the options set; returns 0, or 3 when a gate failed. */
   @Override
-  public Integer call() throws Exception {
-    Map<String, Object> cli = Commands.options(this);
+  int run(Map<String, Object> cli) throws Exception {
     RollupSpec spec = JobOptions.toRollupSpec(cli);
     String htmlFile = JobOptions.htmlFile(cli);
     HtmlOutput.check(htmlFile, spec.output());

@@ -3,7 +3,6 @@ package org.sparklossreport.cli;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import org.sparklossreport.api.JobOptions;
 import org.sparklossreport.api.LossReportJob;
 import org.sparklossreport.losses.Losses;
@@ -30,7 +29,7 @@ import picocli.CommandLine.Option;
     footer = {"  submit/loss-report --demo",
         "  submit/loss-report --input preds/ --partition-by date,model --losses mse,mae,r2 --output report/",
         "  submit/loss-report run --config conf/regression.yaml --where \"date = '2026-11-24'\""})
-public final class RunCommand implements Callable<Integer>, Commands.Notes {
+public final class RunCommand extends OptionsCommand implements Commands.Notes {
   // The options, in the order of JobOptions.NAMES (the help lists them so).
   @Option(names = "--config", paramLabel = "FILE", description = "a job file (YAML, see conf/); command-line options override its entries")
   String config;
@@ -93,7 +92,7 @@ public final class RunCommand implements Callable<Integer>, Commands.Notes {
   @Option(names = "--invalid", paramLabel = "POLICY", description = "fail (default), skip (count them), 'quarantine PATH' (skip, and write the bad rows to PATH)")
   String invalid;
   @Mixin
-  SparkOptions spark;
+  SparkOptions spark = new SparkOptions();
   @Option(names = "--demo", arity = "0", description = "generate a synthetic prediction table and report every loss on it (see --demo-rows, --demo-dir; the same as the demo command)")
   boolean demo;
   @Option(names = "--demo-rows", paramLabel = "N", description = "rows of the demo table (default 1000000)")
@@ -105,13 +104,9 @@ public final class RunCommand implements Callable<Integer>, Commands.Notes {
   @Option(names = "--version", versionHelp = true, description = "print the version")
   boolean version;
 
-  private final PrintStream out;
-  private final PrintStream err;
-
   /** A command that prints to {@code out} (the summary) and {@code err} (failed gates). */
   public RunCommand(PrintStream out, PrintStream err) {
-    this.out = out;
-    this.err = err;
+    super(out, err);
   }
 
   /**
@@ -121,8 +116,7 @@ public final class RunCommand implements Callable<Integer>, Commands.Notes {
    * its exit code.
    */
   @Override
-  public Integer call() throws Exception {
-    Map<String, Object> cli = Commands.options(this);
+  int run(Map<String, Object> cli) throws Exception {
     if (demo) {
       return Demo.run(cli, out);
     }
