@@ -48,8 +48,8 @@ final class Commands {
     top.addSubcommand("run", new RunCommand(out, err));
     top.getSubcommands().get("run").getCommandSpec().versionProvider(Main::versionLines);
     top.addSubcommand("rollup", new RollupCommand(out, err));
-    top.addSubcommand("html", new HtmlCommand(out));
-    top.addSubcommand("demo", new DemoCommand(out));
+    top.addSubcommand("html", new HtmlCommand(out, err));
+    top.addSubcommand("demo", new DemoCommand(out, err));
     // As the job always read its arguments: a value may look like an option (--where "-x > 0"), an
     // option given twice keeps the last value, and "@file" is a value, not a file of arguments.
     top.setAllowOptionsAsOptionParameters(true);

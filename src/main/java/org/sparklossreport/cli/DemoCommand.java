@@ -1,9 +1,9 @@
 package org.sparklossreport.cli;
 
 import java.io.PrintStream;
-import java.util.List;
-import java.util.concurrent.Callable;
+import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code demo} (also {@code run --demo}): the job on a synthetic table it generates, every loss. */
@@ -15,29 +15,25 @@ import picocli.CommandLine.Option;
         "The same as run --demo."},
     exitCodeList = {"0:done", "2:usage (one 'error:' line)", "1:anything else"},
     footer = {"  submit/loss-report demo", "  submit/loss-report demo --demo-rows 20000 --html target/demo/report.html"})
-public final class DemoCommand implements Callable<Integer> {
+public final class DemoCommand extends OptionsCommand {
   @Option(names = "--demo-rows", paramLabel = "N", description = "rows of the demo table (default 1000000)")
   String demoRows;
   @Option(names = "--demo-dir", paramLabel = "DIR", description = "scratch folder of the demo (default target/demo)")
   String demoDir;
   @Option(names = "--html", paramLabel = "FILE", description = "also write a self-contained HTML report of the demo's report to FILE")
   String html;
-  @Option(names = "--master", paramLabel = "URL", description = "Spark master when not under spark-submit (default local[*])")
-  String master;
-  @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "extra Spark configuration, repeatable")
-  List<String> conf;
+  @Mixin
+  SparkOptions spark = new SparkOptions();
   @Option(names = "--help", usageHelp = true, description = "print this help")
   boolean help;
 
-  private final PrintStream out;
-
-  public DemoCommand(PrintStream out) {
-    this.out = out;
+  public DemoCommand(PrintStream out, PrintStream err) {
+    super(out, err);
   }
 
   /** Runs the demo; returns 0. */
   @Override
-  public Integer call() throws Exception {
-    return Demo.run(Commands.options(this), out);
+  int run(Map<String, Object> cli) throws Exception {
+    return Demo.run(cli, out);
   }
 }

@@ -2,17 +2,17 @@ package org.sparklossreport.cli;
 
 import java.io.PrintStream;
 import java.util.List;
-import java.util.concurrent.Callable;
+import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.sparklossreport.api.JobOptions;
 import org.sparklossreport.html.RunSummary;
-import org.sparklossreport.output.Delta;
 import org.sparklossreport.output.HtmlOutput;
 import org.sparklossreport.output.ReportReader;
 import org.sparklossreport.spec.HtmlSpec;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The {@code html} subcommand: the HTML page of an existing report. */
@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
         "1:anything else"},
     footer = {"  submit/loss-report html --report reports/nightly --where \"date >= '2026-11-01'\" \\",
         "    --html nightly.html"})
-public final class HtmlCommand implements Callable<Integer>, Commands.Notes {
+public final class HtmlCommand extends OptionsCommand implements Commands.Notes {
   // The options, in the order of JobOptions.HTML_OPTIONS.
   @Option(names = "--report", paramLabel = "PATH", description = "the report: a directory written by the job (parquet, json, csv) or a Delta table")
   String report;
@@ -36,28 +36,22 @@ public final class HtmlCommand implements Callable<Integer>, Commands.Notes {
   String where;
   @Option(names = "--html", paramLabel = "FILE", description = "the HTML file to write (replaced atomically)")
   String html;
-  @Option(names = "--master", paramLabel = "URL", description = "Spark master when not under spark-submit (default local[*])")
-  String master;
-  @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "extra Spark configuration, repeatable")
-  List<String> conf;
+  @Mixin
+  SparkOptions spark = new SparkOptions();
   @Option(names = "--help", usageHelp = true, description = "print this help")
   boolean help;
 
-  private final PrintStream out;
-
-  public HtmlCommand(PrintStream out) {
-    this.out = out;
+  public HtmlCommand(PrintStream out, PrintStream err) {
+    super(out, err);
   }
 
   /** Renders the report of the options set; returns 0. */
   @Override
-  public Integer call() throws Exception {
-    HtmlSpec spec = JobOptions.toHtmlSpec(Commands.options(this));
+  int run(Map<String, Object> cli) throws Exception {
+    HtmlSpec spec = JobOptions.toHtmlSpec(cli);
     HtmlOutput.check(spec.html(), spec.report());
     String format = spec.reportFormat() != null ? spec.reportFormat() : ReportReader.detect(spec.report());
-    boolean existing = SparkSession.getActiveSession().isDefined();
-    String running = existing ? SparkSession.getActiveSession().get().conf().get(Delta.EXTENSIONS, "") : null;
-    SparkSession spark = Main.session(spec.master(), Delta.sessionConf(format, "parquet", spec.sparkConf(), running));
+    SparkSession spark = Main.session(spec.master(), format, "parquet", spec.sparkConf());
     Dataset<Row> rows = ReportReader.read(spark, spec.report(), format, spec.where());
     HtmlOutput.render(spec.html(), rows, new RunSummary(null, spec.report() + " (" + format + ")", null, spec.where()),
         List.of(), out);

@@ -6,6 +6,7 @@ import org.apache.spark.sql.SparkSession;
 import org.sparklossreport.core.Messages;
 import org.sparklossreport.core.UsageException;
 import org.sparklossreport.engine.SessionSettings;
+import org.sparklossreport.output.Delta;
 import picocli.CommandLine;
 
 /**
@@ -73,6 +74,37 @@ public final class Main {
       b.config("spark.jars", jars);
     }
     return b.getOrCreate();
+  }
+
+  /**
+   * {@link #session(String, Map)} for a command reading {@code inputFormat} and writing {@code outputFormat}:
+   * {@code conf} and the Delta settings those formats need ({@link Delta#sessionConf}).
+   */
+  static SparkSession session(String master, String inputFormat, String outputFormat, Map<String, String> conf) {
+    String running = SparkSession.getActiveSession().isDefined()
+        ? SparkSession.getActiveSession().get().conf().get(Delta.EXTENSIONS, "") : null;
+    return session(master, Delta.sessionConf(inputFormat, outputFormat, conf, running));
+  }
+
+  /** A command's work on its session; returns the exit code. */
+  interface SessionRun {
+    int run(SparkSession spark) throws Exception;
+  }
+
+  /**
+   * Runs {@code run} on {@link #session(String, String, String, Map)}; on a session that was already
+   * running, {@code conf} holds for this run only ({@link #applyToRunningSession}, restored after it).
+   */
+  static int onSession(String master, String inputFormat, String outputFormat, Map<String, String> conf,
+      SessionRun run) throws Exception {
+    boolean existing = SparkSession.getActiveSession().isDefined();
+    SparkSession spark = session(master, inputFormat, outputFormat, conf);
+    Map<String, String> restore = existing ? applyToRunningSession(spark, conf) : Map.of();
+    try {
+      return run.run(spark);
+    } finally {
+      SessionSettings.restore(spark, restore);
+    }
   }
 
   /**

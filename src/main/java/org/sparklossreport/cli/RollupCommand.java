@@ -3,16 +3,12 @@ package org.sparklossreport.cli;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import org.apache.spark.sql.SparkSession;
 import org.sparklossreport.api.JobOptions;
 import org.sparklossreport.api.Rollup;
-import org.sparklossreport.engine.SessionSettings;
-import org.sparklossreport.output.Delta;
 import org.sparklossreport.output.HtmlOutput;
-import org.sparklossreport.report.RunResult;
 import org.sparklossreport.spec.RollupSpec;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code rollup}: a report from saved states ({@code --states} of earlier runs), reading no predictions. */
@@ -30,7 +26,7 @@ import picocli.CommandLine.Option;
         "  submit/loss-report rollup --states states/ --where \"date BETWEEN '2026-11-23' AND '2026-11-29'\" \\",
         "    --grouping-sets \"model;overall\" --output reports/weekly",
         "See docs/STATES.md."})
-public final class RollupCommand implements Callable<Integer>, Commands.Notes {
+public final class RollupCommand extends OptionsCommand implements Commands.Notes {
   // The options, in the order of JobOptions.ROLLUP_OPTIONS.
   @Option(names = "--states", paramLabel = "PATH", description = "the states table (Parquet, or Delta: detected)")
   String states;
@@ -58,44 +54,27 @@ public final class RollupCommand implements Callable<Integer>, Commands.Notes {
   String outputFormat;
   @Option(names = "--mode", paramLabel = "MODE", description = "overwrite (default: replaces the rows of the keys and losses this run computes, keeps the rest), append, error-if-exists")
   String mode;
-  @Option(names = "--master", paramLabel = "URL", description = "Spark master when not under spark-submit (default local[*])")
-  String master;
-  @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "extra Spark configuration, repeatable")
-  List<String> conf;
+  @Mixin
+  SparkOptions spark = new SparkOptions();
   @Option(names = "--html", paramLabel = "FILE", description = "also write a self-contained HTML report of what this run wrote to FILE; see docs/REPORT.md")
   String html;
   @Option(names = "--help", usageHelp = true, description = "print this help")
   boolean help;
 
-  private final PrintStream out;
-  private final PrintStream err;
-
   public RollupCommand(PrintStream out, PrintStream err) {
-    this.out = out;
-    this.err = err;
+    super(out, err);
   }
 
   /** Runs the rollup of the options set; returns 0, or 3 when a gate failed. */
   @Override
-  public Integer call() throws Exception {
-    Map<String, Object> cli = Commands.options(this);
+  int run(Map<String, Object> cli) throws Exception {
     RollupSpec spec = JobOptions.toRollupSpec(cli);
     String htmlFile = JobOptions.htmlFile(cli);
     HtmlOutput.check(htmlFile, spec.output());
-    boolean existing = SparkSession.getActiveSession().isDefined();
-    String running = existing ? SparkSession.getActiveSession().get().conf().get(Delta.EXTENSIONS, "") : null;
     String statesFormat = Rollup.isDelta(spec.states()) ? "delta" : "parquet";
-    SparkSession spark = Main.session(spec.master(), Delta.sessionConf(statesFormat, spec.outputFormat(),
-        spec.sparkConf(), running));
-    Map<String, String> restore = existing ? Main.applyToRunningSession(spark, spec.sparkConf()) : Map.of();
-    try {
-      RunResult result = new Rollup(spark, spec).run();
-      Summary.print(result, out);
-      HtmlOutput.write(spark, htmlFile, result, spec.outputFormat(), "states " + spec.states(), out);
-      return Summary.verdict(result, spec.gatesOutput(), err);
-    } finally {
-      SessionSettings.restore(spark, restore);
-    }
+    return Main.onSession(spec.master(), statesFormat, spec.outputFormat(), spec.sparkConf(), spark ->
+        Summary.report(spark, new Rollup(spark, spec).run(), htmlFile, spec.outputFormat(), "states " + spec.states(),
+            spec.gatesOutput(), out, err));
   }
 
   @Override

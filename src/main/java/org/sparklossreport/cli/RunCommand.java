@@ -3,17 +3,13 @@ package org.sparklossreport.cli;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import org.apache.spark.sql.SparkSession;
 import org.sparklossreport.api.JobOptions;
 import org.sparklossreport.api.LossReportJob;
-import org.sparklossreport.engine.SessionSettings;
 import org.sparklossreport.losses.Losses;
-import org.sparklossreport.output.Delta;
 import org.sparklossreport.output.HtmlOutput;
-import org.sparklossreport.report.RunResult;
 import org.sparklossreport.spec.JobSpec;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -33,7 +29,7 @@ import picocli.CommandLine.Option;
     footer = {"  submit/loss-report --demo",
         "  submit/loss-report --input preds/ --partition-by date,model --losses mse,mae,r2 --output report/",
         "  submit/loss-report run --config conf/regression.yaml --where \"date = '2026-11-24'\""})
-public final class RunCommand implements Callable<Integer>, Commands.Notes {
+public final class RunCommand extends OptionsCommand implements Commands.Notes {
   // The options, in the order of JobOptions.NAMES (the help lists them so).
   @Option(names = "--config", paramLabel = "FILE", description = "a job file (YAML, see conf/); command-line options override its entries")
   String config;
@@ -95,10 +91,8 @@ public final class RunCommand implements Callable<Integer>, Commands.Notes {
   String mode;
   @Option(names = "--invalid", paramLabel = "POLICY", description = "fail (default), skip (count them), 'quarantine PATH' (skip, and write the bad rows to PATH)")
   String invalid;
-  @Option(names = "--master", paramLabel = "URL", description = "Spark master when not under spark-submit (default local[*])")
-  String master;
-  @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "extra Spark configuration, repeatable")
-  List<String> conf;
+  @Mixin
+  SparkOptions spark = new SparkOptions();
   @Option(names = "--demo", arity = "0", description = "generate a synthetic prediction table and report every loss on it (see --demo-rows, --demo-dir; the same as the demo command)")
   boolean demo;
   @Option(names = "--demo-rows", paramLabel = "N", description = "rows of the demo table (default 1000000)")
@@ -110,13 +104,9 @@ public final class RunCommand implements Callable<Integer>, Commands.Notes {
   @Option(names = "--version", versionHelp = true, description = "print the version")
   boolean version;
 
-  private final PrintStream out;
-  private final PrintStream err;
-
   /** A command that prints to {@code out} (the summary) and {@code err} (failed gates). */
   public RunCommand(PrintStream out, PrintStream err) {
-    this.out = out;
-    this.err = err;
+    super(out, err);
   }
 
   /**
@@ -126,26 +116,16 @@ public final class RunCommand implements Callable<Integer>, Commands.Notes {
    * its exit code.
    */
   @Override
-  public Integer call() throws Exception {
-    Map<String, Object> cli = Commands.options(this);
+  int run(Map<String, Object> cli) throws Exception {
     if (demo) {
       return Demo.run(cli, out);
     }
     JobSpec spec = JobOptions.toSpec(cli);
     String htmlFile = JobOptions.htmlFile(cli);
     HtmlOutput.check(htmlFile, spec.output());
-    boolean existing = SparkSession.getActiveSession().isDefined();
-    String running = existing ? SparkSession.getActiveSession().get().conf().get(Delta.EXTENSIONS, "") : null;
-    SparkSession spark = Main.session(spec.master(), Delta.sessionConf(spec, running));
-    Map<String, String> restore = existing ? Main.applyToRunningSession(spark, spec.sparkConf()) : Map.of();
-    try {
-      RunResult result = new LossReportJob(spark, spec).run();
-      Summary.print(result, out);
-      HtmlOutput.write(spark, htmlFile, result, spec.outputFormat(), spec.inputDescription(), out);
-      return Summary.verdict(result, spec.gatesOutput(), err);
-    } finally {
-      SessionSettings.restore(spark, restore);
-    }
+    return Main.onSession(spec.master(), spec.inputFormat(), spec.outputFormat(), spec.sparkConf(), spark ->
+        Summary.report(spark, new LossReportJob(spark, spec).run(), htmlFile, spec.outputFormat(),
+            spec.inputDescription(), spec.gatesOutput(), out, err));
   }
 
   /** {@code line} in lines of at most 98 characters, the second and later indented by two. */

@@ -3,14 +3,27 @@ package org.sparklossreport.cli;
 import java.io.PrintStream;
 import java.util.List;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.sparklossreport.gates.GateEvaluator;
 import org.sparklossreport.gates.GateOutcome;
+import org.sparklossreport.output.HtmlOutput;
 import org.sparklossreport.report.ReportRows;
 import org.sparklossreport.report.RunResult;
 
 /** What a finished run prints: the report's first rows on standard output, failed gates on standard error. */
 final class Summary {
   private Summary() {}
+
+  /**
+   * What a finished run shows: the summary ({@link #print}), the {@code --html} page (null: none) of the
+   * report it wrote in {@code outputFormat} from {@code source}, then its {@link #verdict}, returned.
+   */
+  static int report(SparkSession spark, RunResult result, String html, String outputFormat, String source,
+      String gatesOutput, PrintStream out, PrintStream err) throws java.io.IOException {
+    print(result, out);
+    HtmlOutput.write(spark, html, result, outputFormat, source, out);
+    return verdict(result, gatesOutput, err);
+  }
 
   /**
    * The exit code of a finished run: 3 when a gate failed (a {@code gate failed:} line for each on

@@ -2,15 +2,16 @@ package org.sparklossreport.core;
 
 import java.io.Serializable;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * A loss as a user asked for it: its name, checked parameters, the columns it reads (when it names its
  * own) and its reduction. {@link #bind} turns it into a {@link Kernel} for the shapes of the actual
  * columns, or says why those shapes do not fit.
  *
- * <p>Subclass constructors call {@code super(params, reduction)}, read their own parameters from
- * {@link Params}, then call {@link #seal}: an out-of-range value fails when the loss is built, before
- * any data is read, and an unknown parameter is named with the valid ones.
+ * <p>Subclass constructors call {@code super(params, reduction)} and read their own parameters from
+ * {@link Params}; {@link #build} runs one and seals the loss: an out-of-range value fails when the loss is
+ * built, before any data is read, and an unknown parameter is named with the valid ones.
  */
 public abstract class Loss implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -36,8 +37,17 @@ public abstract class Loss implements Serializable {
     this.weightColumn = params.text("weight");
   }
 
-  /** Ends the constructor: rejects undeclared parameters and fixes the canonical form. */
-  protected final void seal(Params params) {
+  /**
+   * The loss {@code constructor} makes of {@code params}, sealed: undeclared parameters rejected, the
+   * canonical form fixed. How the catalog builds every loss.
+   */
+  public static Loss build(Params params, Function<Params, ? extends Loss> constructor) {
+    Loss loss = constructor.apply(params);
+    loss.seal(params);
+    return loss;
+  }
+
+  private void seal(Params params) {
     params.finish();
     this.canonical = params.canonical();
     this.fullSpec = params.fullSpec();
@@ -102,6 +112,19 @@ public abstract class Loss implements Serializable {
   /** The weight column this loss names itself, or null to use the job's. */
   public final String weightColumn() {
     return weightColumn;
+  }
+
+  /** Fails with a {@link #shapeError} unless both inputs are numbers. */
+  protected final void requireNumbers(Shape label, Shape prediction) {
+    requireShapes(label, prediction, Shape.SCALAR, Shape.SCALAR, "numbers for both");
+  }
+
+  /** Fails with a {@link #shapeError} naming {@code accepted} unless the inputs have these shapes. */
+  protected final void requireShapes(Shape label, Shape prediction, Shape labelShape, Shape predictionShape,
+      String accepted) {
+    if (label != labelShape || prediction != predictionShape) {
+      throw shapeError(label, prediction, accepted);
+    }
   }
 
   /** A schema error for this loss: the shapes found and those it accepts. */

@@ -135,7 +135,7 @@ public final class Params implements Serializable {
     return r;
   }
 
-  /** Rejects parameters no read declared; call at the end of a loss's constructor. */
+  /** Rejects parameters no read declared; {@link Loss#build} calls it after the loss's constructor. */
   public void finish() {
     List<String> unknown = new ArrayList<>();
     for (String k : given.keySet()) {

@@ -20,7 +20,6 @@ public final class Autoencoder extends Loss {
 
   public Autoencoder(Params params) {
     super(params, Reduction.MEAN);
-    seal(params);
   }
 
   static double squaredError(double[] x, double[] xhat) {
@@ -34,9 +33,8 @@ public final class Autoencoder extends Loss {
 
   @Override
   public Kernel bind(Shape label, Shape prediction) {
-    if (label != Shape.VECTOR || prediction != Shape.VECTOR) {
-      throw shapeError(label, prediction, "an input vector and its reconstruction, of one length");
-    }
+    requireShapes(label, prediction, Shape.VECTOR, Shape.VECTOR,
+        "an input vector and its reconstruction, of one length");
     Reduction r = reduction;
     return new Kernel() {
       private static final long serialVersionUID = 1L;

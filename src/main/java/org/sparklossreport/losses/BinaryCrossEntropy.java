@@ -19,12 +19,14 @@ public final class BinaryCrossEntropy extends Loss {
   private final boolean fromLogits;
   private final double labelSmoothing;
 
+  /** The inputs of the binary cross-entropies (this and the focal one), as a shape error names them. */
+  static final String INPUTS = "a label in [0, 1] and a probability (or logit) as numbers";
+
   public BinaryCrossEntropy(Params params) {
     super(params, Reduction.MEAN);
-    epsilon = params.number("epsilon", LossMath.EPSILON, 0, true, 0.5, true);
+    epsilon = LossMath.epsilon(params, LossMath.EPSILON);
     fromLogits = params.flag("from_logits", false);
     labelSmoothing = params.number("label_smoothing", 0, 0, false, 1, false);
-    seal(params);
   }
 
   static double term(double y, double p, double eps, boolean fromLogits, double smoothing) {
@@ -42,9 +44,7 @@ public final class BinaryCrossEntropy extends Loss {
 
   @Override
   public Kernel bind(Shape label, Shape prediction) {
-    if (label != Shape.SCALAR || prediction != Shape.SCALAR) {
-      throw shapeError(label, prediction, "a label in [0, 1] and a probability (or logit) as numbers");
-    }
+    requireShapes(label, prediction, Shape.SCALAR, Shape.SCALAR, INPUTS);
     double e = epsilon;
     boolean logits = fromLogits;
     double s = labelSmoothing;

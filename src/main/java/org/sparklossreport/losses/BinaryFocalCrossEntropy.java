@@ -29,16 +29,14 @@ public final class BinaryFocalCrossEntropy extends Loss {
     balance = params.flag("apply_class_balancing", false);
     fromLogits = params.flag("from_logits", false);
     labelSmoothing = params.number("label_smoothing", 0, 0, false, 1, false);
-    epsilon = params.number("epsilon", LossMath.KERAS_EPSILON, 0, true, 0.5, true);
-    seal(params);
+    epsilon = LossMath.epsilon(params, LossMath.KERAS_EPSILON);
   }
 
   static double term(double y, double p, double gamma, double alpha, boolean balance,
       boolean fromLogits, double smoothing, double eps) {
     double t = LossMath.smooth(y, smoothing, 2);
     double prob = fromLogits ? LossMath.sigmoid(p) : p;
-    double bce = fromLogits ? LossMath.binaryCrossEntropyFromLogit(t, p)
-        : LossMath.binaryCrossEntropy(t, p, eps);
+    double bce = BinaryCrossEntropy.term(y, p, eps, fromLogits, smoothing);
     double pt = t * prob + (1 - t) * (1 - prob);
     double focal = Math.pow(1 - pt, gamma) * bce;
     return balance ? (alpha * t + (1 - alpha) * (1 - t)) * focal : focal;
@@ -46,9 +44,7 @@ public final class BinaryFocalCrossEntropy extends Loss {
 
   @Override
   public Kernel bind(Shape label, Shape prediction) {
-    if (label != Shape.SCALAR || prediction != Shape.SCALAR) {
-      throw shapeError(label, prediction, "a label in [0, 1] and a probability (or logit) as numbers");
-    }
+    requireShapes(label, prediction, Shape.SCALAR, Shape.SCALAR, BinaryCrossEntropy.INPUTS);
     double g = gamma;
     double a = alpha;
     boolean b = balance;

@@ -24,7 +24,7 @@ public final class CategoricalCrossEntropy extends Loss {
 
   public CategoricalCrossEntropy(Params params) {
     super(params, Reduction.MEAN);
-    epsilon = params.number("epsilon", LossMath.EPSILON, 0, true, 0.5, true);
+    epsilon = LossMath.epsilon(params, LossMath.EPSILON);
     normalize = params.flag("normalize", false);
     fromLogits = params.flag("from_logits", false);
     labelSmoothing = params.number("label_smoothing", 0, 0, false, 1, false);
@@ -32,7 +32,6 @@ public final class CategoricalCrossEntropy extends Loss {
       throw new org.sparklossreport.core.LossSpecException(
           name() + ": normalize and from_logits exclude each other (logits are normalised by softmax)");
     }
-    seal(params);
   }
 
   static double term(double[] y, double[] p, double eps, boolean normalize, boolean fromLogits,
@@ -68,10 +67,8 @@ public final class CategoricalCrossEntropy extends Loss {
 
   @Override
   public Kernel bind(Shape label, Shape prediction) {
-    if (label != Shape.VECTOR || prediction != Shape.VECTOR) {
-      throw shapeError(label, prediction, "a label vector and a probability vector of one length"
-          + " (for class indices use sparse_categorical_cross_entropy or log_loss)");
-    }
+    requireShapes(label, prediction, Shape.VECTOR, Shape.VECTOR, "a label vector and a probability vector of one"
+        + " length (for class indices use sparse_categorical_cross_entropy or log_loss)");
     double e = epsilon;
     boolean n = normalize;
     boolean l = fromLogits;

@@ -19,8 +19,7 @@ public final class CrossEntropy extends Loss {
 
   public CrossEntropy(Params params) {
     super(params, Reduction.MEAN);
-    epsilon = params.number("epsilon", LossMath.EPSILON, 0, true, 0.5, true);
-    seal(params);
+    epsilon = LossMath.epsilon(params, LossMath.EPSILON);
   }
 
   static double term(double[] p, double[] q, double eps) {

@@ -20,7 +20,6 @@ public final class Hinge extends Loss {
   public Hinge(Params params, boolean squared) {
     super(params, Reduction.MEAN);
     this.squared = squared;
-    seal(params);
   }
 
   static double term(double y, double p, boolean squared) {
@@ -35,9 +34,7 @@ public final class Hinge extends Loss {
 
   @Override
   public Kernel bind(Shape label, Shape prediction) {
-    if (label != Shape.SCALAR || prediction != Shape.SCALAR) {
-      throw shapeError(label, prediction, "numbers for both");
-    }
+    requireNumbers(label, prediction);
     boolean sq = squared;
     return Kernels.scalar(reduction, Hinge::check, (y, p) -> term(y, p, sq));
   }

@@ -15,7 +15,6 @@ public final class Huber extends Loss {
   public Huber(Params params) {
     super(params, Reduction.MEAN);
     delta = params.number("delta", 1.0, 0, true, Double.POSITIVE_INFINITY, true);
-    seal(params);
   }
 
   static double term(double y, double p, double delta) {
@@ -25,9 +24,7 @@ public final class Huber extends Loss {
 
   @Override
   public Kernel bind(Shape label, Shape prediction) {
-    if (label != Shape.SCALAR || prediction != Shape.SCALAR) {
-      throw shapeError(label, prediction, "numbers for both");
-    }
+    requireNumbers(label, prediction);
     double d = delta;
     return Kernels.scalar(reduction, Kernels.ANY, (y, p) -> term(y, p, d));
   }

@@ -17,8 +17,7 @@ public final class KlDivergence extends Loss {
 
   public KlDivergence(Params params) {
     super(params, Reduction.MEAN);
-    epsilon = params.number("epsilon", LossMath.KERAS_EPSILON, 0, true, 0.5, true);
-    seal(params);
+    epsilon = LossMath.epsilon(params, LossMath.KERAS_EPSILON);
   }
 
   static double term(double[] y, double[] p, double eps) {
@@ -33,9 +32,7 @@ public final class KlDivergence extends Loss {
 
   @Override
   public Kernel bind(Shape label, Shape prediction) {
-    if (label != Shape.VECTOR || prediction != Shape.VECTOR) {
-      throw shapeError(label, prediction, "two probability vectors of one length");
-    }
+    requireShapes(label, prediction, Shape.VECTOR, Shape.VECTOR, "two probability vectors of one length");
     double e = epsilon;
     return Kernels.vector(reduction, Kernels.PROBABILITY_VECTORS, (y, p) -> term(y, p, e));
   }

@@ -18,7 +18,6 @@ public final class LogCosh extends Loss {
 
   public LogCosh(Params params) {
     super(params, Reduction.MEAN);
-    seal(params);
   }
 
   static double term(double y, double p) {
@@ -32,9 +31,7 @@ public final class LogCosh extends Loss {
 
   @Override
   public Kernel bind(Shape label, Shape prediction) {
-    if (label != Shape.SCALAR || prediction != Shape.SCALAR) {
-      throw shapeError(label, prediction, "numbers for both");
-    }
+    requireNumbers(label, prediction);
     return Kernels.scalar(reduction, Kernels.ANY, LogCosh::term);
   }
 }

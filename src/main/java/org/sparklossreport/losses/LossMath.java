@@ -13,6 +13,11 @@ final class LossMath {
   /** NumPy's float64 machine epsilon, scikit-learn's floor for |y| in MAPE. */
   static final double MACHINE_EPSILON = Math.ulp(1.0);
 
+  /** The clipping bound a loss takes as {@code epsilon}, in (0, 0.5), {@code defaultEpsilon} when not given. */
+  static double epsilon(org.sparklossreport.core.Params params, double defaultEpsilon) {
+    return params.number("epsilon", defaultEpsilon, 0, true, 0.5, true);
+  }
+
   /** p clipped to [ε, 1 − ε]. */
   static double clip(double p, double eps) {
     return Math.min(Math.max(p, eps), 1 - eps);

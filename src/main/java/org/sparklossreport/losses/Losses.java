@@ -62,7 +62,7 @@ public final class Losses {
       throw new LossSpecException("unknown loss '" + name + "'" + suggestion(key, CATALOG.keySet())
           + "; valid losses: " + String.join(", ", CATALOG.keySet()));
     }
-    return f.apply(new Params(key, params));
+    return Loss.build(new Params(key, params), f);
   }
 
   /** The loss {@code name} with its defaults. */

@@ -13,7 +13,6 @@ public final class Mae extends Loss {
 
   public Mae(Params params) {
     super(params, Reduction.MEAN);
-    seal(params);
   }
 
   static double term(double y, double p) {
@@ -22,9 +21,7 @@ public final class Mae extends Loss {
 
   @Override
   public Kernel bind(Shape label, Shape prediction) {
-    if (label != Shape.SCALAR || prediction != Shape.SCALAR) {
-      throw shapeError(label, prediction, "numbers for both");
-    }
+    requireNumbers(label, prediction);
     return Kernels.scalar(reduction, Kernels.ANY, Mae::term);
   }
 }

@@ -16,7 +16,6 @@ public final class Mape extends Loss {
 
   public Mape(Params params) {
     super(params, Reduction.MEAN);
-    seal(params);
   }
 
   static double term(double y, double p) {
@@ -25,9 +24,7 @@ public final class Mape extends Loss {
 
   @Override
   public Kernel bind(Shape label, Shape prediction) {
-    if (label != Shape.SCALAR || prediction != Shape.SCALAR) {
-      throw shapeError(label, prediction, "numbers for both");
-    }
+    requireNumbers(label, prediction);
     return Kernels.scalar(reduction, Kernels.ANY, Mape::term);
   }
 }

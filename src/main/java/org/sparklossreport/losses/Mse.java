@@ -13,7 +13,6 @@ public final class Mse extends Loss {
 
   public Mse(Params params) {
     super(params, Reduction.MEAN);
-    seal(params);
   }
 
   /**
@@ -29,9 +28,7 @@ public final class Mse extends Loss {
 
   @Override
   public Kernel bind(Shape label, Shape prediction) {
-    if (label != Shape.SCALAR || prediction != Shape.SCALAR) {
-      throw shapeError(label, prediction, "numbers for both");
-    }
+    requireNumbers(label, prediction);
     return Kernels.scalar(reduction, Kernels.ANY, TERM);
   }
 }

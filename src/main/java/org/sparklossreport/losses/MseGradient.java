@@ -22,7 +22,6 @@ public final class MseGradient extends Loss {
 
   public MseGradient(Params params) {
     super(params, Reduction.MEAN);
-    seal(params);
   }
 
   @Override
@@ -32,9 +31,7 @@ public final class MseGradient extends Loss {
 
   @Override
   public Kernel bind(Shape label, Shape prediction) {
-    if (label != Shape.SCALAR || prediction != Shape.SCALAR) {
-      throw shapeError(label, prediction, "numbers for both");
-    }
+    requireNumbers(label, prediction);
     Reduction r = reduction;
     // state: Σw e², Σw e, Σw² e² with e = ŷ − y
     return Kernels.sums(Kernels.ANY, List.of(new Accumulator.Term(Mse.TERM, false),

@@ -14,7 +14,6 @@ public final class Msle extends Loss {
 
   public Msle(Params params) {
     super(params, Reduction.MEAN);
-    seal(params);
   }
 
   static double term(double y, double p) {
@@ -28,9 +27,7 @@ public final class Msle extends Loss {
 
   @Override
   public Kernel bind(Shape label, Shape prediction) {
-    if (label != Shape.SCALAR || prediction != Shape.SCALAR) {
-      throw shapeError(label, prediction, "numbers for both");
-    }
+    requireNumbers(label, prediction);
     return Kernels.scalar(reduction, Msle::check, Msle::term);
   }
 }

@@ -18,8 +18,7 @@ public final class Poisson extends Loss {
 
   public Poisson(Params params) {
     super(params, Reduction.MEAN);
-    epsilon = params.number("epsilon", LossMath.KERAS_EPSILON, 0, true, 0.5, true);
-    seal(params);
+    epsilon = LossMath.epsilon(params, LossMath.KERAS_EPSILON);
   }
 
   static double term(double y, double p, double eps) {
@@ -32,9 +31,7 @@ public final class Poisson extends Loss {
 
   @Override
   public Kernel bind(Shape label, Shape prediction) {
-    if (label != Shape.SCALAR || prediction != Shape.SCALAR) {
-      throw shapeError(label, prediction, "numbers for both");
-    }
+    requireNumbers(label, prediction);
     double e = epsilon;
     return Kernels.scalar(reduction, Poisson::check, (y, p) -> term(y, p, e));
   }

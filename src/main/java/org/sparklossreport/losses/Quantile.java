@@ -18,7 +18,6 @@ public final class Quantile extends Loss {
   public Quantile(Params params) {
     super(params, Reduction.MEAN);
     tau = params.number("tau", 0.5, 0, true, 1, true);
-    seal(params);
   }
 
   static double term(double y, double p, double tau) {
@@ -28,9 +27,7 @@ public final class Quantile extends Loss {
 
   @Override
   public Kernel bind(Shape label, Shape prediction) {
-    if (label != Shape.SCALAR || prediction != Shape.SCALAR) {
-      throw shapeError(label, prediction, "numbers for both");
-    }
+    requireNumbers(label, prediction);
     double t = tau;
     return Kernels.scalar(reduction, Kernels.ANY, (y, p) -> term(y, p, t));
   }

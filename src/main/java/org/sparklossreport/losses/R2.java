@@ -27,14 +27,11 @@ public final class R2 extends Loss {
     if (reduction != Reduction.MEAN) {
       throw new LossSpecException("r2: reduction must be mean (R² has no sum form), got " + reduction);
     }
-    seal(params);
   }
 
   @Override
   public Kernel bind(Shape label, Shape prediction) {
-    if (label != Shape.SCALAR || prediction != Shape.SCALAR) {
-      throw shapeError(label, prediction, "numbers for both");
-    }
+    requireNumbers(label, prediction);
     // state: the label's shifted moments (8 slots), then SS_res = Σw(y − ŷ)²
     return Kernels.sums(Kernels.ANY, List.of(new Accumulator.Moments(), new Accumulator.Term(Mse.TERM, false)),
         (s, at, w, out) -> out[0] = r2(Accumulator.Moments.centeredSquares(s, at), Neumaier.value(s, at + 8)));

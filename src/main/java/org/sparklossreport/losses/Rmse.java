@@ -13,14 +13,11 @@ public final class Rmse extends Loss {
 
   public Rmse(Params params) {
     super(params, Reduction.MEAN);
-    seal(params);
   }
 
   @Override
   public Kernel bind(Shape label, Shape prediction) {
-    if (label != Shape.SCALAR || prediction != Shape.SCALAR) {
-      throw shapeError(label, prediction, "numbers for both");
-    }
+    requireNumbers(label, prediction);
     return Kernels.scalar(reduction, Kernels.ANY, Mse.TERM, Math::sqrt);
   }
 }

@@ -22,10 +22,9 @@ public final class SparseCategoricalCrossEntropy extends Loss {
 
   public SparseCategoricalCrossEntropy(Params params) {
     super(params, Reduction.MEAN);
-    epsilon = params.number("epsilon", LossMath.EPSILON, 0, true, 0.5, true);
+    epsilon = LossMath.epsilon(params, LossMath.EPSILON);
     fromLogits = params.flag("from_logits", false);
     ignoreClass = params.optionalInt("ignore_class", Integer.MIN_VALUE);
-    seal(params);
   }
 
   static double term(int k, double[] p, double eps, boolean fromLogits) {
@@ -34,9 +33,8 @@ public final class SparseCategoricalCrossEntropy extends Loss {
 
   @Override
   public Kernel bind(Shape label, Shape prediction) {
-    if (label != Shape.SCALAR || prediction != Shape.VECTOR) {
-      throw shapeError(label, prediction, "a class index (number) and a probability or logit vector");
-    }
+    requireShapes(label, prediction, Shape.SCALAR, Shape.VECTOR,
+        "a class index (number) and a probability or logit vector");
     double e = epsilon;
     boolean l = fromLogits;
     Kernels.VectorCheck check = l ? Kernels.ANY_VECTORS : Kernels.PROBABILITY_VECTORS;

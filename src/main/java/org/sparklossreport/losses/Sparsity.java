@@ -19,7 +19,6 @@ public final class Sparsity extends Loss {
   public Sparsity(Params params) {
     super(params, Reduction.SUM);
     lambda = params.number("lambda", 0.1, 0, false, 1, false);
-    seal(params);
   }
 
   @Override

@@ -99,7 +99,8 @@ final class DeltaReportWriter extends ReportWriter {
         }
         LOG.warn("Delta commit attempt {} conflicted with another run ({}); merging again on the new version",
             attempt, conflict.getClass().getSimpleName());
-        sleep(100L * attempt + ThreadLocalRandom.current().nextLong(200));
+        OutputLock.sleep(100L * attempt + ThreadLocalRandom.current().nextLong(200),
+            "committing to the Delta table");
       }
     }
   }
@@ -162,14 +163,5 @@ final class DeltaReportWriter extends ReportWriter {
       }
     }
     return null;
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ConcurrentRunException("interrupted while committing to the Delta table");
-    }
   }
 }

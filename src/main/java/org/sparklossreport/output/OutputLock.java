@@ -110,7 +110,7 @@ final class OutputLock implements AutoCloseable {
         LOG.info("Waiting for output lock {} held by {}", lock, other);
         logged = true;
       }
-      sleep(Math.min(1000, Math.max(50, staleMillis / 20)));
+      sleep(Math.min(1000, Math.max(50, staleMillis / 20)), "waiting for the output lock");
     }
   }
 
@@ -189,12 +189,16 @@ final class OutputLock implements AutoCloseable {
     }
   }
 
-  private static void sleep(long millis) {
+  /**
+   * Waits {@code millis} for another run; an interrupt (its flag kept) ends this run with a
+   * {@link ConcurrentRunException}, "interrupted while {@code waiting}".
+   */
+  static void sleep(long millis, String waiting) {
     try {
       Thread.sleep(millis);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new ConcurrentRunException("interrupted while waiting for the output lock");
+      throw new ConcurrentRunException("interrupted while " + waiting);
     }
   }
 }

@@ -1,8 +1,5 @@
 package org.sparklossreport.sql;
 
-import java.util.Arrays;
-import java.util.Objects;
-import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.aggregate.ImperativeAggregate;
@@ -27,7 +24,7 @@ import scala.collection.immutable.Seq;
  * <p>Children: the spec literal (for the call's SQL text), then the input slots as {@link LossCall} reads
  * them.
  */
-public final class LossAggregate extends OffsetAggregate<LossState> {
+public final class LossAggregate extends StateAggregate {
   private static final long serialVersionUID = 1L;
 
   /** What the state becomes. */
@@ -40,22 +37,14 @@ public final class LossAggregate extends OffsetAggregate<LossState> {
     STATE
   }
 
-  private final Seq<Expression> children;
-  private final LossSet set;
-  private final Shape[] shapes;
   private final String function;
   private final Result result;
-  private final StateAggregate rows;
 
   public LossAggregate(Seq<Expression> children, LossSet set, Shape[] shapes, String function, Result result,
       int mutableAggBufferOffset, int inputAggBufferOffset) {
-    super(mutableAggBufferOffset, inputAggBufferOffset);
-    this.children = children;
-    this.set = set;
-    this.shapes = shapes;
+    super(children, 1, set, shapes, mutableAggBufferOffset, inputAggBufferOffset);
     this.function = function;
     this.result = result;
-    this.rows = new StateAggregate(children.drop(1).toList(), set, shapes);
   }
 
   /** The aggregate of a checked call. */
@@ -68,21 +57,6 @@ public final class LossAggregate extends OffsetAggregate<LossState> {
   }
 
   @Override
-  public LossState createAggregationBuffer() {
-    return rows.createAggregationBuffer();
-  }
-
-  @Override
-  public LossState update(LossState state, InternalRow input) {
-    return rows.update(state, input);
-  }
-
-  @Override
-  public LossState merge(LossState state, LossState other) {
-    return rows.merge(state, other);
-  }
-
-  @Override
   public Object eval(LossState state) {
     return switch (result) {
       case VALUE -> set.results(state).get(0).value();
@@ -92,23 +66,8 @@ public final class LossAggregate extends OffsetAggregate<LossState> {
   }
 
   @Override
-  public byte[] serialize(LossState state) {
-    return rows.serialize(state);
-  }
-
-  @Override
-  public LossState deserialize(byte[] bytes) {
-    return rows.deserialize(bytes);
-  }
-
-  @Override
-  ImperativeAggregate withOffsets(int mutable, int input) {
+  protected ImperativeAggregate withOffsets(int mutable, int input) {
     return new LossAggregate(children, set, shapes, function, result, mutable, input);
-  }
-
-  @Override
-  public Seq<Expression> children() {
-    return children;
   }
 
   @Override
@@ -137,40 +96,14 @@ public final class LossAggregate extends OffsetAggregate<LossState> {
   }
 
   @Override
-  public int productArity() {
-    return 7;
+  protected Object[] fields() {
+    return new Object[] {children, set, shapes, function, result, mutableAggBufferOffset, inputAggBufferOffset};
   }
 
+  /** Sets of one signature and slots are equal: equal calls are one aggregate. */
   @Override
-  public Object productElement(int n) {
-    return switch (n) {
-      case 0 -> children;
-      case 1 -> set;
-      case 2 -> shapes;
-      case 3 -> function;
-      case 4 -> result;
-      case 5 -> mutableAggBufferOffset;
-      case 6 -> inputAggBufferOffset;
-      default -> throw new IndexOutOfBoundsException(n);
-    };
-  }
-
-  @Override
-  public boolean canEqual(Object that) {
-    return that instanceof LossAggregate;
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof LossAggregate a && a.children.equals(children)
-        && a.set.stateSignature().equals(set.stateSignature()) && a.set.slots() == set.slots()
-        && Arrays.equals(a.shapes, shapes) && a.function.equals(function) && a.result == result
-        && a.mutableAggBufferOffset == mutableAggBufferOffset && a.inputAggBufferOffset == inputAggBufferOffset;
-  }
-
-  @Override
-  public int hashCode() {
-    return Objects.hash(LossAggregate.class, children, set.stateSignature(), Arrays.hashCode(shapes), function,
-        result, mutableAggBufferOffset, inputAggBufferOffset);
+  protected Object[] identity() {
+    return new Object[] {children, set.stateSignature(), set.slots(), shapes, function, result,
+        mutableAggBufferOffset, inputAggBufferOffset};
   }
 }

@@ -1,11 +1,11 @@
 package org.sparklossreport.sql;
 
-import java.util.Objects;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.aggregate.ImperativeAggregate;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
+import org.sparklossreport.engine.compiled.OffsetAggregate;
 import org.sparklossreport.state.BinaryState;
 import scala.collection.immutable.IndexedSeq;
 import scala.collection.immutable.Seq;
@@ -68,7 +68,7 @@ public final class MergeStatesAggregate extends OffsetAggregate<MergedState> {
   }
 
   @Override
-  ImperativeAggregate withOffsets(int mutable, int input) {
+  protected ImperativeAggregate withOffsets(int mutable, int input) {
     return new MergeStatesAggregate(child, mutable, input);
   }
 
@@ -98,33 +98,7 @@ public final class MergeStatesAggregate extends OffsetAggregate<MergedState> {
   }
 
   @Override
-  public int productArity() {
-    return 3;
-  }
-
-  @Override
-  public Object productElement(int n) {
-    return switch (n) {
-      case 0 -> child;
-      case 1 -> mutableAggBufferOffset;
-      case 2 -> inputAggBufferOffset;
-      default -> throw new IndexOutOfBoundsException(n);
-    };
-  }
-
-  @Override
-  public boolean canEqual(Object that) {
-    return that instanceof MergeStatesAggregate;
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof MergeStatesAggregate a && a.child.equals(child)
-        && a.mutableAggBufferOffset == mutableAggBufferOffset && a.inputAggBufferOffset == inputAggBufferOffset;
-  }
-
-  @Override
-  public int hashCode() {
-    return Objects.hash(MergeStatesAggregate.class, child, mutableAggBufferOffset, inputAggBufferOffset);
+  protected Object[] fields() {
+    return new Object[] {child, mutableAggBufferOffset, inputAggBufferOffset};
   }
 }

@@ -1,5 +1,6 @@
 package org.sparklossreport.sql;
 
+import java.io.Serializable;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.Literal;
 import org.apache.spark.sql.catalyst.expressions.objects.Invoke;
@@ -16,9 +17,18 @@ import scala.collection.immutable.Seq;
 public final class NamedInvoke extends Invoke {
   private static final long serialVersionUID = 1L;
 
-  /** The function objects' SQL name. */
-  public interface Named {
-    String sqlName();
+  /** A function object it calls: serializable (Spark ships it to the executors), named as in SQL. */
+  public abstract static class Target implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private final String sqlName;
+
+    protected Target(String sqlName) {
+      this.sqlName = sqlName;
+    }
+
+    public final String sqlName() {
+      return sqlName;
+    }
   }
 
   /** Invoke's own parameters (Spark copies nodes through this constructor). */
@@ -31,7 +41,7 @@ public final class NamedInvoke extends Invoke {
 
   @Override
   public String prettyName() {
-    return ((Named) ((Literal) targetObject()).value()).sqlName();
+    return ((Target) ((Literal) targetObject()).value()).sqlName();
   }
 
   /** Also its SQL text ({@code Invoke.sql} is this with attributes shown by name). */

@@ -128,7 +128,7 @@ public final class SqlFunctions {
   }
 
   /** A call of {@code method} on {@code target} per row; null when an argument is null. */
-  static Expression invoke(NamedInvoke.Named target, String method, DataType type, List<Expression> args) {
+  static Expression invoke(NamedInvoke.Target target, String method, DataType type, List<Expression> args) {
     return new NamedInvoke(Literal.fromObject(target), method, type, CollectionConverters.asScala(args).toList(),
         CollectionConverters.asScala(List.<AbstractDataType>of()).toList(), true, true, true);
   }

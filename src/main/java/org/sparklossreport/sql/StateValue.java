@@ -1,6 +1,5 @@
 package org.sparklossreport.sql;
 
-import java.io.Serializable;
 import java.util.List;
 import org.apache.spark.unsafe.types.UTF8String;
 import org.sparklossreport.core.Loss;
@@ -12,16 +11,15 @@ import org.sparklossreport.state.BinaryState;
  * {@code loss_value(state [, output])}: the value, or a named extra output, of a binary state
  * ({@link BinaryState}); null when no row contributed. Called by an {@code Invoke} expression per row.
  */
-public final class StateValue implements Serializable, NamedInvoke.Named {
+public final class StateValue extends NamedInvoke.Target {
   private static final long serialVersionUID = 1L;
-  @Override
-  public String sqlName() {
-    return NAME;
-  }
-
   static final String NAME = "loss_value";
 
   private transient StateSets sets;
+
+  public StateValue() {
+    super(NAME);
+  }
 
   /** The value of {@code state}. */
   public Double value(byte[] state) {

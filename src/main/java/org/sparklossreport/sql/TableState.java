@@ -1,6 +1,5 @@
 package org.sparklossreport.sql;
 
-import java.io.Serializable;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.CatalystTypeConverters;
 import org.apache.spark.sql.catalyst.InternalRow;
@@ -15,19 +14,15 @@ import org.sparklossreport.state.SavedState;
  * states of {@code loss_state_agg}. The state is checked as {@code rollup} checks it: a format this
  * release reads, a known loss and input forms, known reasons, sums of the loss's length.
  */
-public final class TableState implements Serializable, NamedInvoke.Named {
+public final class TableState extends NamedInvoke.Target {
   private static final long serialVersionUID = 1L;
-  @Override
-  public String sqlName() {
-    return NAME;
-  }
-
   static final String NAME = "loss_state";
 
   private final StructType type;
 
   /** For states of struct type {@code type} (the table's {@code state} column). */
   public TableState(StructType type) {
+    super(NAME);
     this.type = type;
   }
 

@@ -1,6 +1,5 @@
 package org.sparklossreport.sql;
 
-import java.io.Serializable;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
 import org.apache.spark.sql.catalyst.util.ArrayData;
@@ -10,18 +9,14 @@ import org.apache.spark.sql.types.UserDefinedType;
  * An ML (or MLlib) {@code Vector} argument read as {@code array<double>}, as the losses' vector slots take
  * it ({@code vector_to_array} inside the SQL functions).
  */
-public final class VectorArgument implements Serializable, NamedInvoke.Named {
+public final class VectorArgument extends NamedInvoke.Target {
   private static final long serialVersionUID = 1L;
   private final UserDefinedType<?> type;
 
   /** For vectors of {@code type}, a vector UDT. */
   public VectorArgument(UserDefinedType<?> type) {
+    super("vector_to_array");
     this.type = type;
-  }
-
-  @Override
-  public String sqlName() {
-    return "vector_to_array";
   }
 
   /** The vector's elements, dense; {@code vector} is the UDT's internal row (Spark passes it as an Object). */

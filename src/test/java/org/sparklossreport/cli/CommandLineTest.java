@@ -144,13 +144,13 @@ class CommandLineTest {
     rollup.output = "out";
     UsageException e = assertThrows(UsageException.class, rollup::call);
     assertEquals("rollup: give --states PATH, the states a run with --states wrote", e.getMessage());
-    HtmlCommand html = new HtmlCommand(NOWHERE);
+    HtmlCommand html = new HtmlCommand(NOWHERE, NOWHERE);
     html.report = "report";
     assertThrows(UsageException.class, html::call, "--html is missing");
     RunCommand run = new RunCommand(NOWHERE, NOWHERE);
     run.input = "in";
     run.failIf = List.of("mse > 1", "mae > 2");
-    run.conf = List.of("a=1");
+    run.spark.conf = List.of("a=1");
     assertEquals(Map.of("input", "in", "fail-if", List.of("mse > 1", "mae > 2"), "conf", List.of("a=1")),
         Commands.options(run));
     e = assertThrows(UsageException.class, run::call);

@@ -2,7 +2,6 @@ package org.sparklossreport.engine.aggregator;
 
 import org.apache.spark.sql.Encoder;
 import org.apache.spark.sql.Encoders;
-import org.apache.spark.sql.expressions.Aggregator;
 import org.sparklossreport.core.LossSet;
 import org.sparklossreport.core.LossState;
 
@@ -15,18 +14,12 @@ import org.sparklossreport.core.LossState;
  * ({@code LossFunctions.mergeStates}). The job's engines do not use it: the columnar engine merges its
  * partial states after a sort ({@code columnar.PartialMerge}), with the same {@link LossSet#merge}.
  */
-public final class MergeAggregator extends Aggregator<LossState, LossState, LossState> {
+public final class MergeAggregator extends SetAggregator<LossState, LossState> {
   private static final long serialVersionUID = 1L;
-  private final LossSet set;
 
   /** Merged states carry the set's signature. */
   public MergeAggregator(LossSet set) {
-    this.set = set;
-  }
-
-  @Override
-  public LossState zero() {
-    return set.zero();
+    super(set);
   }
 
   @Override
@@ -35,18 +28,8 @@ public final class MergeAggregator extends Aggregator<LossState, LossState, Loss
   }
 
   @Override
-  public LossState merge(LossState a, LossState b) {
-    return set.merge(a, b);
-  }
-
-  @Override
   public LossState finish(LossState state) {
     return set.sign(state);
-  }
-
-  @Override
-  public Encoder<LossState> bufferEncoder() {
-    return Encoders.bean(LossState.class);
   }
 
   @Override

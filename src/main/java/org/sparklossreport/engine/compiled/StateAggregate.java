@@ -1,12 +1,9 @@
 package org.sparklossreport.engine.compiled;
 
-import java.util.Arrays;
-import java.util.Objects;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.BoundReference;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.aggregate.ImperativeAggregate;
-import org.apache.spark.sql.catalyst.expressions.aggregate.TypedImperativeAggregate;
 import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.apache.spark.sql.types.DataType;
 import org.sparklossreport.core.LossRow;
@@ -29,15 +26,15 @@ import scala.collection.immutable.Seq;
  *
  * <p>The children are the input slots in order: doubles for scalar slots, {@code array<double>} for
  * vector slots (the compiled engine casts them so). The value is the state as the struct
- * {@link StateStruct#SCHEMA} (no signature: states inside the engines carry none).
+ * {@link StateStruct#SCHEMA} (no signature: states inside the engines carry none). A subclass (SQL's
+ * {@code loss}) may put children of its own before the input slots and make the final state another value.
  */
-public final class StateAggregate extends TypedImperativeAggregate<LossState> implements java.io.Serializable {
+public class StateAggregate extends OffsetAggregate<LossState> {
   private static final long serialVersionUID = 1L;
-  private final Seq<Expression> children;
-  private final LossSet set;
-  private final Shape[] shapes;
-  private final int mutableAggBufferOffset;
-  private final int inputAggBufferOffset;
+  protected final Seq<Expression> children;
+  protected final LossSet set;
+  protected final Shape[] shapes;
+  private final int first; // the child of input slot 0
   private transient LossRow row;
   private transient double[][] vectors; // per slot, reused from row to row (kernels keep no row)
   private transient int[] ordinals; // the children's ordinals when all are bound references, else null
@@ -49,11 +46,17 @@ public final class StateAggregate extends TypedImperativeAggregate<LossState> im
 
   public StateAggregate(Seq<Expression> children, LossSet set, Shape[] shapes, int mutableAggBufferOffset,
       int inputAggBufferOffset) {
+    this(children, 0, set, shapes, mutableAggBufferOffset, inputAggBufferOffset);
+  }
+
+  /** For a subclass whose input slots are the children from {@code first} on (those before are its own). */
+  protected StateAggregate(Seq<Expression> children, int first, LossSet set, Shape[] shapes,
+      int mutableAggBufferOffset, int inputAggBufferOffset) {
+    super(mutableAggBufferOffset, inputAggBufferOffset);
     this.children = children;
+    this.first = first;
     this.set = set;
     this.shapes = shapes;
-    this.mutableAggBufferOffset = mutableAggBufferOffset;
-    this.inputAggBufferOffset = inputAggBufferOffset;
   }
 
   @Override
@@ -71,7 +74,7 @@ public final class StateAggregate extends TypedImperativeAggregate<LossState> im
       bound = true;
       ordinals = new int[shapes.length];
       for (int i = 0; i < shapes.length; i++) {
-        if (!(children.apply(i) instanceof BoundReference b)) {
+        if (!(children.apply(first + i) instanceof BoundReference b)) {
           ordinals = null;
           break;
         }
@@ -82,7 +85,7 @@ public final class StateAggregate extends TypedImperativeAggregate<LossState> im
       if (ordinals != null) {
         read(i, input, ordinals[i]);
       } else {
-        Object v = children.apply(i).eval(input);
+        Object v = children.apply(first + i).eval(input);
         if (v == null) {
           row.setNull(i);
         } else if (shapes[i] == Shape.SCALAR) {
@@ -132,23 +135,8 @@ public final class StateAggregate extends TypedImperativeAggregate<LossState> im
   }
 
   @Override
-  public int mutableAggBufferOffset() {
-    return mutableAggBufferOffset;
-  }
-
-  @Override
-  public int inputAggBufferOffset() {
-    return inputAggBufferOffset;
-  }
-
-  @Override
-  public ImperativeAggregate withNewMutableAggBufferOffset(int offset) {
-    return new StateAggregate(children, set, shapes, offset, inputAggBufferOffset);
-  }
-
-  @Override
-  public ImperativeAggregate withNewInputAggBufferOffset(int offset) {
-    return new StateAggregate(children, set, shapes, mutableAggBufferOffset, offset);
+  protected ImperativeAggregate withOffsets(int mutable, int input) {
+    return new StateAggregate(children, set, shapes, mutable, input);
   }
 
   @Override
@@ -177,37 +165,7 @@ public final class StateAggregate extends TypedImperativeAggregate<LossState> im
   }
 
   @Override
-  public int productArity() {
-    return 5;
-  }
-
-  @Override
-  public Object productElement(int n) {
-    return switch (n) {
-      case 0 -> children;
-      case 1 -> set;
-      case 2 -> shapes;
-      case 3 -> mutableAggBufferOffset;
-      case 4 -> inputAggBufferOffset;
-      default -> throw new IndexOutOfBoundsException(n);
-    };
-  }
-
-  @Override
-  public boolean canEqual(Object that) {
-    return that instanceof StateAggregate;
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof StateAggregate a && a.children.equals(children) && a.set == set
-        && Arrays.equals(a.shapes, shapes) && a.mutableAggBufferOffset == mutableAggBufferOffset
-        && a.inputAggBufferOffset == inputAggBufferOffset;
-  }
-
-  @Override
-  public int hashCode() {
-    return Objects.hash(StateAggregate.class, children, System.identityHashCode(set), Arrays.hashCode(shapes),
-        mutableAggBufferOffset, inputAggBufferOffset);
+  protected Object[] fields() {
+    return new Object[] {children, set, shapes, mutableAggBufferOffset, inputAggBufferOffset};
   }
 }
