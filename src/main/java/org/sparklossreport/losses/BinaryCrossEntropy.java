@@ -3,9 +3,7 @@ package org.sparklossreport.losses;
 import org.sparklossreport.core.InvalidReason;
 import org.sparklossreport.core.Kernel;
 import org.sparklossreport.core.Kernels;
-import org.sparklossreport.core.Loss;
 import org.sparklossreport.core.Params;
-import org.sparklossreport.core.Reduction;
 import org.sparklossreport.core.Shape;
 
 /**
@@ -13,9 +11,8 @@ import org.sparklossreport.core.Shape;
  * ({@code epsilon}, default 1e-15). With {@code from_logits} ŷ is a logit z and ℓ = max(z, 0) − zy +
  * log1p(e^−|z|), exact for any finite z. {@code label_smoothing} s replaces y by y(1 − s) + s/2 (Keras).
  */
-public final class BinaryCrossEntropy extends Loss {
+public final class BinaryCrossEntropy extends ClippedLoss {
   private static final long serialVersionUID = 1L;
-  private final double epsilon;
   private final boolean fromLogits;
   private final double labelSmoothing;
 
@@ -23,8 +20,7 @@ public final class BinaryCrossEntropy extends Loss {
   static final String INPUTS = "a label in [0, 1] and a probability (or logit) as numbers";
 
   public BinaryCrossEntropy(Params params) {
-    super(params, Reduction.MEAN);
-    epsilon = LossMath.epsilon(params, LossMath.EPSILON);
+    super(params, LossMath.EPSILON);
     fromLogits = params.flag("from_logits", false);
     labelSmoothing = params.number("label_smoothing", 0, 0, false, 1, false);
   }

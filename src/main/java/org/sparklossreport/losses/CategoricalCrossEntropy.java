@@ -3,10 +3,8 @@ package org.sparklossreport.losses;
 import org.sparklossreport.core.InvalidReason;
 import org.sparklossreport.core.Kernel;
 import org.sparklossreport.core.Kernels;
-import org.sparklossreport.core.Loss;
 import org.sparklossreport.core.LossSpecException;
 import org.sparklossreport.core.Params;
-import org.sparklossreport.core.Reduction;
 import org.sparklossreport.core.Shape;
 
 /**
@@ -15,16 +13,14 @@ import org.sparklossreport.core.Shape;
  * sum first; {@code from_logits} reads ŷ as logits z, ℓ = −Σ_k y_k (z_k − log Σ_j e^{z_j});
  * {@code label_smoothing} s replaces y_k by y_k(1 − s) + s/K.
  */
-public final class CategoricalCrossEntropy extends Loss {
+public final class CategoricalCrossEntropy extends ClippedLoss {
   private static final long serialVersionUID = 1L;
-  private final double epsilon;
   private final boolean normalize;
   private final boolean fromLogits;
   private final double labelSmoothing;
 
   public CategoricalCrossEntropy(Params params) {
-    super(params, Reduction.MEAN);
-    epsilon = LossMath.epsilon(params, LossMath.EPSILON);
+    super(params, LossMath.EPSILON);
     normalize = params.flag("normalize", false);
     fromLogits = params.flag("from_logits", false);
     labelSmoothing = params.number("label_smoothing", 0, 0, false, 1, false);

@@ -2,9 +2,7 @@ package org.sparklossreport.losses;
 
 import org.sparklossreport.core.Kernel;
 import org.sparklossreport.core.Kernels;
-import org.sparklossreport.core.Loss;
 import org.sparklossreport.core.Params;
-import org.sparklossreport.core.Reduction;
 import org.sparklossreport.core.Shape;
 
 /**
@@ -13,13 +11,11 @@ import org.sparklossreport.core.Shape;
  * (q, 1 − q), which makes it binary cross-entropy. The seed sums over rows; the default here is the mean
  * ({@code reduction=sum} gives the seed's number).
  */
-public final class CrossEntropy extends Loss {
+public final class CrossEntropy extends ClippedLoss {
   private static final long serialVersionUID = 1L;
-  private final double epsilon;
 
   public CrossEntropy(Params params) {
-    super(params, Reduction.MEAN);
-    epsilon = LossMath.epsilon(params, LossMath.EPSILON);
+    super(params, LossMath.EPSILON);
   }
 
   static double term(double[] p, double[] q, double eps) {

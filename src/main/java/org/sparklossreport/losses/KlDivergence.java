@@ -2,22 +2,18 @@ package org.sparklossreport.losses;
 
 import org.sparklossreport.core.Kernel;
 import org.sparklossreport.core.Kernels;
-import org.sparklossreport.core.Loss;
 import org.sparklossreport.core.Params;
-import org.sparklossreport.core.Reduction;
 import org.sparklossreport.core.Shape;
 
 /**
  * Kullback–Leibler divergence as Keras: ℓ = Σ_k y_k log(y_k / ŷ_k) with y and ŷ clipped to [ε, 1]
  * ({@code epsilon}, default 1e-7, Keras's), over two probability vectors of one length.
  */
-public final class KlDivergence extends Loss {
+public final class KlDivergence extends ClippedLoss {
   private static final long serialVersionUID = 1L;
-  private final double epsilon;
 
   public KlDivergence(Params params) {
-    super(params, Reduction.MEAN);
-    epsilon = LossMath.epsilon(params, LossMath.KERAS_EPSILON);
+    super(params, LossMath.KERAS_EPSILON);
   }
 
   static double term(double[] y, double[] p, double eps) {

@@ -2,9 +2,7 @@ package org.sparklossreport.losses;
 
 import org.sparklossreport.core.Kernel;
 import org.sparklossreport.core.Kernels;
-import org.sparklossreport.core.Loss;
 import org.sparklossreport.core.Params;
-import org.sparklossreport.core.Reduction;
 import org.sparklossreport.core.Shape;
 
 /**
@@ -13,13 +11,11 @@ import org.sparklossreport.core.Shape;
  * probability vector, ℓ = −Σ_k y_k log ŷ_k; a binary label with P(class 1), ℓ = binary cross-entropy.
  * Probabilities are clipped to [ε, 1 − ε] ({@code epsilon}, default 1e-15 as MLlib).
  */
-public final class LogLoss extends Loss {
+public final class LogLoss extends ClippedLoss {
   private static final long serialVersionUID = 1L;
-  private final double epsilon;
 
   public LogLoss(Params params) {
-    super(params, Reduction.MEAN);
-    epsilon = LossMath.epsilon(params, LossMath.EPSILON);
+    super(params, LossMath.EPSILON);
   }
 
   static double term(int k, double[] p, double eps) {

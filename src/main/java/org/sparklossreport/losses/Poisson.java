@@ -3,22 +3,18 @@ package org.sparklossreport.losses;
 import org.sparklossreport.core.InvalidReason;
 import org.sparklossreport.core.Kernel;
 import org.sparklossreport.core.Kernels;
-import org.sparklossreport.core.Loss;
 import org.sparklossreport.core.Params;
-import org.sparklossreport.core.Reduction;
 import org.sparklossreport.core.Shape;
 
 /**
  * Poisson loss as Keras: ℓ = ŷ − y·log(ŷ + ε), ε = {@code epsilon} (default 1e-7, Keras's). Counts
  * y ≥ 0 and rates ŷ ≥ 0; other rows are invalid.
  */
-public final class Poisson extends Loss {
+public final class Poisson extends ClippedLoss {
   private static final long serialVersionUID = 1L;
-  private final double epsilon;
 
   public Poisson(Params params) {
-    super(params, Reduction.MEAN);
-    epsilon = LossMath.epsilon(params, LossMath.KERAS_EPSILON);
+    super(params, LossMath.KERAS_EPSILON);
   }
 
   static double term(double y, double p, double eps) {

@@ -3,10 +3,8 @@ package org.sparklossreport.losses;
 import org.sparklossreport.core.InvalidReason;
 import org.sparklossreport.core.Kernel;
 import org.sparklossreport.core.Kernels;
-import org.sparklossreport.core.Loss;
 import org.sparklossreport.core.LossRow;
 import org.sparklossreport.core.Params;
-import org.sparklossreport.core.Reduction;
 import org.sparklossreport.core.Shape;
 
 /**
@@ -14,15 +12,13 @@ import org.sparklossreport.core.Shape;
  * (ŷ_k clipped to [ε, 1 − ε]); with {@code from_logits}, ℓ = log Σ_j e^{z_j} − z_k. Rows whose label
  * equals {@code ignore_class} count with weight 0: they are kept in {@code rows} but do not move the mean.
  */
-public final class SparseCategoricalCrossEntropy extends Loss {
+public final class SparseCategoricalCrossEntropy extends ClippedLoss {
   private static final long serialVersionUID = 1L;
-  private final double epsilon;
   private final boolean fromLogits;
   private final Integer ignoreClass;
 
   public SparseCategoricalCrossEntropy(Params params) {
-    super(params, Reduction.MEAN);
-    epsilon = LossMath.epsilon(params, LossMath.EPSILON);
+    super(params, LossMath.EPSILON);
     fromLogits = params.flag("from_logits", false);
     ignoreClass = params.optionalInt("ignore_class", Integer.MIN_VALUE);
   }

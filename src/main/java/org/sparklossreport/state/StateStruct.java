@@ -3,6 +3,7 @@ package org.sparklossreport.state;
 import java.io.Serializable;
 import java.util.List;
 import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Encoder;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.InternalRow;
@@ -29,8 +30,11 @@ import org.sparklossreport.core.LossState;
 public final class StateStruct {
   private StateStruct() {}
 
-  /** The struct type of a state, as {@code Encoders.bean(LossState.class)} encodes it. */
-  public static final StructType SCHEMA = Encoders.bean(LossState.class).schema();
+  /** The bean encoder of a state: the typed Aggregators' buffers and outputs. */
+  public static final Encoder<LossState> ENCODER = Encoders.bean(LossState.class);
+
+  /** The struct type of a state, as {@link #ENCODER} encodes it. */
+  public static final StructType SCHEMA = ENCODER.schema();
 
   /** The state in struct {@code r} (fields {@code version}, {@code counts}, {@code sums}, optionally {@code signature}). */
   public static LossState fromRow(Row r) {

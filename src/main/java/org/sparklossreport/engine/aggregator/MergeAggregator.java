@@ -1,9 +1,9 @@
 package org.sparklossreport.engine.aggregator;
 
 import org.apache.spark.sql.Encoder;
-import org.apache.spark.sql.Encoders;
 import org.sparklossreport.core.LossSet;
 import org.sparklossreport.core.LossState;
+import org.sparklossreport.state.StateStruct;
 
 /**
  * Merges {@link LossState}s of one {@link LossSet} into one: how partial states of partitions become
@@ -34,6 +34,6 @@ public final class MergeAggregator extends SetAggregator<LossState, LossState> {
 
   @Override
   public Encoder<LossState> outputEncoder() {
-    return Encoders.bean(LossState.class);
+    return StateStruct.ENCODER;
   }
 }

@@ -1,10 +1,10 @@
 package org.sparklossreport.engine.aggregator;
 
 import org.apache.spark.sql.Encoder;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.expressions.Aggregator;
 import org.sparklossreport.core.LossSet;
 import org.sparklossreport.core.LossState;
+import org.sparklossreport.state.StateStruct;
 
 /**
  * A typed Spark {@code Aggregator} whose buffer is the {@link LossState} of a {@link LossSet}: {@code zero}
@@ -35,6 +35,6 @@ public abstract class SetAggregator<IN, OUT> extends Aggregator<IN, LossState, O
 
   @Override
   public Encoder<LossState> bufferEncoder() {
-    return Encoders.bean(LossState.class);
+    return StateStruct.ENCODER;
   }
 }

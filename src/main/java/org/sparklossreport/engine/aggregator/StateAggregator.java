@@ -1,10 +1,10 @@
 package org.sparklossreport.engine.aggregator;
 
 import org.apache.spark.sql.Encoder;
-import org.apache.spark.sql.Encoders;
 import org.sparklossreport.core.LossSet;
 import org.sparklossreport.core.LossState;
 import org.sparklossreport.engine.RowDecoder;
+import org.sparklossreport.state.StateStruct;
 
 /**
  * Reduces rows to the {@link LossState} itself: what the job keeps per key, merges for coarser groupings
@@ -26,6 +26,6 @@ public final class StateAggregator extends LossSetAggregator<LossState> {
 
   @Override
   public Encoder<LossState> outputEncoder() {
-    return Encoders.bean(LossState.class);
+    return StateStruct.ENCODER;
   }
 }
