@@ -17,28 +17,30 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparklossreport.report.ReportPlan;
 import org.sparklossreport.testing.FaultInjection;
 
 /**
- * The job on a 2-worker standalone cluster (separate driver, executors of 1 core and 512 MiB) gives the
- * local-mode report: on the default engine ({@code auto}: columnar for scalar losses on Parquet) and on
- * the compiled one; on the default engine with task attempts failing and with an executor killed in the
- * middle of the aggregation (and the vector losses, on columnar and on compiled, with failing attempts);
- * and with the driver run by {@code submit/loss-report} itself, without spark-submit. The faults come from
- * {@link FaultInjection.Plugin} (test code: its jar on the driver's and executors' class path, the plugin
- * in {@code spark.plugins}, set by {@link #faults}), which leaves the plan alone: each faulty run's plan
- * line (losses, columns, keys, engine and why) must equal the clean run's.
+ * The job on a 2-worker standalone cluster (the one the cluster tests share, {@link SharedCluster}; separate
+ * driver, executors of 1 core and 512 MiB) gives the local-mode report: on the default engine ({@code
+ * auto}: columnar for scalar losses on Parquet) and on the compiled one; on the default engine with task
+ * attempts failing and with an executor killed in the middle of the aggregation (and the vector losses, on
+ * columnar and on compiled, with failing attempts); and with the driver run by {@code submit/loss-report}
+ * itself, without spark-submit. The faults come from {@link FaultInjection.Plugin} (test code: its jar on
+ * the driver's and executors' class path, the plugin in {@code spark.plugins}, set by {@link #faults}),
+ * which leaves the plan alone: each faulty run's plan line (losses, columns, keys, engine and why) must
+ * equal the clean run's.
  */
 @Tag("cluster")
+@ExtendWith(SharedCluster.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterReportIT {
   @TempDir
@@ -56,20 +58,13 @@ class ClusterReportIT {
 
   @BeforeAll
   static void setUp() throws Exception {
-    cluster = new LocalCluster(LocalCluster.ROOT.resolve("target/it/" + ClusterReportIT.class.getSimpleName()));
-    cluster.launch(2); // the cluster comes up while the table and the local-mode reports are made
-    faultJar = FaultInjection.jar(cluster.dir());
+    // the shared cluster comes up (when this class is the first to use it) while the table and the
+    // local-mode reports are made
+    faultJar = FaultInjection.jar(SharedCluster.dir(ClusterReportIT.class));
     input = Reports.fixture().input();
     reference = Reports.fixture().reference();
     scalarReference = Reports.scalarReference();
-    cluster.awaitUp();
-  }
-
-  @AfterAll
-  static void tearDown() {
-    if (cluster != null) {
-      cluster.close();
-    }
+    cluster = SharedCluster.cluster();
   }
 
   /** {@code --conf} settings installing the fault plugin with {@code faults}, when the driver's session starts. */

@@ -19,19 +19,21 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Encoders;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparklossreport.testing.FaultInjection;
 
 /**
- * A driver on the cluster killed (SIGKILL) while it writes the report leaves the earlier report at the
- * output path as it was, byte for byte, and nothing of the new one there; the next run writes the full
- * report and clears what the killed run left beside the output.
+ * A driver on the cluster (the one the cluster tests share, {@link SharedCluster}) killed (SIGKILL) while it
+ * writes the report leaves the earlier report at the output path as it was, byte for byte, and nothing of
+ * the new one there; the next run writes the full report and clears what the killed run left beside the
+ * output.
  */
 @Tag("cluster")
+@ExtendWith(SharedCluster.class)
 class DriverKillIT {
   @TempDir
   static Path tmp;
@@ -41,18 +43,11 @@ class DriverKillIT {
 
   @BeforeAll
   static void setUp() throws Exception {
-    cluster = new LocalCluster(LocalCluster.ROOT.resolve("target/it/" + DriverKillIT.class.getSimpleName()));
-    cluster.launch(2); // the cluster comes up while the table and the local-mode report are made
+    // the shared cluster comes up (when this class is the first to use it) while the table and the
+    // local-mode report are made
     input = Reports.fixture().input();
     reference = Reports.fixture().reference();
-    cluster.awaitUp();
-  }
-
-  @AfterAll
-  static void tearDown() {
-    if (cluster != null) {
-      cluster.close();
-    }
+    cluster = SharedCluster.cluster();
   }
 
   /** Parquet part files anywhere under {@code dir} (committed or not). */
@@ -75,8 +70,8 @@ class DriverKillIT {
     // path): the driver is killed while the new report lies half written in its staging directory.
     Set<Path> before = cluster.appDirs();
     LocalCluster.Driver killed = cluster.submit("d1-killed-while-writing", with(jobArgs(input, out, LOSSES),
-        FaultInjection.sparkConf(FaultInjection.jar(cluster.dir()), Map.of(FaultInjection.WRITE_DELAY_MS, "600000"))
-            .toArray(String[]::new)));
+        FaultInjection.sparkConf(FaultInjection.jar(SharedCluster.dir(DriverKillIT.class)),
+            Map.of(FaultInjection.WRITE_DELAY_MS, "600000")).toArray(String[]::new)));
     LocalCluster.ExecutorLine writing = cluster.awaitExecutorLine(before,
         "test fault injection: file output task", killed);
     List<Path> staging = leftovers(out).stream()

@@ -18,16 +18,21 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
+import org.sparklossreport.testing.ColdJvm;
 
 /**
- * A Spark standalone cluster for one test class: a master and workers on free 127.0.0.1 ports, started
- * by {@code submit/local-cluster start} ({@link #launch}, {@link #awaitUp}) with its state (pids, logs, work dirs) in a directory of its own,
+ * A Spark standalone cluster (the cluster tests share one: {@link SharedCluster}): a master and workers on
+ * free 127.0.0.1 ports, started by {@code submit/local-cluster start} ({@link #launch}, {@link #awaitUp})
+ * with its state (pids, logs, work dirs) in a directory of its own,
  * and drivers run as separate processes through {@code submit/loss-report} with {@code SPARK_HOME} set,
  * that is through spark-submit with the packaged application jar.
  *
  * <p>{@link #close} stops everything by pid: {@code submit/local-cluster stop}, then any daemon,
  * executor or driver of this cluster still alive is killed (a pid is acted on only while its command
  * line still names this cluster's directory, or it is a driver this object started).
+ *
+ * <p>The daemons, spark-submit's launcher and the drivers run with {@link ColdJvm#OPTIONS} (quick JIT
+ * tier, serial collector), as the executors do: they are short-lived and handle little data.
  *
  * <p>Waits are bounded (minutes) so that a broken cluster fails the test instead of hanging it; nothing
  * asserts on durations.
@@ -68,16 +73,24 @@ final class LocalCluster implements AutoCloseable {
   LocalCluster launch(int workers) throws IOException {
     Files.createDirectories(dir);
     int[] ports = freePorts(2);
-    starting = new ProcessBuilder(ROOT.resolve("submit/local-cluster").toString(), "start",
+    ProcessBuilder pb = new ProcessBuilder(ROOT.resolve("submit/local-cluster").toString(), "start",
         "--workers", String.valueOf(workers), "--worker-cores", "1", "--worker-memory", "1g",
         "--port", String.valueOf(ports[0]), "--ui-port", String.valueOf(ports[1]), "--dir", dir.toString())
         .directory(ROOT.toFile()).redirectErrorStream(true)
-        .redirectOutput(dir.resolve("local-cluster-start.log").toFile()).start();
+        .redirectOutput(dir.resolve("local-cluster-start.log").toFile());
+    ColdJvm.quickStart(pb.environment()); // the daemons, and the executors their workers start
+    starting = pb.start();
     return this;
   }
 
-  /** Waits for {@link #launch}: the master up and every worker registered (fails otherwise). */
-  LocalCluster awaitUp() throws IOException, InterruptedException {
+  /**
+   * Waits for {@link #launch}: the master up and every worker registered (fails otherwise). Returns at
+   * once when an earlier call saw it up.
+   */
+  synchronized LocalCluster awaitUp() throws IOException, InterruptedException {
+    if (masterUrl != null) {
+      return this;
+    }
     Path log = dir.resolve("local-cluster-start.log");
     boolean done = starting.waitFor(MINUTES, TimeUnit.MINUTES);
     readPids();
@@ -139,6 +152,7 @@ final class LocalCluster implements AutoCloseable {
       env.remove("SPARK_HOME");
     }
     env.put("SPARK_LOCAL_IP", "127.0.0.1");
+    ColdJvm.quickStart(env); // spark-submit's launcher and the driver (or the embedded driver)
     Files.writeString(dir.resolve(name + ".cmd"), String.join(" ", cmd) + "\n");
     Driver d = new Driver(name, pb.start(), dir.resolve(name + ".out"), dir.resolve(name + ".err"));
     drivers.add(d);

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
  * JUnit 5 extension: one local SparkSession per test JVM ({@code local[2]}, UI off, 2 shuffle
- * partitions, bound to 127.0.0.1, with Delta Lake's extension and the losses' SQL functions), created on first use and stopped when the JVM ends. The
+ * partitions and 2 Delta snapshot partitions, bound to 127.0.0.1, with Delta Lake's extension and the losses' SQL functions), created on first use and stopped when the JVM ends. The
  * scalatest-free counterpart of spark-testing-base's {@code SharedSparkSession}.
  */
 public final class SharedSparkSession implements ParameterResolver {
@@ -32,6 +32,9 @@ public final class SharedSparkSession implements ParameterResolver {
           .config("spark.sql.extensions",
               "io.delta.sql.DeltaSparkSessionExtension,org.sparklossreport.sql.LossReportExtensions")
           .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+          // Delta rebuilds a table's state from its log with 50 partitions unless told otherwise: 50 tasks for
+          // each read of a test table's few log files. 2, as for the shuffles.
+          .config("spark.databricks.delta.snapshotPartitions", "2")
           .config("spark.sql.warehouse.dir", System.getProperty("java.io.tmpdir") + "/slr-test-warehouse")
           .getOrCreate();
       SparkSession s = session;
