@@ -8,10 +8,7 @@ package org.sparklossreport.output;
 public class ConcurrentRunException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  public ConcurrentRunException(String message) {
-    super(message);
-  }
-
+  /** {@code cause}: what showed the other run (a commit conflict, an interrupt), or null when the lock itself did. */
   public ConcurrentRunException(String message, Throwable cause) {
     super(message, cause);
   }

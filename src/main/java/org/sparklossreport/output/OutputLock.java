@@ -104,7 +104,7 @@ final class OutputLock implements AutoCloseable {
         throw new ConcurrentRunException("another run is writing output '" + output + "' (" + other
             + "; lock " + lock + "); waited " + waitMillis / 1000 + " s (" + WAIT_CONF + "). If that run "
             + "crashed, its lock is taken over " + staleMillis / 1000 + " s after its last heartbeat ("
-            + STALE_CONF + ")");
+            + STALE_CONF + ")", null);
       }
       if (!logged) {
         LOG.info("Waiting for output lock {} held by {}", lock, other);
@@ -124,7 +124,7 @@ final class OutputLock implements AutoCloseable {
     }
     if (lost != null || !holder.equals(now)) {
       throw new ConcurrentRunException("the output lock " + path + " was taken over while this run held it ("
-          + (lost != null ? lost : "now held by " + now) + "); this run's report was not committed");
+          + (lost != null ? lost : "now held by " + now) + "); this run's report was not committed", null);
     }
   }
 
@@ -198,7 +198,7 @@ final class OutputLock implements AutoCloseable {
       Thread.sleep(millis);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new ConcurrentRunException("interrupted while " + waiting);
+      throw new ConcurrentRunException("interrupted while " + waiting, e);
     }
   }
 }
