@@ -1,4 +1,4 @@
-package org.sparklossreport.core;
+package org.sparklossreport.sql;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,7 +18,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.sparklossreport.functions.LossFunctions;
 import org.sparklossreport.losses.Losses;
-import org.sparklossreport.sql.GoldenSql;
 import org.sparklossreport.testing.Approx;
 import org.sparklossreport.testing.Golden.Case;
 import org.sparklossreport.testing.Golden;
