@@ -105,7 +105,7 @@ public final class InvalidRows {
     Row zero = keyCount == 0 || !weighted ? null : zeroWeight.get();
     LossState where = zero == null ? overall : StateStruct.fromRow(zero.getStruct(keyCount));
     for (int i = 0; i < losses.size(); i++) {
-      if (KeySummary.zeroWeight(losses.get(i), where)) {
+      if (losses.get(i).zeroWeight(where)) {
         throw new UsageException("loss " + losses.get(i).loss().canonical() + ": the weights ("
             + plan.describeColumns(i) + ")" + (zero == null ? "" : " of key " + key(zero))
             + " sum to 0, so there is no value; rerun with --invalid skip to report it as null");

@@ -8,7 +8,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.CatalystTypeConverters;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.StructType;
-import org.sparklossreport.core.BoundLoss;
 import org.sparklossreport.core.LossSet;
 import org.sparklossreport.core.LossState;
 import org.sparklossreport.state.StateStruct;
@@ -52,7 +51,7 @@ public record KeySummary(LossState overall, long keys, List<Row> sample, int kee
         InternalRow row = rows.next();
         acc = acc.add(set, reader.read(row, stateAt), row, keep);
       }
-      return java.util.List.of(acc).iterator();
+      return List.of(acc).iterator();
     }).collect();
     return of(parts, set, pass.schema(), keep);
   }
@@ -73,17 +72,7 @@ public record KeySummary(LossState overall, long keys, List<Row> sample, int kee
 
   /** True when a loss of {@code set} has rows in {@code state} whose weights sum to 0: it has no value. */
   public static boolean zeroWeight(LossSet set, LossState state) {
-    for (BoundLoss b : set.losses()) {
-      if (zeroWeight(b, state)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** True when loss {@code b} has rows in {@code state} whose weights sum to 0. */
-  public static boolean zeroWeight(BoundLoss b, LossState state) {
-    return b.zeroWeight(state);
+    return set.losses().stream().anyMatch(b -> b.zeroWeight(state));
   }
 
   /**
