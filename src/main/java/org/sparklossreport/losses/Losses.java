@@ -94,6 +94,18 @@ public final class Losses {
     return create(s.substring(0, open), params);
   }
 
+  /**
+   * Checks one entry of {@code --losses} before anything is read: a loss spec ({@link #parse}) or a composite
+   * ({@link Composites#parse}); {@code all} is not an entry of either.
+   */
+  public static void check(String entry) {
+    if (Composites.isComposite(entry)) {
+      Composites.parse(entry);
+    } else {
+      parse(entry);
+    }
+  }
+
   /** Parses a comma-separated list of specifications (commas inside parentheses belong to a loss). */
   public static List<Loss> parseList(String specs) {
     List<Loss> out = new ArrayList<>();
