@@ -7,7 +7,7 @@ The loss: total = 0.7*binary_cross_entropy(label=click,prediction=p_click) + 0.3
 input.csv: one row per (example id, model): id (a long), model (a or b: the same examples scored by two
 models), click (0/1, empty = missing), p_click, dwell (empty = missing), p_dwell, and bucket_py, the row's
 jackknife bucket computed here the documented way for --id-column id: pmod(xxhash64(id), B) with Spark's
-XXH64 of a long, seed 42 (written out from the XXH64 specification, as in ../jackknife/make_golden.py), so
+XXH64 of a long, seed 42 (written out from the XXH64 specification in ../spark_xxhash.py), so
 the test can check it against Spark's xxhash64. Some rows lack the click label, some the dwell label, some
 both: each head is computed over its own valid rows.
 
@@ -21,35 +21,20 @@ theta_i(b) - theta_i(a) over the buckets, std_error and interval of d as above a
 """
 import csv
 
+import os
+import sys
+
 import numpy as np
 from scipy import stats
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from spark_xxhash import xxh64_long  # noqa: E402  (src/test/resources/spark_xxhash.py)
 
 B = 10
 LEVEL = 0.9
 W_BCE, W_MSE = 0.7, 0.3
 BCE = "binary_cross_entropy(label=click,prediction=p_click)"
 MSE = "mse(label=dwell,prediction=p_dwell)"
-MASK = (1 << 64) - 1
-P1, P2, P3, P4, P5 = (0x9E3779B185EBCA87, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0x85EBCA77C2B2AE63,
-                      0x27D4EB2F165667C5)
-
-
-def rotl(x, r):
-    return ((x << r) | (x >> (64 - r))) & MASK
-
-
-def xxh64_long(value, seed=42):
-    """XXH64 of the 8 little-endian bytes of a long, as Spark's xxhash64 hashes a LongType column."""
-    h = (seed + P5 + 8) & MASK
-    k = rotl((value & MASK) * P2 & MASK, 31) * P1 & MASK
-    h ^= k
-    h = (rotl(h, 27) * P1 + P4) & MASK
-    h ^= h >> 33
-    h = h * P2 & MASK
-    h ^= h >> 29
-    h = h * P3 & MASK
-    h ^= h >> 32
-    return h - (1 << 64) if h >= 1 << 63 else h  # as a signed long
 
 
 def bucket(value):

@@ -7,7 +7,7 @@ import org.sparklossreport.core.Composite;
 import org.sparklossreport.core.Loss;
 import org.sparklossreport.core.LossSet;
 import org.sparklossreport.core.UsageException;
-import org.sparklossreport.losses.Composites;
+import org.sparklossreport.losses.LossRequest;
 import org.sparklossreport.losses.Losses;
 
 /**
@@ -34,46 +34,16 @@ record RollupLosses(List<String> specs, List<Composite> composites, List<String>
       throw new UsageException("--states '" + states + "' holds no states (the runs that wrote it read no"
           + " rows), so it lacks " + String.join(", ", requested));
     }
+    LossRequest request = LossRequest.of(requested, () -> held.keySet().stream().map(Losses::parse).toList());
     List<String> out = new ArrayList<>();
-    List<String> alone = new ArrayList<>(); // requested by name, not only as a composite's head
-    List<Composite> composites = new ArrayList<>();
-    List<String> heads = new ArrayList<>();
-    for (String s : requested) {
-      if (s.trim().equalsIgnoreCase("all")) {
-        held.keySet().stream().filter(l -> !out.contains(l)).forEach(l -> {
-          out.add(l);
-          alone.add(l);
-        });
-        continue;
-      }
-      if (Composites.isComposite(s)) {
-        Composite c = Composites.parse(s);
-        if (composites.stream().anyMatch(o -> o.name().equalsIgnoreCase(c.name()))) {
-          throw new UsageException("--losses names the composite " + c.name() + " twice");
-        }
-        composites.add(c);
-        for (Loss head : c.heads()) {
-          String saved = requireHeld(held, head, "--losses " + c.name() + ": head " + head.canonical(), states);
-          if (!heads.contains(saved)) {
-            heads.add(saved);
-          }
-          if (!out.contains(saved)) {
-            out.add(saved);
-          }
-        }
-        continue;
-      }
-      Loss l = Losses.parse(s);
-      String saved = requireHeld(held, l, "--losses " + l.canonical(), states);
-      if (alone.contains(saved)) {
-        throw new UsageException("--losses names " + l.canonical() + " twice");
-      }
-      alone.add(saved);
-      if (!out.contains(saved)) {
-        out.add(saved);
-      }
+    for (Loss l : request.losses()) {
+      out.add(requireHeld(held, l, request.describe(l), states));
     }
-    return new RollupLosses(out, List.copyOf(composites), List.copyOf(heads));
+    List<String> heads = new ArrayList<>();
+    for (Composite c : request.composites()) {
+      c.heads().stream().map(Loss::savedSpec).filter(h -> !heads.contains(h)).forEach(heads::add);
+    }
+    return new RollupLosses(out, request.composites(), List.copyOf(heads));
   }
 
   /** The saved spec of {@code loss}; fails, naming {@code what}, unless the states hold it. */

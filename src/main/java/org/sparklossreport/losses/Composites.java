@@ -49,10 +49,10 @@ public final class Composites {
       if (part.isEmpty()) {
         throw new LossSpecException(at + ": empty; expected WEIGHT*LOSS or LOSS");
       }
-      int star = topLevel(part, '*');
+      List<String> factors = Losses.splitTopLevel(part, '*', (start, j) -> false);
       double weight = 1;
-      if (star >= 0) {
-        String w = part.substring(0, star).trim();
+      if (factors.size() > 1) {
+        String w = factors.get(0);
         try {
           weight = Double.parseDouble(w);
         } catch (NumberFormatException e) {
@@ -65,7 +65,7 @@ public final class Composites {
       }
       Loss head;
       try {
-        head = Losses.parse(part.substring(star + 1));
+        head = Losses.parse(String.join("*", factors.subList(factors.size() > 1 ? 1 : 0, factors.size())));
       } catch (LossSpecException e) {
         throw new LossSpecException(at + ": " + e.getMessage());
       }
@@ -80,22 +80,7 @@ public final class Composites {
 
   /** Splits on {@code +} outside parentheses, keeping a sign of an exponent ({@code 1e+2*mse}) in its term. */
   static List<String> terms(String s) {
-    List<String> out = new ArrayList<>();
-    int depth = 0;
-    int start = 0;
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c == '(') {
-        depth++;
-      } else if (c == ')') {
-        depth--;
-      } else if (c == '+' && depth == 0 && !exponentSign(s, start, i)) {
-        out.add(s.substring(start, i).trim());
-        start = i + 1;
-      }
-    }
-    out.add(s.substring(start).trim());
-    return out;
+    return Losses.splitTopLevel(s, '+', (start, i) -> exponentSign(s, start, i));
   }
 
   /** A {@code +} right after the {@code e} of a number's exponent, before the term's {@code *}. */
@@ -103,21 +88,5 @@ public final class Composites {
     return i - start >= 2 && (s.charAt(i - 1) == 'e' || s.charAt(i - 1) == 'E')
         && (Character.isDigit(s.charAt(i - 2)) || s.charAt(i - 2) == '.')
         && s.substring(start, i).indexOf('*') < 0;
-  }
-
-  /** The first {@code c} outside parentheses, or −1. */
-  private static int topLevel(String s, char c) {
-    int depth = 0;
-    for (int i = 0; i < s.length(); i++) {
-      char x = s.charAt(i);
-      if (x == '(') {
-        depth++;
-      } else if (x == ')') {
-        depth--;
-      } else if (x == c && depth == 0) {
-        return i;
-      }
-    }
-    return -1;
   }
 }

@@ -122,6 +122,14 @@ public final class Losses {
 
   /** Splits on commas outside parentheses. */
   public static List<String> splitTopLevel(String s) {
+    return splitTopLevel(s, ',', (start, i) -> false);
+  }
+
+  /**
+   * Splits on {@code sep} outside parentheses, trimming the parts, except where {@code keep} holds for the
+   * start of the current part and the separator's index.
+   */
+  static List<String> splitTopLevel(String s, char sep, java.util.function.BiPredicate<Integer, Integer> keep) {
     List<String> parts = new ArrayList<>();
     int depth = 0;
     int start = 0;
@@ -131,7 +139,7 @@ public final class Losses {
         depth++;
       } else if (c == ')') {
         depth--;
-      } else if (c == ',' && depth == 0) {
+      } else if (c == sep && depth == 0 && !keep.test(start, i)) {
         parts.add(s.substring(start, i).trim());
         start = i + 1;
       }

@@ -23,7 +23,7 @@ import org.sparklossreport.engine.Bucketing;
 import org.sparklossreport.engine.ColumnTypes;
 import org.sparklossreport.engine.InputSlot;
 import org.sparklossreport.engine.RowDecoder;
-import org.sparklossreport.losses.Composites;
+import org.sparklossreport.losses.LossRequest;
 import org.sparklossreport.losses.Losses;
 import org.sparklossreport.spec.JobSpec;
 
@@ -164,56 +164,19 @@ public record ReportPlan(List<String> keys, List<InputSlot> slots, LossSet set,
   }
 
   /**
-   * The requested losses; {@code all} expands to every loss whose inputs exist with fitting types. A
-   * composite ({@link Composites}) goes to {@code composites} and its heads join the losses, each once: a
-   * head also requested alone, or by another composite, is one loss of the pass.
+   * The requested losses ({@link LossRequest}); {@code all} expands to every loss whose inputs exist with
+   * fitting types. A composite goes to {@code composites}, its heads join the losses of the one pass.
    */
   static List<Loss> resolveLosses(JobSpec spec, StructType schema, List<Composite> composites) {
-    List<Loss> out = new ArrayList<>();
-    List<String> seen = new ArrayList<>();
-    List<String> alone = new ArrayList<>(); // requested by name, not only as a head
-    for (String s : spec.losses()) {
-      if (Composites.isComposite(s)) {
-        Composite c = Composites.parse(s);
-        if (composites.stream().anyMatch(o -> o.name().equalsIgnoreCase(c.name()))) {
-          throw new UsageException("--losses names the composite " + c.name() + " twice");
-        }
-        composites.add(c);
-        for (Loss head : c.heads()) {
-          if (!seen.contains(head.canonical())) {
-            out.add(head);
-            seen.add(head.canonical());
-          }
-        }
-        continue;
-      }
-      if (s.trim().equalsIgnoreCase("all")) {
-        for (String name : Losses.names()) {
-          Loss l = Losses.create(name);
-          if (fits(l, spec, schema) && !seen.contains(l.canonical())) {
-            out.add(l);
-            seen.add(l.canonical());
-            alone.add(l.canonical());
-          }
-        }
-        continue;
-      }
-      Loss l = Losses.parse(s);
-      if (alone.contains(l.canonical())) {
-        throw new UsageException("--losses names " + l.canonical() + " twice");
-      }
-      alone.add(l.canonical());
-      if (!seen.contains(l.canonical())) {
-        out.add(l);
-        seen.add(l.canonical());
-      }
-    }
-    if (out.isEmpty()) {
+    LossRequest request = LossRequest.of(spec.losses(),
+        () -> Losses.names().stream().map(Losses::create).filter(l -> fits(l, spec, schema)).toList());
+    if (request.losses().isEmpty()) {
       throw new UsageException("--losses all: no loss fits the columns label '" + spec.label()
           + "' and prediction '" + spec.prediction() + "'; available columns: "
           + String.join(", ", schema.fieldNames()));
     }
-    return out;
+    composites.addAll(request.composites());
+    return request.losses();
   }
 
   private static boolean fits(Loss l, JobSpec spec, StructType schema) {

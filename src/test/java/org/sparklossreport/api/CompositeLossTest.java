@@ -194,6 +194,26 @@ class CompositeLossTest {
       assertTrue(e.contains(c[1]) && e.contains(c[2]), c[0] + " -> " + e);
     }
     assertTrue(!Files.exists(Path.of(out)), "no output is left behind");
+    String e = usageError("--input", GOLDEN.resolve("input.csv").toString(), "--input-format", "csv", "--input-schema",
+        SCHEMA, "--losses", TOTAL, "--output", out); // --invalid fail, the default
+    assertTrue(e.contains("for loss " + BCE + " (label 'click', prediction 'p_click', a head of total): null")
+        && e.contains("--invalid skip"), e);
+  }
+
+  /** The example job file conf/multi-task.yaml, on the golden input: the composite from a YAML list. */
+  @Test
+  void theExampleJobFileReportsTheTotal(SparkSession spark, @TempDir Path tmp) throws IOException {
+    String out = tmp.resolve("conf").toString();
+    ok("--config", "conf/multi-task.yaml", "--input", GOLDEN.resolve("input.csv").toString(), "--input-format", "csv",
+        "--input-schema", SCHEMA, "--partition-by", "model", "--ci-level", "0.9", "--ci-buckets", "10",
+        "--output", out);
+    Map<String, Row> got = read(spark, out);
+    List<String> lines = Files.readAllLines(GOLDEN.resolve("expected.csv"));
+    List<String> overall = csv(lines.get(lines.size() - 1));
+    assertEquals("total", overall.get(2));
+    Approx.assertClose(Double.parseDouble(overall.get(3)), got.get("overall||total").getAs("value"), 1e-12, 0, "total");
+    Approx.assertClose(Double.parseDouble(overall.get(6)), got.get("overall||total").getAs("std_error"), 1e-10, 0,
+        "std_error");
   }
 
   /**
