@@ -73,6 +73,10 @@ public final class Losses {
   /** Parses one specification: {@code name} or {@code name(k=v, ...)}. */
   public static Loss parse(String spec) {
     String s = spec.trim();
+    if (Composites.isComposite(s)) { // e.g. loss('total=0.7*mse+0.3*mae', y, p): one pair of columns, one loss
+      throw new LossSpecException("'" + s + "' is a composite loss, an entry of --losses (the job, rollup and"
+          + " LossReport), not a single loss over one label and prediction");
+    }
     int open = s.indexOf('(');
     if (open < 0) {
       return create(s);

@@ -54,6 +54,8 @@ class CompositesTest {
       String m = assertThrows(LossSpecException.class, () -> Composites.parse(c[0]), c[0]).getMessage();
       assertTrue(m.contains(c[1]) && m.startsWith("composite loss '" + c[0] + "'"), c[0] + " -> " + m);
     }
+    assertTrue(assertThrows(LossSpecException.class, () -> Losses.parse("t=mse+mae")).getMessage()
+        .contains("is a composite loss, an entry of --losses"));
     String m = assertThrows(LossSpecException.class, () -> Losses.check("t=msee")).getMessage();
     assertTrue(m.contains("unknown loss 'msee'"), m);
   }
