@@ -63,6 +63,11 @@ public record Composite(String name, List<Term> terms) implements Serializable {
     return terms.stream().map(Term::head).toList();
   }
 
+  /** True when {@code loss} (by canonical form) is one of the heads. */
+  public boolean hasHead(Loss loss) {
+    return terms.stream().anyMatch(t -> t.head().canonical().equals(loss.canonical()));
+  }
+
   /** {@code name=0.7*head1+0.3*head2}, heads in canonical form, weights normalised (a weight 1 left out). */
   public String canonical() {
     List<String> parts = new ArrayList<>();

@@ -73,7 +73,7 @@ public record LossRequest(List<Loss> losses, List<Composite> composites) {
   /** {@code --losses NAME: head SPEC} for a head of a composite, else {@code --losses SPEC}: for messages. */
   public String describe(Loss l) {
     for (Composite c : composites) {
-      if (c.heads().stream().anyMatch(h -> h.canonical().equals(l.canonical()))) {
+      if (c.hasHead(l)) {
         return "--losses " + c.name() + ": head " + l.canonical();
       }
     }

@@ -146,9 +146,7 @@ public final class InvalidRows {
 
   /** {@code , a head of total} when {@code b} is a head of composites (whose rows often lack a label). */
   private String headOf(BoundLoss b) {
-    List<String> of = plan.set().composites().stream()
-        .filter(c -> c.heads().stream().anyMatch(h -> h.canonical().equals(b.loss().canonical())))
-        .map(c -> c.name()).toList();
+    List<String> of = plan.set().composites().stream().filter(c -> c.hasHead(b.loss())).map(c -> c.name()).toList();
     return of.isEmpty() ? "" : ", a head of " + String.join(", ", of);
   }
 

@@ -137,6 +137,10 @@ class CompositeLossTest {
     assertGolden(r, "rollup");
     assertEquals(total.getAs("invalid_reasons"), (String) r.get("overall||total").getAs("invalid_reasons"));
 
+    String lacking = usageError("rollup", "--states", states, "--losses", "total=" + BCE + "+mae(label=dwell,"
+        + "prediction=p_dwell)", "--output", tmp.resolve("lacking").toString());
+    assertTrue(lacking.contains("--losses total: head mae(label=dwell,prediction=p_dwell): the states at"), lacking);
+
     // without --losses a rollup reports the heads it holds (the states do not record the composite)
     String plain = tmp.resolve("plain").toString();
     ok("rollup", "--states", states, "--output", plain);
