@@ -3,8 +3,8 @@
     python3 make_golden.py    # writes input.csv and expected.csv beside this script
 
 input.csv: id (a long), model, y, p, w. Each row's bucket is computed here the documented way,
-pmod(xxhash64(id), B) with Spark's XXH64 of a long and seed 42 (written out below from the XXH64
-specification), and kept in the column `bucket_py` so the test can check it against Spark's xxhash64.
+pmod(xxhash64(id), B) with Spark's XXH64 of a long and seed 42 (written out from the XXH64
+specification in ../spark_xxhash.py), and kept in the column `bucket_py` so the test can check it against Spark's xxhash64.
 expected.csv: per grouping (model, overall) and loss, the value over all rows and the delete-one-bucket
 jackknife: theta_i = the loss without bucket i (non-empty buckets only), std_error =
 sqrt((m-1)/m * sum((theta_i - mean theta)^2)), interval value -/+ t_{m-1,(1+L)/2} * std_error, with
@@ -12,32 +12,17 @@ scipy.stats.t. Keys with fewer than two non-empty buckets have empty (null) inte
 """
 import csv
 
+import os
+import sys
+
 import numpy as np
 from scipy import stats
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from spark_xxhash import xxh64_long  # noqa: E402  (src/test/resources/spark_xxhash.py)
+
 B = 10
 LEVEL = 0.9
-MASK = (1 << 64) - 1
-P1, P2, P3, P4, P5 = (0x9E3779B185EBCA87, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0x85EBCA77C2B2AE63,
-                      0x27D4EB2F165667C5)
-
-
-def rotl(x, r):
-    return ((x << r) | (x >> (64 - r))) & MASK
-
-
-def xxh64_long(value, seed=42):
-    """XXH64 of the 8 little-endian bytes of a long, as Spark's xxhash64 hashes a LongType column."""
-    h = (seed + P5 + 8) & MASK
-    k = rotl((value & MASK) * P2 & MASK, 31) * P1 & MASK
-    h ^= k
-    h = (rotl(h, 27) * P1 + P4) & MASK
-    h ^= h >> 33
-    h = h * P2 & MASK
-    h ^= h >> 29
-    h = h * P3 & MASK
-    h ^= h >> 32
-    return h - (1 << 64) if h >= 1 << 63 else h  # as a signed long
 
 
 def bucket(value):

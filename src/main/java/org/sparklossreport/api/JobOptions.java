@@ -121,7 +121,7 @@ public final class JobOptions {
     List<String> losses = lossList(cli.get("losses"));
     for (String loss : losses) {
       if (!loss.trim().equalsIgnoreCase("all")) {
-        Losses.parse(loss);
+        Losses.check(loss);
       }
     }
     List<List<String>> groupingSets = GroupingSets.parse(text(cli, "grouping-sets"));
@@ -194,7 +194,7 @@ public final class JobOptions {
     }
     for (String loss : losses) {
       if (!loss.trim().equalsIgnoreCase("all")) {
-        Losses.parse(loss); // names and parameters are checked now, before Spark reads anything
+        Losses.check(loss); // names and parameters are checked now, before Spark reads anything
       }
     }
     List<List<String>> groupingSets = groupingSets(o, keys);

@@ -25,15 +25,15 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.sparklossreport.core.Loss;
+import org.sparklossreport.core.Composite;
 import org.sparklossreport.core.LossSet;
 import org.sparklossreport.core.LossState;
 import org.sparklossreport.core.Messages;
 import org.sparklossreport.core.UsageException;
 import org.sparklossreport.engine.ColumnTypes;
 import org.sparklossreport.gates.GateOutcome;
-import org.sparklossreport.losses.Losses;
 import org.sparklossreport.output.ReportWriter;
+import org.sparklossreport.report.CompositeTotals;
 import org.sparklossreport.report.GroupingSetMerge;
 import org.sparklossreport.report.GroupingSetMerge.Group;
 import org.sparklossreport.report.GroupingSets;
@@ -106,7 +106,9 @@ public final class Rollup {
     Dataset<Row> table = read(states);
     List<String> keys = keyColumns(table.schema());
     Map<String, LossSet> held = heldLosses(table); // savedSpec -> its single-loss set, checked
-    List<String> losses = chosen(held);
+    RollupLosses chosen = RollupLosses.of(spec.losses(), held, spec.states());
+    List<String> losses = chosen.specs();
+    List<Composite> composites = chosen.composites();
     if (losses.isEmpty()) {
       throw new UsageException("--states '" + spec.states() + "' holds no states (the runs that wrote it read no"
           + " rows); there is no loss to report");
@@ -117,6 +119,7 @@ public final class Rollup {
     CiSpec ci = spec.ci();
     List<String> names = new ArrayList<>();
     losses.forEach(l -> names.addAll(held.get(l).outputNames()));
+    composites.forEach(c -> names.add(c.name()));
     // Paired when every state's buckets were hashed from one example id column.
     boolean paired = bucketBy.size() == 1 && bucketBy.iterator().next().startsWith("id:");
     if (spec.compare() != null && ci != null) {
@@ -148,6 +151,8 @@ public final class Rollup {
     List<GroupingSets.Grouping> gs = groupings.sets();
     int keyCount = keys.size();
     boolean bucketed = ci != null;
+    CompositeTotals totals = composites.isEmpty() ? null : new CompositeTotals(composites, chosen.heads(), held, buckets, keys,
+        spec.where(), runId, computedAt, ci == null ? null : ci.level(), verdicts.scored());
     // Every grouping from one shuffle of the states; by bucket with --ci (else all in bucket 0).
     JavaPairRDD<Group, JackknifeBuckets> merged = GroupingSetMerge.byBucket(selected.javaRDD(),
         r -> pairs(r, keyCount, gs, sets, bucketed), buckets, sets).persist(StorageLevel.MEMORY_AND_DISK());
@@ -169,6 +174,9 @@ public final class Rollup {
               : rowsOf.get(l).rows(new Object[keyCount], ReportRows.OVERALL, o.total(sets.get(l)),
                   bucketedRows ? o.replicates(sets.get(l)) : null));
         }
+        if (totals != null) {
+          overallRows.addAll(totals.overall(overall, keyCount, bucketedRows));
+        }
       }
       JavaPairRDD<Group, JackknifeBuckets> keyed = merged.filter(t -> !gs.get(t._1().grouping()).overall());
       Map<String, Long> groupsPerLoss = keyed.map(t -> t._1().loss()).countByValue();
@@ -177,6 +185,12 @@ public final class Rollup {
         reportRows += e.getValue() * (1 + held.get(e.getKey()).losses().get(0).loss().extraOutputs().size());
       }
       JavaRDD<Row> keyedRows = keyed.flatMap(t -> rows(t, gs, sets, rowsOf, bucketedRows).iterator());
+      if (totals != null) {
+        JavaRDD<Row> totalRows = totals.keyed(merged, gs, bucketedRows).persist(StorageLevel.MEMORY_AND_DISK());
+        cached.add(totalRows);
+        reportRows += totalRows.count();
+        keyedRows = keyedRows.union(totalRows);
+      }
       Dataset<Row> report = verdicts.compared(spark.createDataFrame(keyedRows, scoredSchema)
           .union(spark.createDataFrame(overallRows, scoredSchema)))
           .coalesce(ReportRun.files(reportRows, spark.sparkContext().defaultParallelism()));
@@ -323,35 +337,6 @@ public final class Rollup {
             + e.getKey() + ", report as " + name + "; select one with --where");
       }
       out.put(e.getKey(), set);
-    }
-    return out;
-  }
-
-  /** The saved specs to report: those of {@code --losses} (each must be held), else every held one. */
-  private List<String> chosen(Map<String, LossSet> held) {
-    if (spec.losses().isEmpty()) {
-      return new ArrayList<>(held.keySet());
-    }
-    if (held.isEmpty()) { // every run that wrote it read no rows (by key): there is no loss to report
-      throw new UsageException("--states '" + spec.states() + "' holds no states (the runs that wrote it read no"
-          + " rows), so it lacks " + String.join(", ", spec.losses()));
-    }
-    List<String> out = new ArrayList<>();
-    for (String s : spec.losses()) {
-      if (s.trim().equalsIgnoreCase("all")) {
-        held.keySet().stream().filter(l -> !out.contains(l)).forEach(out::add);
-        continue;
-      }
-      Loss l = Losses.parse(s);
-      if (!held.containsKey(l.savedSpec())) {
-        throw new UsageException("--losses " + l.canonical() + ": the states at '" + spec.states()
-            + "' hold no states of it (they hold " + String.join(", ", held.values().stream()
-                .map(set -> set.losses().get(0).loss().canonical()).toList()) + ")");
-      }
-      if (out.contains(l.savedSpec())) {
-        throw new UsageException("--losses names " + l.canonical() + " twice");
-      }
-      out.add(l.savedSpec());
     }
     return out;
   }

@@ -34,7 +34,7 @@ public final class RollupCommand extends OptionsCommand implements Commands.Note
   String where;
   @Option(names = "--grouping-sets", paramLabel = "S1;S2", description = "groupings to report, each a comma-separated subset of the states' keys or the word overall, e.g. \"date,model;model;overall\" (default: every key, then overall)")
   String groupingSets;
-  @Option(names = "--losses", paramLabel = "SPEC,...", description = "the losses to report, a subset of those the states hold (default: all of them)")
+  @Option(names = "--losses", paramLabel = "SPEC,...", description = "the losses to report, a subset of those the states hold (default: all of them); a composite NAME=W*SPEC+... is recomputed from its heads' states")
   String losses;
   @Option(names = "--ci", paramLabel = "METHOD", description = "jackknife: intervals from the buckets the states carry (saved by a run with --ci), or none")
   String ci;

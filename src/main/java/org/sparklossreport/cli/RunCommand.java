@@ -55,7 +55,9 @@ public final class RunCommand extends OptionsCommand implements Commands.Notes {
   String weight;
   @Option(names = "--partition-by", paramLabel = "C1,C2", description = "key columns: one report row per key and loss, plus the overall row")
   String partitionBy;
-  @Option(names = "--losses", paramLabel = "SPEC,...", description = "e.g. \"mse,mae,huber(delta=1.5),log_loss(epsilon=1e-7)\"; all = every loss whose inputs exist")
+  @Option(names = "--losses", paramLabel = "SPEC,...", description = "e.g. \"mse,mae,huber(delta=1.5),log_loss(epsilon=1e-7)\"; all = every loss whose inputs exist;"
+      + " a weighted total of heads with their own columns: \"total=0.7*binary_cross_entropy(label=click,"
+      + "prediction=p_click)+0.3*mse(label=dwell,prediction=p_dwell)\"")
   String losses;
   @Option(names = "--grouping-sets", paramLabel = "S1;S2", description = "groupings to report, each a comma-separated subset of --partition-by or the word overall, e.g. \"date,model;model;overall\" (default: every key, then overall); all from the one pass")
   String groupingSets;

@@ -17,6 +17,10 @@ import java.util.Map;
  * states of the same losses in the same order; (5) {@link #stateSignature()} names what the states are
  * (losses with every parameter, input forms, format version): a state that carries it ({@link #sign}) is
  * only merged with states of the same signature, and the error names both.
+ *
+ * <p>A set may also hold {@link Composite}s: weighted totals of some of its losses (their heads), finished
+ * from the heads' results after theirs ({@link #results}). They add no slot to the state and no part to
+ * its signatures: the heads' states are all a total needs.
  */
 public final class LossSet implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -26,9 +30,13 @@ public final class LossSet implements Serializable {
   private final int countSlots;
   private final int sumSlots;
   private final String stateSignature;
+  private final List<Composite> composites;
+  private final int[][] headsAt; // per composite, per term: the index of its head's value in a loss's results
 
-  private LossSet(List<BoundLoss> losses, int slots, int countSlots, int sumSlots) {
+  private LossSet(List<BoundLoss> losses, int slots, int countSlots, int sumSlots, List<Composite> composites) {
     this.losses = List.copyOf(losses);
+    this.composites = List.copyOf(composites);
+    this.headsAt = headsAt(this.losses, this.composites);
     this.slots = slots;
     this.countSlots = countSlots;
     this.sumSlots = sumSlots;
@@ -44,6 +52,7 @@ public final class LossSet implements Serializable {
   public static final class Builder {
     private final int slots;
     private final List<BoundLoss> losses = new ArrayList<>();
+    private final List<Composite> composites = new ArrayList<>();
     private int countAt;
     private int sumAt;
 
@@ -68,9 +77,74 @@ public final class LossSet implements Serializable {
       return this;
     }
 
-    public LossSet build() {
-      return new LossSet(losses, slots, countAt, sumAt);
+    /** Adds a weighted total of losses already added (its heads, matched by canonical form). */
+    public Builder composite(Composite c) {
+      composites.add(c);
+      return this;
     }
+
+    public LossSet build() {
+      return new LossSet(losses, slots, countAt, sumAt, composites);
+    }
+  }
+
+  /** Per composite and term, the position of its head's value among the outputs of {@code losses}. */
+  private static int[][] headsAt(List<BoundLoss> losses, List<Composite> composites) {
+    Map<String, Integer> valueAt = new LinkedHashMap<>();
+    int at = 0;
+    for (BoundLoss b : losses) {
+      valueAt.put(b.loss().canonical(), at);
+      at += 1 + b.loss().extraOutputs().size();
+    }
+    int[][] out = new int[composites.size()][];
+    for (int c = 0; c < out.length; c++) {
+      List<Loss> heads = composites.get(c).heads();
+      out[c] = new int[heads.size()];
+      for (int t = 0; t < heads.size(); t++) {
+        Integer i = valueAt.get(heads.get(t).canonical());
+        if (i == null) {
+          throw new IllegalArgumentException("composite " + composites.get(c).name() + ": head "
+              + heads.get(t).canonical() + " is not a loss of the set " + valueAt.keySet());
+        }
+        out[c][t] = i;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The set of the losses of {@code singles} (each a {@link #single} set, with its input forms) in order, with
+   * {@code composites} of them: a state of it is the singles' states side by side ({@link #join}). How a
+   * rollup finishes a composite from its heads' saved states.
+   */
+  public static LossSet joined(List<LossSet> singles, List<Composite> composites) {
+    Builder b = over(2 * singles.size());
+    for (int i = 0; i < singles.size(); i++) {
+      BoundLoss l = singles.get(i).losses().get(0);
+      b.add(l.loss(), 2 * i, l.labelShape() == null ? Shape.SCALAR : l.labelShape(), 2 * i + 1,
+          l.predictionShape(), -1);
+    }
+    composites.forEach(b::composite);
+    return b.build();
+  }
+
+  /** The state of this set whose loss {@code i} has state {@code parts[i]} (of its single set; null: empty). */
+  public LossState join(List<LossState> parts) {
+    LossState s = zero();
+    for (int i = 0; i < losses.size(); i++) {
+      LossState p = parts.get(i);
+      if (p != null) {
+        BoundLoss b = losses.get(i);
+        System.arraycopy(p.getCounts(), 0, s.getCounts(), b.countAt, BoundLoss.COUNT_SLOTS);
+        System.arraycopy(p.getSums(), 0, s.getSums(), b.sumAt, b.sumSlots());
+      }
+    }
+    return s;
+  }
+
+  /** The composites of this set, reported after every loss's outputs. */
+  public List<Composite> composites() {
+    return composites;
   }
 
   /**
@@ -145,7 +219,8 @@ public final class LossSet implements Serializable {
   }
 
   /**
-   * The report lines of a state: for each loss its value, then its extra outputs. A value past the double
+   * The report lines of a state: for each loss its value, then its extra outputs; then each composite's
+   * total ({@link Composite#result}). A value past the double
    * range is ±Infinity. An output that is NaN although rows contributed with a non-zero weight sum is
    * undefined because a sum overflowed (∞/∞, ∞ − ∞): it is null, and its contributing rows are counted as
    * invalid under {@link LossResult#OVERFLOW} (rows 0, weight sum 0), so that rows + invalid rows is still
@@ -184,6 +259,13 @@ public final class LossSet implements Serializable {
         out.add(new LossResult(output, v, rows, invalid, w, invalid == 0 ? reasons
             : Collections.unmodifiableMap(reasons)));
       }
+    }
+    for (int c = 0; c < composites.size(); c++) {
+      List<LossResult> heads = new ArrayList<>(headsAt[c].length);
+      for (int at : headsAt[c]) {
+        heads.add(out.get(at));
+      }
+      out.add(composites.get(c).result(heads));
     }
     return out;
   }

@@ -73,6 +73,10 @@ public final class Losses {
   /** Parses one specification: {@code name} or {@code name(k=v, ...)}. */
   public static Loss parse(String spec) {
     String s = spec.trim();
+    if (Composites.isComposite(s)) { // e.g. loss('total=0.7*mse+0.3*mae', y, p): one pair of columns, one loss
+      throw new LossSpecException("'" + s + "' is a composite loss, an entry of --losses (the job, rollup and"
+          + " LossReport), not a single loss over one label and prediction");
+    }
     int open = s.indexOf('(');
     if (open < 0) {
       return create(s);
@@ -94,6 +98,18 @@ public final class Losses {
     return create(s.substring(0, open), params);
   }
 
+  /**
+   * Checks one entry of {@code --losses} before anything is read: a loss spec ({@link #parse}) or a composite
+   * ({@link Composites#parse}); {@code all} is not an entry of either.
+   */
+  public static void check(String entry) {
+    if (Composites.isComposite(entry)) {
+      Composites.parse(entry);
+    } else {
+      parse(entry);
+    }
+  }
+
   /** Parses a comma-separated list of specifications (commas inside parentheses belong to a loss). */
   public static List<Loss> parseList(String specs) {
     List<Loss> out = new ArrayList<>();
@@ -110,6 +126,14 @@ public final class Losses {
 
   /** Splits on commas outside parentheses. */
   public static List<String> splitTopLevel(String s) {
+    return splitTopLevel(s, ',', (start, i) -> false);
+  }
+
+  /**
+   * Splits on {@code sep} outside parentheses, trimming the parts, except where {@code keep} holds for the
+   * start of the current part and the separator's index.
+   */
+  static List<String> splitTopLevel(String s, char sep, java.util.function.BiPredicate<Integer, Integer> keep) {
     List<String> parts = new ArrayList<>();
     int depth = 0;
     int start = 0;
@@ -119,7 +143,7 @@ public final class Losses {
         depth++;
       } else if (c == ')') {
         depth--;
-      } else if (c == ',' && depth == 0) {
+      } else if (c == sep && depth == 0 && !keep.test(start, i)) {
         parts.add(s.substring(start, i).trim());
         start = i + 1;
       }

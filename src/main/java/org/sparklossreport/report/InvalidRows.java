@@ -93,7 +93,7 @@ public final class InvalidRows {
         long n = b.invalid(overall, r);
         if (n > 0) {
           throw new UsageException(n + " invalid row(s) for loss " + b.loss().canonical() + " ("
-              + plan.describeColumns(i) + "): " + r.label() + " (" + explain(r) + ")" + example(b, r)
+              + plan.describeColumns(i) + headOf(b) + "): " + r.label() + " (" + explain(r) + ")" + example(b, r)
               + "; rerun with --invalid skip to count them, or --invalid 'quarantine PATH' to keep them");
         }
       }
@@ -142,6 +142,12 @@ public final class InvalidRows {
       }
       at += outputs;
     }
+  }
+
+  /** {@code , a head of total} when {@code b} is a head of composites (whose rows often lack a label). */
+  private String headOf(BoundLoss b) {
+    List<String> of = plan.set().composites().stream().filter(c -> c.hasHead(b.loss())).map(c -> c.name()).toList();
+    return of.isEmpty() ? "" : ", a head of " + String.join(", ", of);
   }
 
   private String example(BoundLoss b, InvalidReason reason) {

@@ -48,6 +48,26 @@ public final class JackknifeBuckets implements Serializable {
     return this;
   }
 
+  /**
+   * The buckets of a group of {@code joined} ({@link LossSet#joined}) from its losses' buckets ({@code parts}
+   * in the set's loss order, each of a single-loss set; null: none): bucket by bucket, the losses' states
+   * side by side. How a rollup puts a composite's heads, saved one by one, back into one state per bucket.
+   */
+  public static JackknifeBuckets joined(List<JackknifeBuckets> parts, LossSet joined, int buckets) {
+    JackknifeBuckets out = new JackknifeBuckets(buckets);
+    for (int b = 0; b < buckets; b++) {
+      List<LossState> states = new java.util.ArrayList<>(parts.size());
+      boolean any = false;
+      for (JackknifeBuckets p : parts) {
+        LossState s = p == null ? null : p.states[b];
+        states.add(s);
+        any |= s != null;
+      }
+      out.states[b] = any ? joined.join(states) : null;
+    }
+    return out;
+  }
+
   /** Every bucket merged: the group's state. */
   public LossState total(LossSet set) {
     LossState t = set.zero();

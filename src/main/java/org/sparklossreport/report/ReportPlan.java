@@ -12,6 +12,7 @@ import org.apache.spark.sql.types.MapType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.sparklossreport.core.BoundLoss;
+import org.sparklossreport.core.Composite;
 import org.sparklossreport.core.Loss;
 import org.sparklossreport.core.LossSet;
 import org.sparklossreport.core.LossSpecException;
@@ -22,6 +23,7 @@ import org.sparklossreport.engine.Bucketing;
 import org.sparklossreport.engine.ColumnTypes;
 import org.sparklossreport.engine.InputSlot;
 import org.sparklossreport.engine.RowDecoder;
+import org.sparklossreport.losses.LossRequest;
 import org.sparklossreport.losses.Losses;
 import org.sparklossreport.spec.JobSpec;
 
@@ -55,7 +57,8 @@ public record ReportPlan(List<String> keys, List<InputSlot> slots, LossSet set,
       }
       keys.add(f.name());
     }
-    List<Loss> losses = resolveLosses(spec, schema);
+    List<Composite> composites = new ArrayList<>();
+    List<Loss> losses = resolveLosses(spec, schema, composites);
     List<InputSlot> slots = new ArrayList<>();
     List<Map<String, String>> columns = new ArrayList<>();
     // slots are numbered as first seen; the set is built once their count is known
@@ -92,6 +95,7 @@ public record ReportPlan(List<String> keys, List<InputSlot> slots, LossSet set,
         throw new LossSpecException(e.getMessage() + "; columns: " + describe(columns.get(i)));
       }
     }
+    composites.forEach(builder::composite);
     return new ReportPlan(List.copyOf(keys), List.copyOf(slots), builder.build(), List.copyOf(columns), null);
   }
 
@@ -159,34 +163,20 @@ public record ReportPlan(List<String> keys, List<InputSlot> slots, LossSet set,
     return slots.size() - 1;
   }
 
-  /** The requested losses; {@code all} expands to every loss whose inputs exist with fitting types. */
-  static List<Loss> resolveLosses(JobSpec spec, StructType schema) {
-    List<Loss> out = new ArrayList<>();
-    List<String> seen = new ArrayList<>();
-    for (String s : spec.losses()) {
-      if (s.trim().equalsIgnoreCase("all")) {
-        for (String name : Losses.names()) {
-          Loss l = Losses.create(name);
-          if (fits(l, spec, schema) && !seen.contains(l.canonical())) {
-            out.add(l);
-            seen.add(l.canonical());
-          }
-        }
-        continue;
-      }
-      Loss l = Losses.parse(s);
-      if (seen.contains(l.canonical())) {
-        throw new UsageException("--losses names " + l.canonical() + " twice");
-      }
-      out.add(l);
-      seen.add(l.canonical());
-    }
-    if (out.isEmpty()) {
+  /**
+   * The requested losses ({@link LossRequest}); {@code all} expands to every loss whose inputs exist with
+   * fitting types. A composite goes to {@code composites}, its heads join the losses of the one pass.
+   */
+  static List<Loss> resolveLosses(JobSpec spec, StructType schema, List<Composite> composites) {
+    LossRequest request = LossRequest.of(spec.losses(),
+        () -> Losses.names().stream().map(Losses::create).filter(l -> fits(l, spec, schema)).toList());
+    if (request.losses().isEmpty()) {
       throw new UsageException("--losses all: no loss fits the columns label '" + spec.label()
           + "' and prediction '" + spec.prediction() + "'; available columns: "
           + String.join(", ", schema.fieldNames()));
     }
-    return out;
+    composites.addAll(request.composites());
+    return request.losses();
   }
 
   private static boolean fits(Loss l, JobSpec spec, StructType schema) {

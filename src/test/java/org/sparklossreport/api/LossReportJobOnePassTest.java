@@ -61,6 +61,22 @@ class LossReportJobOnePassTest {
   }
 
   /**
+   * A composite (multi-task) loss is finished from its heads' states: with intervals and saved states, the
+   * total and its heads still come from one scan of the input.
+   */
+  @Test
+  void aCompositeAndItsHeadsReadTheInputOnce(SparkSession spark, @TempDir Path tmp) {
+    String in = JobFixtures.writeParquet(spark, JobFixtures.generate(ROWS, 33, JobFixtures.D1), tmp.resolve("in"), 2);
+    List<Stage> scans = scansOf(spark, "--input", in, "--partition-by", "model", "--losses",
+        "total=0.7*binary_cross_entropy(label=clicked,prediction=p_click)+0.3*mse,mae", "--ci", "jackknife",
+        "--states", tmp.resolve("states").toString(), "--output", tmp.resolve("report").toString());
+    assertEquals(1, scans.size(), "input scans: " + scans);
+    assertEquals(ROWS, scans.get(0).recordsRead(), scans.toString());
+    assertEquals(4, spark.read().parquet(tmp.resolve("report").toString()).select("loss").distinct().count(),
+        "the total, its two heads and mae");
+  }
+
+  /**
    * The counter is not blind: quarantining invalid rows is documented as a second read of the input (made
    * only when there are invalid rows), and the listener sees two scans, the second reading every row again.
    */

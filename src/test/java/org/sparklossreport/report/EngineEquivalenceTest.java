@@ -52,7 +52,8 @@ import org.sparklossreport.testing.SparkTest;
 class EngineEquivalenceTest {
   private static final List<String> SCALAR = List.of("mse", "rmse", "mae", "r2", "huber(delta=1.5)", "mape",
       "mse_gradient", "poisson(label=count,prediction=rate)",
-      "log_loss(label=clicked,prediction=p_click)", "sparse(prediction=logit)");
+      "log_loss(label=clicked,prediction=p_click)", "sparse(prediction=logit)",
+      "multi=0.7*log_loss(label=clicked,prediction=p_click)+0.3*mae(label=count,prediction=rate)");
   private static final List<String> VECTOR = List.of("categorical_cross_entropy(label=onehot,prediction=probs)",
       "cross_entropy(label=onehot,prediction=probs)", "kl_divergence(label=onehot,prediction=probs)",
       "log_loss(label=class,prediction=probs)", "sparse_categorical_cross_entropy(label=class,prediction=probs_f)",
