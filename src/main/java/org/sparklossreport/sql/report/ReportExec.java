@@ -18,14 +18,15 @@ import scala.collection.immutable.Seq;
  * computes the report with {@link LossReport#compute} (the job's one pass, groupings, intervals and
  * comparison; the report checkpointed) and gives its rows. Planning it, as {@code EXPLAIN} does, runs nothing.
  */
-final class ReportExec extends SparkPlan implements LeafExecNode {
+public final class ReportExec extends SparkPlan implements LeafExecNode {
   private static final long serialVersionUID = 1L;
 
   private final transient LogicalPlan input;
   private final Map<String, Object> options;
   private final Seq<Attribute> output;
 
-  ReportExec(LogicalPlan input, Map<String, Object> options, Seq<Attribute> output) {
+  /** Public, with the product's elements: Spark copies a plan node by its constructor ({@code makeCopy}). */
+  public ReportExec(LogicalPlan input, Map<String, Object> options, Seq<Attribute> output) {
     this.input = input;
     this.options = options;
     this.output = output;

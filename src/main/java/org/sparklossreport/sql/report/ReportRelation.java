@@ -24,14 +24,15 @@ import scala.math.BigInt;
  * child: the pass reads it as a DataFrame of its own (its engines choose their plan), as the job reads its
  * input.
  */
-final class ReportRelation extends LogicalPlan implements LeafNode {
+public final class ReportRelation extends LogicalPlan implements LeafNode {
   private static final long serialVersionUID = 1L;
 
   private final LogicalPlan input;
   private final Map<String, Object> options;
   private final Seq<Attribute> output;
 
-  private ReportRelation(LogicalPlan input, Map<String, Object> options, Seq<Attribute> output) {
+  /** Public, with the product's elements: Spark copies a plan node by its constructor ({@code makeCopy}). */
+  public ReportRelation(LogicalPlan input, Map<String, Object> options, Seq<Attribute> output) {
     this.input = input;
     this.options = Map.copyOf(options);
     this.output = output;
