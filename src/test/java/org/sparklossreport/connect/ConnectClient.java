@@ -29,7 +29,7 @@ public final class ConnectClient {
     String url = args[0];
     Path out = Path.of(args[3]);
     // What docs/NOTEBOOKS.md shows a JVM client doing (section "Spark Connect").
-    SparkSession spark = SparkSession.builder().remote(url).getOrCreate();
+    SparkSession spark = org.apache.spark.sql.connect.SparkSession.builder().remote(url).getOrCreate();
     write(out, "session.txt", List.of(spark.getClass().getName()));
     spark.read().parquet(args[1]).createOrReplaceTempView("predictions");
 

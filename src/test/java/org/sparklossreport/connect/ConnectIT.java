@@ -1,5 +1,6 @@
 package org.sparklossreport.connect;
 
+import static org.apache.spark.sql.functions.expr;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,8 +24,6 @@ import org.sparklossreport.testing.NotebookFixture;
 import org.sparklossreport.testing.NotebookSql;
 import org.sparklossreport.testing.RowText;
 import org.sparklossreport.testing.SharedSparkSession;
-
-import static org.apache.spark.sql.functions.expr;
 
 /**
  * The functions and {@code loss_report} over Spark Connect, with a real server and a real client: a server
@@ -92,7 +91,10 @@ class ConnectIT {
     assertEquals(perModel, Files.readAllLines(out.resolve("dataframe.txt")), "expr(\"loss(...)\") over Connect");
     assertEquals(RowText.lines(spark.read().parquet(jobReport).collectAsList(), List.of("run_id", "computed_at")),
         Files.readAllLines(out.resolve("report.txt")), "loss_report over Connect and the job's report");
+    assertEquals(8, classic.size(), "sql blocks of docs/NOTEBOOKS.md");
+    assertTrue(Files.readAllLines(out.resolve("report.txt")).size() > 30, "loss_report's rows over Connect");
     String error = Files.readString(out.resolve("error.txt"));
+    System.err.println("the error over Connect: " + error);
     assertTrue(error.contains(wrong.message()), "the client's error:\n" + error + "\nthe classic session's:\n"
         + wrong.message());
   }
