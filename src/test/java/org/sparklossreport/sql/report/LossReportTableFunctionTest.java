@@ -20,6 +20,8 @@ import org.apache.spark.sql.types.DataTypes;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import scala.jdk.javaapi.CollectionConverters;
+import org.sparklossreport.sql.LossReportExtensions;
 import org.sparklossreport.testing.JobFixtures;
 import org.sparklossreport.testing.SharedSparkSession;
 import org.sparklossreport.testing.SparkEvents;
@@ -169,6 +171,30 @@ class LossReportTableFunctionTest {
     AnalysisException e = assertThrows(AnalysisException.class, () -> spark.sql(
         "SELECT * FROM loss_report('tf_predictions', losses => 'mse', ci => 'jackknife', ci_buckets => 1)"));
     assertEquals(job.replace("error: --ci-buckets", "loss_report: ci_buckets"), e.message(), "the message (Spark adds the call's position after it)");
+  }
+
+  @Test
+  void theQueryReadsTheInputInOnePassOnTheExecutors(SparkSession spark) {
+    try (SparkEvents events = SparkEvents.listen(spark)) {
+      List<Row> rows = spark.sql("SELECT * FROM loss_report('tf_predictions', partition_by => 'date,model',"
+          + " losses => 'mse,mae,r2', grouping_sets => 'date,model;model;overall', invalid => 'skip')").collectAsList();
+      assertEquals(3 * (4 + 2 + 1), rows.size(), "3 losses x (4 keys + 2 models + overall)");
+      assertEquals(1, events.scans().size(), "stages that scan the input: " + events.stages());
+      assertEquals(1200, events.scans().get(0).recordsRead(), "input rows read by that stage's tasks");
+    }
+  }
+
+  @Test
+  void registerAddsItToARunningSessionOnce(SparkSession spark) {
+    SparkSession other = spark.newSession();
+    LossReportExtensions.register(other);
+    LossReportExtensions.register(other);
+    long strategies = CollectionConverters.asJava(other.experimental().extraStrategies()).stream()
+        .filter(s -> s instanceof ReportStrategy).count();
+    assertEquals(1, strategies, "the report's strategy, once");
+    Row overall = other.sql("SELECT rows, invalid_rows FROM loss_report('SELECT * FROM parquet.`" + input + "`',"
+        + " losses => 'mse', invalid => 'skip')").first();
+    assertEquals(RowFactory.create(1198L, 2L), overall);
   }
 
   @Test
