@@ -60,6 +60,7 @@ class ConnectIT {
     spark.read().parquet(table).createOrReplaceTempView("predictions");
     List<List<String>> classic = new ArrayList<>();
     spark.sql("DROP TABLE IF EXISTS loss_states");
+    spark.sql("DROP TABLE IF EXISTS daily_losses");
     try {
       for (String block : NotebookSql.blocks(NotebookSql.page(), states)) {
         List<Row> last = null;
@@ -70,6 +71,7 @@ class ConnectIT {
       }
     } finally {
       spark.sql("DROP TABLE IF EXISTS loss_states");
+      spark.sql("DROP TABLE IF EXISTS daily_losses");
     }
     List<String> perModel = RowText.lines(spark.table("predictions").groupBy("model").agg(
         expr("loss('mse', label, prediction)").as("mse"),

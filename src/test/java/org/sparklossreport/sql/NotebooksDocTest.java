@@ -37,7 +37,9 @@ class NotebooksDocTest {
     Dataset<Row> df = NotebookFixture.frame(spark, rows);
     df.createOrReplaceTempView("predictions");
     String states = NotebookFixture.jobStates(spark, df, tmp);
-    deleteTree(Path.of(spark.conf().get("spark.sql.warehouse.dir").replaceFirst("^file:", ""), "loss_states"));
+    Path warehouse = Path.of(spark.conf().get("spark.sql.warehouse.dir").replaceFirst("^file:", ""));
+    deleteTree(warehouse.resolve("loss_states"));
+    deleteTree(warehouse.resolve("daily_losses"));
 
     Map<String, List<Row>> results = new HashMap<>();
     int blocks = 0;
@@ -52,8 +54,9 @@ class NotebooksDocTest {
       }
     } finally {
       spark.sql("DROP TABLE IF EXISTS loss_states");
+      spark.sql("DROP TABLE IF EXISTS daily_losses");
     }
-    assertEquals(6, blocks, "sql blocks of docs/NOTEBOOKS.md");
+    assertEquals(8, blocks, "sql blocks of docs/NOTEBOOKS.md");
 
     // the per-model analysis
     List<Row> perModel = result(results, b -> b.contains("AS log_loss"));
@@ -77,6 +80,35 @@ class NotebooksDocTest {
       List<P> g = rows.stream().filter(p -> (model == null || p.model().equals(model)) && p.label() != null).toList();
       Approx.assertClose(mean(g, true, NotebooksDocTest::huber), r.getDouble(1), 1e-12, 0, "merged huber " + model);
       assertEquals(model == null ? 4L : 2L, r.getLong(2), "nights");
+    }
+    // the whole report from SQL: by model, weighted, over the valid rows; the comparison with model a
+    List<Row> report = result(results, b -> b.contains("ci            => 'jackknife'"));
+    Map<String, Double> mseByModel = new HashMap<>();
+    for (Row r : report) {
+      if (r.getString(0).equals("model") && r.getString(3).equals("mse")) {
+        String model = r.getString(2);
+        List<P> g = rows.stream().filter(p -> p.model().equals(model) && p.label() != null).toList();
+        Approx.assertClose(mean(g, true, p -> sq(p.label() - p.prediction())), r.getDouble(4), 1e-12, 0,
+            "loss_report mse " + model);
+        assertEquals((long) g.size(), r.getLong(5), "rows of " + model);
+        assertTrue(r.getDouble(7) < r.getDouble(4) && r.getDouble(4) < r.getDouble(8), "the interval holds the value");
+        mseByModel.put(model, r.getDouble(4));
+      }
+    }
+    assertEquals(2, mseByModel.size());
+    Row modelB = report.stream().filter(r -> r.getString(0).equals("model") && r.getString(2).equals("b")
+        && r.getString(3).equals("mse")).findFirst().orElseThrow();
+    Approx.assertClose(mseByModel.get("b") - mseByModel.get("a"), modelB.getDouble(9), 1e-12, 0, "delta of b");
+    // the dbt model: one night, by date and model
+    List<Row> daily = result(results, bl -> bl.contains("daily_losses ORDER BY"));
+    assertEquals(4, daily.size(), "2 models x 2 losses");
+    for (Row r : daily) {
+      assertEquals(NotebookFixture.DATES[1], r.getString(0));
+      List<P> g = rows.stream().filter(p -> p.date().equals(NotebookFixture.DATES[1]) && p.model().equals(r.getString(1))
+          && p.label() != null).toList();
+      double expected = r.getString(2).equals("mse") ? mean(g, true, p -> sq(p.label() - p.prediction()))
+          : mean(g, true, NotebooksDocTest::huber);
+      Approx.assertClose(expected, r.getDouble(3), 1e-12, 0, "daily_losses " + r);
     }
     // the job's night merged with SQL's night
     List<Row> mixed = result(results, b -> b.contains("job_states"));
