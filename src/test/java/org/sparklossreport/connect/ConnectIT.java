@@ -106,9 +106,12 @@ class ConnectIT {
     String classpath = Files.readString(ROOT.resolve("target/connect-client-classpath.txt")).trim() + ":"
         + ROOT.resolve("target/test-classes");
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx1g", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "--add-opens=java.base/java.nio=ALL-UNNAMED",
-        "-Dproject.basedir=" + ROOT, "-cp", classpath, ConnectClient.class.getName(), url, table, states,
-        out.toString(), REPORT, WRONG));
+        "-Xmx1g", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+        "-Dproject.basedir=" + ROOT));
+    // the flags Spark needs on Java 17 (the client decodes Arrow batches and timestamps), as the build's
+    cmd.addAll(List.of(System.getProperty("spark.jvm.flags", "").trim().split("\\s+")));
+    cmd.addAll(List.of("-cp", classpath, ConnectClient.class.getName(), url, table, states, out.toString(), REPORT,
+        WRONG));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.resolve("client.log").toFile())
         .start();
     if (!p.waitFor(5, TimeUnit.MINUTES)) {

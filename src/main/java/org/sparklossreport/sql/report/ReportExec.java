@@ -10,6 +10,7 @@ import org.apache.spark.sql.classic.Dataset$;
 import org.apache.spark.sql.execution.LeafExecNode;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.sparklossreport.api.LossReport;
+import org.sparklossreport.core.UsageException;
 import scala.collection.immutable.IndexedSeq;
 import scala.collection.immutable.Seq;
 
@@ -32,10 +33,18 @@ public final class ReportExec extends SparkPlan implements LeafExecNode {
     this.output = output;
   }
 
+  /**
+   * Runs the report. Invalid rows under {@code invalid => 'fail'} fail the query with the job's message, the
+   * options named as the call names them.
+   */
   @Override
   public RDD<InternalRow> doExecute() {
     var spark = session();
-    return LossReport.of(Dataset$.MODULE$.ofRows(spark, input), options).compute().queryExecution().toRdd();
+    try {
+      return LossReport.of(Dataset$.MODULE$.ofRows(spark, input), options).compute().queryExecution().toRdd();
+    } catch (UsageException e) {
+      throw new UsageException(ReportTableFunction.NAME + ": " + ReportArguments.inSql(e.getMessage()), e);
+    }
   }
 
   @Override
