@@ -109,7 +109,8 @@ class ConnectIT {
         "-Xmx1g", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
         "-Dproject.basedir=" + ROOT));
     // the flags Spark needs on Java 17 (the client decodes Arrow batches and timestamps), as the build's
-    cmd.addAll(List.of(System.getProperty("spark.jvm.flags", "").trim().split("\\s+")));
+    cmd.addAll(java.util.Arrays.stream(System.getProperty("spark.jvm.flags", "").split("\\s+"))
+        .filter(f -> !f.isBlank()).toList());
     cmd.addAll(List.of("-cp", classpath, ConnectClient.class.getName(), url, table, states, out.toString(), REPORT,
         WRONG));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.resolve("client.log").toFile())
