@@ -122,8 +122,8 @@ public final class LossReport {
 
   private static void checkInvalid(String policy) {
     if (policy != null && InvalidPolicy.parse(policy).kind() == InvalidPolicy.Kind.QUARANTINE) {
-      throw new UsageException("invalid: a report returned as a DataFrame (LossReport, loss_report) writes nothing, so it cannot quarantine"
-          + " rows; use fail or skip,"
+      throw new UsageException("invalid: a report returned as a DataFrame (LossReport, loss_report) writes"
+          + " nothing, so it cannot quarantine rows; use fail or skip,"
           + " or the job's --invalid 'quarantine PATH'");
     }
   }

@@ -104,8 +104,8 @@ class NotebooksDocTest {
     assertEquals(4, daily.size(), "2 models x 2 losses");
     for (Row r : daily) {
       assertEquals(NotebookFixture.DATES[1], r.getString(0));
-      List<P> g = rows.stream().filter(p -> p.date().equals(NotebookFixture.DATES[1]) && p.model().equals(r.getString(1))
-          && p.label() != null).toList();
+      List<P> g = rows.stream().filter(p -> p.date().equals(NotebookFixture.DATES[1])
+          && p.model().equals(r.getString(1)) && p.label() != null).toList();
       double expected = r.getString(2).equals("mse") ? mean(g, true, p -> sq(p.label() - p.prediction()))
           : mean(g, true, NotebooksDocTest::huber);
       Approx.assertClose(expected, r.getDouble(3), 1e-12, 0, "daily_losses " + r);

@@ -78,7 +78,8 @@ record ReportArguments(LogicalPlan input, Map<String, Object> options) {
       if (isIdentifier(spark, text)) {
         df = spark.table(text);
       } else {
-        df = org.apache.spark.sql.classic.Dataset$.MODULE$.ofRows(spark, spark.sessionState().sqlParser().parseQuery(text));
+        LogicalPlan query = spark.sessionState().sqlParser().parseQuery(text); // a query only, never a command
+        df = org.apache.spark.sql.classic.Dataset$.MODULE$.ofRows(spark, query);
       }
       return df.queryExecution().analyzed();
     } catch (Exception e) { // Scala throws AnalysisException and ParseException unchecked

@@ -42,7 +42,7 @@ class LossReportTableFunctionTest {
   static Path tmp;
   private static String input;
 
-  /** 1200 rows of 2 dates × 2 models, an example id shared by the models' rows, one null label and one NaN prediction. */
+  /** 1200 rows of 2 dates × 2 models; an example id that 3 neighbouring rows share; a null label, a NaN prediction. */
   @BeforeAll
   static void table() {
     SparkSession spark = SharedSparkSession.get();
@@ -116,7 +116,8 @@ class LossReportTableFunctionTest {
   void invalidRowsUnderSkipAreCountedAsTheJobCountsThem(SparkSession spark) {
     List<Row> rows = spark.sql("SELECT rows, invalid_rows, invalid_reasons FROM loss_report('tf_predictions',"
         + " losses => 'mse', invalid => 'skip') WHERE grouping = 'overall'").collectAsList();
-    assertEquals(List.of(RowFactory.create(1198L, 2L, "null=1,not_finite=1")), rows, "1200 rows, one null label, one NaN prediction");
+    assertEquals(List.of(RowFactory.create(1198L, 2L, "null=1,not_finite=1")), rows,
+        "1200 rows, one null label, one NaN prediction");
   }
 
   @Test
@@ -171,7 +172,8 @@ class LossReportTableFunctionTest {
         "--output", tmp.resolve("bad").toString());
     AnalysisException e = assertThrows(AnalysisException.class, () -> spark.sql(
         "SELECT * FROM loss_report('tf_predictions', losses => 'mse', ci => 'jackknife', ci_buckets => 1)"));
-    assertEquals(job.replace("error: --ci-buckets", "loss_report: ci_buckets"), e.message(), "the message (Spark adds the call's position after it)");
+    assertEquals(job.replace("error: --ci-buckets", "loss_report: ci_buckets"), e.message(),
+        "the message (Spark adds the call's position after it)");
   }
 
   @Test
