@@ -94,7 +94,8 @@ class ConnectIT {
     assertEquals(RowText.lines(spark.read().parquet(jobReport).collectAsList(), List.of("run_id", "computed_at")),
         Files.readAllLines(out.resolve("report.txt")), "loss_report over Connect and the job's report");
     assertEquals(8, classic.size(), "sql blocks of docs/NOTEBOOKS.md");
-    assertTrue(Files.readAllLines(out.resolve("report.txt")).size() > 30, "loss_report's rows over Connect");
+    assertEquals((4 + 2 + 1) * 3, Files.readAllLines(out.resolve("report.txt")).size(),
+        "loss_report's rows over Connect: (4 date,model keys + 2 models + overall) x 3 losses");
     String error = Files.readString(out.resolve("error.txt"));
     System.err.println("the error over Connect: " + error);
     assertTrue(error.contains(wrong.message()), "the client's error:\n" + error + "\nthe classic session's:\n"
