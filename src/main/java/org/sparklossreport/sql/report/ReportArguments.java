@@ -64,6 +64,10 @@ record ReportArguments(LogicalPlan input, Map<String, Object> options) {
     }
     Expression in = positional.get(0);
     if (in instanceof FunctionTableSubqueryArgumentExpression t) {
+      if (t.partitionByExpressions().nonEmpty() || t.orderByExpressions().nonEmpty() || t.withSinglePartition()) {
+        throw error("TABLE(...) takes no PARTITION BY, ORDER BY or WITH SINGLE PARTITION here: the report's keys"
+            + " are partition_by => 'c1,c2'");
+      }
       input = t.plan();
     } else {
       input = read(spark, constant("input", in));

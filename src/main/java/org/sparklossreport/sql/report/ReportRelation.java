@@ -3,6 +3,7 @@ package org.sparklossreport.sql.report;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
+import org.apache.spark.sql.catalyst.analysis.MultiInstanceRelation;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
 import org.apache.spark.sql.catalyst.expressions.AttributeMap$;
 import org.apache.spark.sql.catalyst.expressions.AttributeSet;
@@ -24,7 +25,7 @@ import scala.math.BigInt;
  * child: the pass reads it as a DataFrame of its own (its engines choose their plan), as the job reads its
  * input.
  */
-public final class ReportRelation extends LogicalPlan implements LeafNode {
+public final class ReportRelation extends LogicalPlan implements LeafNode, MultiInstanceRelation {
   private static final long serialVersionUID = 1L;
 
   private final LogicalPlan input;
@@ -55,6 +56,14 @@ public final class ReportRelation extends LogicalPlan implements LeafNode {
   @Override
   public Seq<Attribute> output() {
     return output;
+  }
+
+  /** The same call with new attribute ids: a view over it can be joined with itself. */
+  @Override
+  public LogicalPlan newInstance() {
+    java.util.List<Attribute> fresh = scala.jdk.javaapi.CollectionConverters.asJava(output).stream()
+        .map(Attribute::newInstance).toList();
+    return new ReportRelation(input, options, ReportStrategy.seq(fresh));
   }
 
   @Override

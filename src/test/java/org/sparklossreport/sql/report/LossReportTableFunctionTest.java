@@ -160,6 +160,9 @@ class LossReportTableFunctionTest {
           () -> spark.sql("SELECT * FROM loss_report('tf_predictions', " + args + ")"), c.getKey());
       assertTrue(e.getMessage().startsWith(c.getValue()), c.getKey() + ": " + e.getMessage());
     }
+    AnalysisException clauses = assertThrows(AnalysisException.class,
+        () -> spark.sql("SELECT * FROM loss_report(TABLE(tf_predictions) PARTITION BY model, losses => 'mse')"));
+    assertTrue(clauses.message().startsWith("loss_report: TABLE(...) takes no PARTITION BY"), clauses.message());
     AnalysisException e = assertThrows(AnalysisException.class,
         () -> spark.sql("SELECT * FROM loss_report('no_such_table', losses => 'mse')"));
     assertTrue(e.getMessage().startsWith("loss_report: input 'no_such_table' is neither a table nor a query"),
@@ -185,6 +188,15 @@ class LossReportTableFunctionTest {
       assertEquals(1, events.scans().size(), "stages that scan the input: " + events.stages());
       assertEquals(1200, events.scans().get(0).recordsRead(), "input rows read by that stage's tasks");
     }
+  }
+
+  @Test
+  void aViewOverItJoinsWithItself(SparkSession spark) {
+    spark.sql("CREATE OR REPLACE TEMPORARY VIEW tf_by_model AS SELECT * FROM loss_report('tf_predictions',"
+        + " partition_by => 'model', losses => 'mse,mae', invalid => 'skip')");
+    List<Row> pairs = spark.sql("SELECT a.model, a.value - b.value FROM tf_by_model a JOIN tf_by_model b"
+        + " ON a.model = b.model AND a.loss = 'mse' AND b.loss = 'mae'").collectAsList();
+    assertEquals(2, pairs.size(), "models a and b, each mse against its mae: " + pairs);
   }
 
   @Test
