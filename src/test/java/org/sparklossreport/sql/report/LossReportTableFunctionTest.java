@@ -16,6 +16,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -191,11 +192,11 @@ class LossReportTableFunctionTest {
   }
 
   @Test
-  void aViewOverItJoinsWithItself(SparkSession spark) {
-    spark.sql("CREATE OR REPLACE TEMPORARY VIEW tf_by_model AS SELECT * FROM loss_report('tf_predictions',"
-        + " partition_by => 'model', losses => 'mse,mae', invalid => 'skip')");
-    List<Row> pairs = spark.sql("SELECT a.model, a.value - b.value FROM tf_by_model a JOIN tf_by_model b"
-        + " ON a.model = b.model AND a.loss = 'mse' AND b.loss = 'mae'").collectAsList();
+  void aReportJoinsWithItself(SparkSession spark) {
+    Dataset<Row> byModel = spark.sql("SELECT * FROM loss_report('tf_predictions', partition_by => 'model',"
+        + " losses => 'mse,mae', invalid => 'skip')");
+    List<Row> pairs = byModel.as("a").join(byModel.as("b"), functions.expr("a.model = b.model AND a.loss = 'mse'"
+        + " AND b.loss = 'mae'")).selectExpr("a.model", "a.value - b.value").collectAsList();
     assertEquals(2, pairs.size(), "models a and b, each mse against its mae: " + pairs);
   }
 
