@@ -31,7 +31,7 @@ class ArchitectureTest {
       List.of("functions", "report"),
       List.of("output"),
       List.of("api"),
-      List.of("cli"),
+      List.of("cli", "sql.report"),
       List.of("job"));
 
   private static final String ROOT = "org.sparklossreport";

@@ -40,6 +40,17 @@ class JarContentsIT {
   }
 
   @Test
+  void theExtensionFindsLossReportInTheJar() throws IOException {
+    try (JarFile jar = new JarFile(JAR.toFile())) {
+      JarEntry services = jar.getJarEntry("META-INF/services/org.sparklossreport.sql.ExtensionPart");
+      assertTrue(services != null, "no service file for sql.ExtensionPart in " + JAR);
+      String named = new String(jar.getInputStream(services).readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      assertEquals("org.sparklossreport.sql.report.ReportExtension", named.trim());
+      assertTrue(jar.getJarEntry("org/sparklossreport/sql/report/ReportExtension.class") != null, named);
+    }
+  }
+
+  @Test
   void noBenchmarkOrFaultInjectionInTheJar() throws IOException {
     List<String> leaked = files().stream()
         .filter(f -> f.startsWith("org/sparklossreport/bench/") || f.contains("FaultInjection")).toList();

@@ -45,8 +45,8 @@ public final class JobOptions {
       "master", "conf", "demo", "demo-rows", "demo-dir", "help", "version");
 
   /** The options of a {@link LossReport}: what the pass computes, not what it reads or writes. */
-  static final List<String> PASS_OPTIONS = List.of("where", "label", "prediction", "weight", "partition-by", "losses",
-      "grouping-sets", "ci", "ci-buckets", "ci-level", "id-column", "compare-by", "baseline", "invalid");
+  public static final List<String> PASS_OPTIONS = List.of("where", "label", "prediction", "weight", "partition-by",
+      "losses", "grouping-sets", "ci", "ci-buckets", "ci-level", "id-column", "compare-by", "baseline", "invalid");
 
   /** The options of {@code rollup}; the others are the job's alone. */
   public static final List<String> ROLLUP_OPTIONS = List.of("states", "where", "grouping-sets", "losses", "ci",

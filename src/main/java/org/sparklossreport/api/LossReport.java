@@ -8,6 +8,7 @@ import java.util.Map;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructType;
 import org.sparklossreport.core.Messages;
 import org.sparklossreport.core.UsageException;
 import org.sparklossreport.report.JobReport;
@@ -46,6 +47,15 @@ public final class LossReport {
   /** A report of {@code df} (columns {@code label} and {@code prediction} unless told otherwise). */
   public static LossReport of(Dataset<Row> df) {
     return new LossReport(df, Map.of());
+  }
+
+  /**
+   * A report of {@code df} with options by the job's names ({@code partition-by}, {@code ci-buckets}, ...;
+   * values as on the command line), as SQL's {@code loss_report} gives them: checked by {@link #schema}
+   * and {@link #compute} as the command line's are.
+   */
+  public static LossReport of(Dataset<Row> df, Map<String, ?> options) {
+    return new LossReport(df, new LinkedHashMap<>(options));
   }
 
   private LossReport with(String option, Object value) {
@@ -106,11 +116,16 @@ public final class LossReport {
 
   /** {@code fail} (default) or {@code skip}; a DataFrame report writes nothing, so no quarantine. */
   public LossReport invalid(String policy) {
-    if (InvalidPolicy.parse(policy).kind() == InvalidPolicy.Kind.QUARANTINE) {
-      throw new UsageException("invalid: a LossReport writes nothing, so it cannot quarantine rows; use fail or skip,"
+    checkInvalid(policy);
+    return with("invalid", policy);
+  }
+
+  private static void checkInvalid(String policy) {
+    if (policy != null && InvalidPolicy.parse(policy).kind() == InvalidPolicy.Kind.QUARANTINE) {
+      throw new UsageException("invalid: a report returned as a DataFrame (LossReport, loss_report) writes"
+          + " nothing, so it cannot quarantine rows; use fail or skip,"
           + " or the job's --invalid 'quarantine PATH'");
     }
-    return with("invalid", policy);
   }
 
   /** The options as the command line would give them (for messages and tests). */
@@ -124,7 +139,30 @@ public final class LossReport {
    * {@code fail}.
    */
   public Dataset<Row> compute() {
+    JobSpec spec = spec();
+    LossReportJob job = new LossReportJob(df.sparkSession(), spec);
+    try (JobReport c = job.compute(input(spec), System.nanoTime())) {
+      return c.rows().localCheckpoint(true);
+    }
+  }
+
+  /**
+   * The report's columns, from the options and the DataFrame's schema alone (no Spark job, nothing read):
+   * a {@link UsageException} names an option, column, loss or key at fault, as {@link #compute} would.
+   */
+  public StructType schema() {
+    JobSpec spec = spec();
+    return new LossReportJob(df.sparkSession(), spec).plan(input(spec)).schema();
+  }
+
+  private JobSpec spec() {
     JobSpec spec = JobOptions.build(new LinkedHashMap<>(options), true);
+    checkInvalid(OptionValues.text(options, "invalid"));
+    return spec;
+  }
+
+  /** The DataFrame, filtered by the option {@code where} (checked now). */
+  private Dataset<Row> input(JobSpec spec) {
     Dataset<Row> input = df;
     if (spec.where() != null) {
       try {
@@ -137,9 +175,6 @@ public final class LossReport {
         throw e instanceof RuntimeException re ? re : new IllegalStateException(e);
       }
     }
-    LossReportJob job = new LossReportJob(df.sparkSession(), spec);
-    try (JobReport c = job.compute(input, System.nanoTime())) {
-      return c.rows().localCheckpoint(true);
-    }
+    return input;
   }
 }

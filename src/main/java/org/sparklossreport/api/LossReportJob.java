@@ -102,7 +102,12 @@ public final class LossReportJob {
    * returns. Valid until closed.
    */
   JobReport compute(Dataset<Row> input, long t0) {
-    return ReportRun.plan(spark, spec, input, runId, computedAt).persisted(t0);
+    return plan(input).persisted(t0);
+  }
+
+  /** The plan of the report of {@code input}: every usage error the schema can show, and no Spark job. */
+  ReportRun plan(Dataset<Row> input) {
+    return ReportRun.plan(spark, spec, input, runId, computedAt);
   }
 
   /** Off: every run persists its key states and summarizes them in a job of their own before writing. */

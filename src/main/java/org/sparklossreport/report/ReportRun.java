@@ -180,6 +180,11 @@ public final class ReportRun {
     }, () -> {});
   }
 
+  /** The report's schema: its columns, the key columns typed as in the input. */
+  public StructType schema() {
+    return ReportRows.schema(keyFields());
+  }
+
   /** The report rows' maker for this run (without intervals). */
   ReportRows rows() {
     return new ReportRows(plan.set(), plan.keys(), spec.where(), runId, computedAt);

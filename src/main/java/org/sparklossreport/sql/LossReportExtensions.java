@@ -11,7 +11,8 @@ import scala.runtime.BoxedUnit;
  * The losses' SQL functions in every session: set {@code spark.sql.extensions} to this class (with the
  * application jar on the classpath) and each session Spark builds has {@code loss}, {@code loss_outputs},
  * {@code loss_state_agg}, {@code loss_state_merge_agg}, {@code loss_value}, {@code loss_state} and the
- * per-loss shortcuts ({@link SqlFunctions}), from SQL, PySpark, Scala, Java and Spark Connect clients alike.
+ * per-loss shortcuts ({@link SqlFunctions}), and the table function {@code loss_report} (an
+ * {@link ExtensionPart} of a higher layer), from SQL, PySpark, Scala, Java and Spark Connect clients alike.
  */
 public final class LossReportExtensions implements Function1<SparkSessionExtensions, BoxedUnit> {
 
@@ -20,6 +21,7 @@ public final class LossReportExtensions implements Function1<SparkSessionExtensi
     for (SqlFunction f : SqlFunctions.all()) {
       extensions.injectFunction(new Tuple3<>(f.id(), f.info(), f.builder()));
     }
+    ExtensionPart.all().forEach(p -> p.inject(extensions));
     return BoxedUnit.UNIT;
   }
 
@@ -29,5 +31,6 @@ public final class LossReportExtensions implements Function1<SparkSessionExtensi
     for (SqlFunction f : SqlFunctions.all()) {
       registry.registerFunction(f.id(), f.info(), f.builder());
     }
+    ExtensionPart.all().forEach(p -> p.register(spark));
   }
 }

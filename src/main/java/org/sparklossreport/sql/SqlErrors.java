@@ -9,16 +9,16 @@ import scala.Option;
  * at analysis) whose message names the call and what was expected. Thrown from builders that Java sees as
  * unchecked, hence the declared {@code RuntimeException}: callers write {@code throw SqlErrors.analysis(..)}.
  */
-final class SqlErrors {
+public final class SqlErrors {
   private SqlErrors() {}
 
   /** Throws an {@link AnalysisException} with {@code message} as it is (no error class). */
-  static RuntimeException analysis(String message, Throwable cause) {
+  public static RuntimeException analysis(String message, Throwable cause) {
     return SqlErrors.<RuntimeException>raise(new AnalysisException(message, Option.empty(), Option.empty(),
         Option.apply(cause), Option.empty(), scala.collection.immutable.Map$.MODULE$.empty(), new QueryContext[0]));
   }
 
-  static RuntimeException analysis(String message) {
+  public static RuntimeException analysis(String message) {
     return analysis(message, null);
   }
 

@@ -3,32 +3,24 @@ package org.sparklossreport.sql;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.function.Predicate;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sparklossreport.cli.Main;
 import org.sparklossreport.testing.Approx;
+import org.sparklossreport.testing.NotebookFixture;
+import org.sparklossreport.testing.NotebookFixture.P;
+import org.sparklossreport.testing.NotebookSql;
 import org.sparklossreport.testing.SparkTest;
 
 /**
@@ -39,72 +31,32 @@ import org.sparklossreport.testing.SparkTest;
  */
 @SparkTest
 class NotebooksDocTest {
-  private static final String STATES_PATH = "/data/loss-states";
-  private static final String[] DATES = {"2026-11-29", "2026-11-30"};
-
-  /** One fixture row. */
-  private record P(String date, String model, Double label, double prediction, double weight, int clicked,
-      double pClick, int cls, double[] probs) {}
-
-  private static final StructType SCHEMA = new StructType().add("date", DataTypes.StringType)
-      .add("model", DataTypes.StringType).add("label", DataTypes.DoubleType).add("prediction", DataTypes.DoubleType)
-      .add("weight", DataTypes.DoubleType).add("clicked", DataTypes.IntegerType).add("p_click", DataTypes.DoubleType)
-      .add("class", DataTypes.IntegerType).add("probs", DataTypes.createArrayType(DataTypes.DoubleType, false));
-
-  /** 2 nights × 2 models × 60 rows; one null label (an invalid row). */
-  private static List<P> fixture() {
-    Random r = new Random(1729);
-    List<P> out = new ArrayList<>();
-    for (int i = 0; i < 240; i++) {
-      double y = 5 + 2 * r.nextGaussian();
-      double pc = 1 / (1 + Math.exp(-r.nextGaussian()));
-      int k = r.nextInt(3);
-      double[] probs = {0.2, 0.2, 0.2};
-      probs[k] = 0.6;
-      out.add(new P(DATES[i % 2], i % 4 < 2 ? "a" : "b", i == 7 ? null : y, y + 1.2 * r.nextGaussian(),
-          0.5 + r.nextDouble(), r.nextDouble() < pc ? 1 : 0, pc, k, probs));
-    }
-    return out;
-  }
-
   @Test
   void everySqlBlockRunsAndGivesTheFormulasValues(SparkSession spark, @TempDir Path tmp) throws IOException {
-    List<P> rows = fixture();
-    Dataset<Row> df = spark.createDataFrame(rows.stream().map(p -> RowFactory.create(p.date(), p.model(), p.label(),
-        p.prediction(), p.weight(), p.clicked(), p.pClick(), p.cls(), p.probs())).toList(), SCHEMA);
+    List<P> rows = NotebookFixture.rows();
+    Dataset<Row> df = NotebookFixture.frame(spark, rows);
     df.createOrReplaceTempView("predictions");
-    // the job saves the first night's states where the page says
-    String night = tmp.resolve("night").toString();
-    df.where("date = '" + DATES[0] + "'").write().parquet(night);
-    String states = tmp.resolve("states").toString();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = Main.run(new String[] {"--input", night, "--partition-by", "date,model", "--losses",
-        "huber(delta=1.5),mse", "--weight", "weight", "--invalid", "skip", "--output", tmp.resolve("report").toString(),
-        "--states", states}, new PrintStream(new ByteArrayOutputStream(), true),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
-    deleteTree(Path.of(spark.conf().get("spark.sql.warehouse.dir").replaceFirst("^file:", ""), "loss_states"));
+    String states = NotebookFixture.jobStates(spark, df, tmp);
+    Path warehouse = Path.of(spark.conf().get("spark.sql.warehouse.dir").replaceFirst("^file:", ""));
+    deleteTree(warehouse.resolve("loss_states"));
+    deleteTree(warehouse.resolve("daily_losses"));
 
-    String doc = Files.readString(Path.of(System.getProperty("basedir", "")).resolve("docs/NOTEBOOKS.md"));
-    Matcher m = Pattern.compile("```sql\\n(.*?)```", Pattern.DOTALL).matcher(doc);
     Map<String, List<Row>> results = new HashMap<>();
     int blocks = 0;
     try {
-      while (m.find()) {
-        String block = m.group(1).replace(STATES_PATH, states);
+      for (String block : NotebookSql.blocks(NotebookSql.page(), states)) {
         List<Row> last = null;
-        for (String statement : block.split(";\\s*\\n")) {
-          if (!statement.isBlank()) {
-            last = spark.sql(statement).collectAsList();
-          }
+        for (String statement : NotebookSql.statements(block)) {
+          last = spark.sql(statement).collectAsList();
         }
         results.put(block, last);
         blocks++;
       }
     } finally {
       spark.sql("DROP TABLE IF EXISTS loss_states");
+      spark.sql("DROP TABLE IF EXISTS daily_losses");
     }
-    assertEquals(6, blocks, "sql blocks of docs/NOTEBOOKS.md");
+    assertEquals(8, blocks, "sql blocks of docs/NOTEBOOKS.md");
 
     // the per-model analysis
     List<Row> perModel = result(results, b -> b.contains("AS log_loss"));
@@ -128,6 +80,35 @@ class NotebooksDocTest {
       List<P> g = rows.stream().filter(p -> (model == null || p.model().equals(model)) && p.label() != null).toList();
       Approx.assertClose(mean(g, true, NotebooksDocTest::huber), r.getDouble(1), 1e-12, 0, "merged huber " + model);
       assertEquals(model == null ? 4L : 2L, r.getLong(2), "nights");
+    }
+    // the whole report from SQL: by model, weighted, over the valid rows; the comparison with model a
+    List<Row> report = result(results, b -> b.contains("ci            => 'jackknife'"));
+    Map<String, Double> mseByModel = new HashMap<>();
+    for (Row r : report) {
+      if (r.getString(0).equals("model") && r.getString(3).equals("mse")) {
+        String model = r.getString(2);
+        List<P> g = rows.stream().filter(p -> p.model().equals(model) && p.label() != null).toList();
+        Approx.assertClose(mean(g, true, p -> sq(p.label() - p.prediction())), r.getDouble(4), 1e-12, 0,
+            "loss_report mse " + model);
+        assertEquals((long) g.size(), r.getLong(5), "rows of " + model);
+        assertTrue(r.getDouble(7) < r.getDouble(4) && r.getDouble(4) < r.getDouble(8), "the interval holds the value");
+        mseByModel.put(model, r.getDouble(4));
+      }
+    }
+    assertEquals(2, mseByModel.size());
+    Row modelB = report.stream().filter(r -> r.getString(0).equals("model") && r.getString(2).equals("b")
+        && r.getString(3).equals("mse")).findFirst().orElseThrow();
+    Approx.assertClose(mseByModel.get("b") - mseByModel.get("a"), modelB.getDouble(9), 1e-12, 0, "delta of b");
+    // the dbt model: one night, by date and model
+    List<Row> daily = result(results, bl -> bl.contains("daily_losses ORDER BY"));
+    assertEquals(4, daily.size(), "2 models x 2 losses");
+    for (Row r : daily) {
+      assertEquals(NotebookFixture.DATES[1], r.getString(0));
+      List<P> g = rows.stream().filter(p -> p.date().equals(NotebookFixture.DATES[1])
+          && p.model().equals(r.getString(1)) && p.label() != null).toList();
+      double expected = r.getString(2).equals("mse") ? mean(g, true, p -> sq(p.label() - p.prediction()))
+          : mean(g, true, NotebooksDocTest::huber);
+      Approx.assertClose(expected, r.getDouble(3), 1e-12, 0, "daily_losses " + r);
     }
     // the job's night merged with SQL's night
     List<Row> mixed = result(results, b -> b.contains("job_states"));
