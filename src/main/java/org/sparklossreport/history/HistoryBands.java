@@ -91,7 +91,7 @@ public final class HistoryBands {
   }
 
   /** The key column named {@code name} (case-insensitively); a usage error when the report has none. */
-  static String column(List<String> keys, String name) {
+  public static String column(List<String> keys, String name) {
     for (String k : keys) {
       if (k.toLowerCase(Locale.ROOT).equals(name.toLowerCase(Locale.ROOT))) {
         return k;
