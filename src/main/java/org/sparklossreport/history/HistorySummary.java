@@ -66,8 +66,8 @@ public record HistorySummary(String column, long banded, long anomalies, long to
     out.printf(Locale.ROOT, "  %-40s %-24s %14s %14s  %-31s %9s%n", "anomaly (worst first)", "loss", "value",
         "expected", "band", "z");
     for (Anomaly a : worst) {
-      out.printf(Locale.ROOT, "  %-40s %-24s %14s %14s  [%-14s, %-14s] %9s%n", clip(a.keys(), 40), clip(a.loss(), 24),
-          num(a.value()), num(a.expected()), num(a.low()), num(a.high()),
+      out.printf(Locale.ROOT, "  %-40s %-24s %14s %14s  %-31s %9s%n", clip(a.keys(), 40), clip(a.loss(), 24),
+          num(a.value()), num(a.expected()), "[" + num(a.low()) + ", " + num(a.high()) + "]",
           a.z() == null ? "null" : String.format(Locale.ROOT, "%+.2f", a.z()));
     }
     if (anomalies > worst.size()) {
