@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
         "1:anything else"},
     footer = {"  submit/loss-report history --report reports/nightly --history-by date --band seasonal \\",
         "    --fail-if \"anomaly(mse) > 0\" --html history.html",
-        "See docs/REPORT.md, \"History and anomaly bands\"."})
+        "See docs/HISTORY.md."})
 public final class HistoryCommand extends OptionsCommand {
   // The options, in the order of HistoryOptions.COMMAND_OPTIONS.
   @Option(names = "--report", paramLabel = "PATH", description = "the report: a directory written by the job or rollup (parquet, json, csv) or a Delta table")

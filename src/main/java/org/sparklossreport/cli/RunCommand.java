@@ -182,7 +182,7 @@ public final class RunCommand extends OptionsCommand implements Commands.Notes {
         "History: --history-by date bands each row of the newest date against the earlier rows of the",
         "  same output (the report is the history; the predictions are read once). Anomalous values stay",
         "  out of later history; a rerun of a night replaces its row, so a fixed night re-enters it. The",
-        "  history command does the same for an existing report. See docs/REPORT.md.",
+        "  history command does the same for an existing report. See docs/HISTORY.md.",
         "");
   }
 }

@@ -5,6 +5,6 @@
  * {@link org.sparklossreport.history.Bands} holds the band maths (no Spark),
  * {@link org.sparklossreport.history.SeriesWalk} walks one series' earlier nights, leaving anomalies out,
  * and {@link org.sparklossreport.history.HistoryBands} does it for every series in Spark, from the report
- * table alone (never the predictions). See docs/REPORT.md, "History and anomaly bands".
+ * table alone (never the predictions). See docs/HISTORY.md.
  */
 package org.sparklossreport.history;
