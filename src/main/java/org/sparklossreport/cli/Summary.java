@@ -17,8 +17,9 @@ final class Summary {
   private Summary() {}
 
   /**
-   * What a finished run shows: the summary ({@link #print}), the {@code --html} page (null: none) of the
-   * report it wrote in {@code outputFormat} from {@code source}, then its {@link #verdict}, returned.
+   * What a finished run shows: the summary ({@link #print}), what its history found ({@code history} null:
+   * none), the {@code --html} page (null: none) of the report it wrote in {@code outputFormat} from
+   * {@code source}, then its {@link #verdict}, returned.
    */
   static int report(SparkSession spark, RunResult result, String html, String outputFormat, String source,
       String gatesOutput, HistorySpec history, PrintStream out, PrintStream err) throws java.io.IOException {
