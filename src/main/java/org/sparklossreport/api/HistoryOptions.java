@@ -106,20 +106,20 @@ public final class HistoryOptions {
   }
 
   private static int whole(Map<String, Object> o, String key, int dflt) {
-    String v = text(o, key);
-    try {
-      return v == null ? dflt : Integer.parseInt(v);
-    } catch (NumberFormatException e) {
-      throw new UsageException("--" + key + " must be a whole number, got '" + v + "'");
-    }
+    return parsed(o, key, dflt, Integer::parseInt, "a whole number");
   }
 
   private static double number(Map<String, Object> o, String key, double dflt) {
+    return parsed(o, key, dflt, Double::parseDouble, "a number");
+  }
+
+  private static <T> T parsed(Map<String, Object> o, String key, T dflt, java.util.function.Function<String, T> parse,
+      String what) {
     String v = text(o, key);
     try {
-      return v == null ? dflt : Double.parseDouble(v);
+      return v == null ? dflt : parse.apply(v);
     } catch (NumberFormatException e) {
-      throw new UsageException("--" + key + " must be a number, got '" + v + "'");
+      throw new UsageException("--" + key + " must be " + what + ", got '" + v + "'");
     }
   }
 }
