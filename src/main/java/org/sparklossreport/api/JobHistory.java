@@ -81,7 +81,10 @@ public final class JobHistory {
     Dataset<Row> earlier = null;
     try {
       if (output.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(output)) {
-        earlier = ReportReader.read(spark, output.toString(), format, null);
+        // Parquet and Delta keep the report's types: read as they are (ReportReader's ordering of the key
+        // columns is a Spark job over every row, which the bands, joined by name, do not need)
+        earlier = format.equals("parquet") || format.equals("delta") ? spark.read().format(format).load(output.toString())
+            : ReportReader.read(spark, output.toString(), format, null);
       }
     } catch (IOException e) {
       throw new UsageException("--output '" + output + "' cannot be read for its history: " + e.getMessage(), e);
