@@ -64,7 +64,7 @@ final class HistoryBenchmark {
         .withColumn("date", date_add(lit(java.sql.Date.valueOf(FIRST)), col("id").mod(nights).cast("int")))
         .withColumn("key", concat(lit("k"), col("id").divide(nights).cast("long").cast("string")))
         .withColumn("grouping", lit("date,key")).withColumn("loss", lit("mse"))
-        .withColumn("value", lit(0.25).plus(randn(1).multiply(0.01))).withColumn("rows", lit((long) ROWS_PER_KEY))
+        .withColumn("value", lit(0.25).plus(randn(1).multiply(0.11))) // ≈ the mse of 10 rows at sd 0.5.withColumn("rows", lit((long) ROWS_PER_KEY))
         .withColumn("invalid_rows", lit(0L)).withColumn("weight_sum", lit((double) ROWS_PER_KEY))
         .withColumn("run_id", lit("bench")).withColumn("computed_at", lit(java.sql.Timestamp.valueOf("2026-01-01 00:00:00")))
         .withColumn(HistoryColumns.ANOMALY, lit(false)).withColumn(HistoryColumns.EXPECTED, lit(0.25));
