@@ -29,6 +29,7 @@ class ArchitectureTest {
       List.of("engine.compiled", "engine.aggregator"),
       List.of("engine.columnar", "sql"),
       List.of("functions", "report"),
+      List.of("history"),
       List.of("output"),
       List.of("api"),
       List.of("cli", "sql.report"),

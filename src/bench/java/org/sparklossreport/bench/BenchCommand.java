@@ -35,6 +35,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
         "  --cold         one fresh JVM per run: submit/loss-report against a hand-written Spark job (HandJob)",
         "  --rollup       N nightly runs saving states, a direct run over the N nights and the rollup of their",
         "                 states; then the cost of --states on the 20M-row arith input",
+        "  --history      the nightly job on a report of --history-nights nights x --history-keys keys, alone and",
+        "                 with --history-by date (one JVM per run: time and peak memory)",
         "  --option-cost  the 20M-row arith input with and without OPTIONS (e.g. \"--ci jackknife\"), cold (one",
         "                 JVM per run) or --warm (one session)",
         ""},
@@ -44,12 +46,13 @@ import picocli.CommandLine.UnmatchedArgumentException;
         "                             [--cases floor,arith,...] [--check-accuracy]",
         "       submit/loss-benchmark --cold [--repeat R] [--dir DIR] [--shapes arith,keys,vectors] [--scale F]",
         "       submit/loss-benchmark --rollup [--nights N] [--rows-per-night N] [--repeat R] [--dir DIR]",
+        "       submit/loss-benchmark --history [--history-keys K] [--history-nights N] [--repeat R] [--dir DIR]",
         "       submit/loss-benchmark --option-cost \"OPTIONS\" [--warm] [--repeat R] [--dir DIR]",
         ""},
     optionListHeading = "Options:%n")
 final class BenchCommand implements Callable<Integer> {
   /** Which benchmark runs. */
-  enum Mode { WARM, COLD, ROLLUP, OPTION_COST }
+  enum Mode { WARM, COLD, ROLLUP, OPTION_COST, HISTORY }
 
   @Spec
   CommandSpec spec;
@@ -62,6 +65,17 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--rollup", description = "The rollup benchmark: what saved states save (see above).")
   boolean rollup;
+
+  @Option(names = "--history", description = "The history benchmark: what --history-by costs a night (see above).")
+  boolean history;
+
+  @Option(names = "--history-keys", paramLabel = "K", defaultValue = "100000",
+      description = "History: keys of the report (default: ${DEFAULT-VALUE}).")
+  int historyKeys;
+
+  @Option(names = "--history-nights", paramLabel = "N", defaultValue = "90",
+      description = "History: earlier nights of the report (default: ${DEFAULT-VALUE}).")
+  int historyNights;
 
   @Option(names = "--option-cost", paramLabel = "OPTIONS", description = "The cost of job OPTIONS, one"
       + " argument (e.g. \"--ci jackknife\"; {dir} in OPTIONS: a scratch folder).")
@@ -124,7 +138,8 @@ final class BenchCommand implements Callable<Integer> {
       Mode.WARM, Set.of("--rows", "--keys", "--repeat", "--dir", "--master", "--cases", "--check-accuracy"),
       Mode.COLD, Set.of("--cold", "--repeat", "--dir", "--shapes", "--scale", "--baseline-jar"),
       Mode.ROLLUP, Set.of("--rollup", "--nights", "--rows-per-night", "--repeat", "--dir"),
-      Mode.OPTION_COST, Set.of("--option-cost", "--warm", "--repeat", "--dir"));
+      Mode.OPTION_COST, Set.of("--option-cost", "--warm", "--repeat", "--dir"),
+      Mode.HISTORY, Set.of("--history", "--history-keys", "--history-nights", "--repeat", "--dir"));
 
   /** Parses {@code args} and runs the benchmark; the exit code (2: a bad option, with an error line). */
   static int execute(String[] args, PrintStream out, PrintStream err) {
@@ -158,6 +173,9 @@ final class BenchCommand implements Callable<Integer> {
     if (cold) {
       modes.add("--cold");
     }
+    if (history) {
+      modes.add("--history");
+    }
     if (rollup) {
       modes.add("--rollup");
     }
@@ -167,11 +185,12 @@ final class BenchCommand implements Callable<Integer> {
     if (modes.size() > 1) {
       throw bad(String.join(" and ", modes) + " are separate benchmarks: give one of them");
     }
-    Mode mode = cold ? Mode.COLD : rollup ? Mode.ROLLUP : optionCost != null ? Mode.OPTION_COST : Mode.WARM;
+    Mode mode = cold ? Mode.COLD : rollup ? Mode.ROLLUP : optionCost != null ? Mode.OPTION_COST
+        : history ? Mode.HISTORY : Mode.WARM;
     Set<String> own = OPTIONS.get(mode);
     for (OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
       if (!o.usageHelp() && !own.contains(o.longestName())) {
-        String which = mode == Mode.WARM ? "the warm benchmark (without --cold, --rollup or --option-cost)"
+        String which = mode == Mode.WARM ? "the warm benchmark (without --cold, --rollup, --history or --option-cost)"
             : modes.get(0);
         throw bad(o.longestName() + " is not an option of " + which + "; its options: "
             + own.stream().sorted().collect(Collectors.joining(", ")));
@@ -208,6 +227,11 @@ final class BenchCommand implements Callable<Integer> {
         positive("--nights", nights);
         positive("--rows-per-night", rowsPerNight);
         RollupBenchmark.rollup(nights, rowsPerNight, r, directory);
+      }
+      case HISTORY -> {
+        positive("--history-keys", historyKeys);
+        positive("--history-nights", historyNights);
+        HistoryBenchmark.history(historyKeys, historyNights, r, directory);
       }
       case OPTION_COST -> {
         if (optionCost.isBlank()) {

@@ -1,7 +1,6 @@
 package org.sparklossreport.api;
 
 import static org.sparklossreport.api.OptionValues.confMap;
-import static org.sparklossreport.api.OptionValues.gates;
 import static org.sparklossreport.api.OptionValues.groupingSets;
 import static org.sparklossreport.api.OptionValues.inputVersion;
 import static org.sparklossreport.api.OptionValues.list;
@@ -40,7 +39,8 @@ public final class JobOptions {
    */
   public static final List<String> NAMES = List.of("config", "input", "table", "input-format", "input-version",
       "input-timestamp", "input-schema", "where", "label", "prediction", "weight", "partition-by", "losses",
-      "grouping-sets", "ci", "ci-buckets", "ci-level", "id-column", "compare-by", "baseline", "fail-if",
+      "grouping-sets", "ci", "ci-buckets", "ci-level", "id-column", "compare-by", "baseline", "history-by",
+      "history-window", "history-min", "band", "band-k", "band-change", "history-keep-anomalies", "fail-if",
       "gates-output", "html", "report", "report-format", "output", "output-format", "states", "mode", "invalid",
       "master", "conf", "demo", "demo-rows", "demo-dir", "help", "version");
 
@@ -50,7 +50,8 @@ public final class JobOptions {
 
   /** The options of {@code rollup}; the others are the job's alone. */
   public static final List<String> ROLLUP_OPTIONS = List.of("states", "where", "grouping-sets", "losses", "ci",
-      "ci-level", "compare-by", "baseline", "fail-if", "gates-output", "output", "output-format", "mode", "master",
+      "ci-level", "compare-by", "baseline", "history-by", "history-window", "history-min", "band", "band-k",
+      "band-change", "history-keep-anomalies", "fail-if", "gates-output", "output", "output-format", "mode", "master",
       "conf", "html", "help");
 
   /** {@code rollup}, described for messages: a job option it does not take is "not an option of" this. */
@@ -129,7 +130,7 @@ public final class JobOptions {
     return new RollupSpec(states, text(cli, "where"), groupingSets, losses, output,
         oneOf(cli, "output-format", "parquet", "parquet", "csv", "json", "delta"),
         WriteMode.parse(textOr(cli, "mode", "overwrite")), text(cli, "master"), confMap(cli.get("conf")), ci,
-        compare(cli, null, groupingSets), gates(cli), text(cli, "gates-output"));
+        compare(cli, null, groupingSets), HistoryOptions.passGates(cli), text(cli, "gates-output"));
   }
 
   /** The job described by a job file (if {@code --config} is given) overridden by the command line. */
@@ -209,7 +210,7 @@ public final class JobOptions {
         textOr(o, "label", "label"), textOr(o, "prediction", "prediction"), text(o, "weight"), keys, losses,
         output, outputFormat, WriteMode.parse(textOr(o, "mode", "overwrite")),
         InvalidPolicy.parse(textOr(o, "invalid", "fail")), text(o, "master"), confMap(o.get("conf")),
-        groupingSets, states, ci, compare, gates(o), text(o, "gates-output"));
+        groupingSets, states, ci, compare, HistoryOptions.passGates(o), text(o, "gates-output"));
   }
 
   /**

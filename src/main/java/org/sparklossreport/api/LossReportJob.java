@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 import org.sparklossreport.core.LossState;
 import org.sparklossreport.core.Messages;
 import org.sparklossreport.core.UsageException;
+import org.sparklossreport.history.HistorySpec;
 import org.sparklossreport.output.ReportWriter;
 import org.sparklossreport.report.JobReport;
 import org.sparklossreport.report.ReportRun;
@@ -44,6 +45,7 @@ public final class LossReportJob {
   private final JobSpec spec;
   private final String runId;
   private final Timestamp computedAt;
+  private HistorySpec history;
 
   public LossReportJob(SparkSession spark, JobSpec spec) {
     this.spark = spark;
@@ -59,9 +61,16 @@ public final class LossReportJob {
         + "-" + UUID.randomUUID().toString().substring(0, 8);
   }
 
+  /** This job with a history ({@code --history-by}; null: none): its rows banded, see {@link JobHistory}. */
+  public LossReportJob withHistory(HistorySpec history) {
+    this.history = history;
+    return this;
+  }
+
   /** Runs the job; throws {@link UsageException} for the user's mistakes. */
   public RunResult run() throws IOException {
     long t0 = System.nanoTime();
+    JobHistory.check(history, spec.losses());
     ReportWriter writer = ReportWriter.of(spark, spec.output(), spec.outputFormat(), runId);
     checkOutputOutsideInput(writer.output(), "--output", spec.output());
     checkQuarantineApart(writer.output());
@@ -85,12 +94,15 @@ public final class LossReportJob {
       }
       long t1 = System.nanoTime();
       JobReport.Tail tail = report.tail();
+      Dataset<Row> rows = JobHistory.banded(spark, report.rows(), report.keys(), writer.output(), spec.outputFormat(),
+          history);
       if (tail == null) {
-        writer.write(report.rows(), spec.mode(), report.keys()); // the only job after the pass without gates or comparison
+        writer.write(rows, spec.mode(), report.keys()); // the only job after the pass without gates or comparison
       } else { // streamed: the keys' rows as the pass's merge makes them, then the overall rows
-        writer.write(report.rows(), spec.mode(), report.keys(), new ReportWriter.Tail(tail.identities(), tail.rows()));
+        writer.write(rows, spec.mode(), report.keys(), new ReportWriter.Tail(tail.identities(), tail.rows()));
       }
-      RunResult result = report.result(writer.output().toString()); // with the gates
+      RunResult result = JobHistory.gated(spark, report.result(writer.output().toString()), spec.outputFormat(),
+          history); // with the gates
       LOG.info("Wrote {} report row(s) ({} key(s)) to {} in {} s", result.reportRows(), result.keys(), writer.output(),
           seconds(System.nanoTime() - t1));
       return result;

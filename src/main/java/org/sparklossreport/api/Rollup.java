@@ -30,6 +30,7 @@ import org.sparklossreport.core.LossSet;
 import org.sparklossreport.core.LossState;
 import org.sparklossreport.core.Messages;
 import org.sparklossreport.core.UsageException;
+import org.sparklossreport.history.HistorySpec;
 import org.sparklossreport.engine.ColumnTypes;
 import org.sparklossreport.gates.GateOutcome;
 import org.sparklossreport.output.ReportWriter;
@@ -71,6 +72,7 @@ public final class Rollup {
   private long unbucketed;
   /** How the selected states' buckets were hashed ({@link SavedStateTable#BUCKET_BY}; null: unknown, an older table). */
   private final java.util.Set<String> bucketBy = new java.util.TreeSet<>();
+  private HistorySpec history;
 
   public Rollup(SparkSession spark, RollupSpec spec) {
     this.spark = spark;
@@ -78,6 +80,12 @@ public final class Rollup {
     Instant now = Instant.now();
     this.computedAt = Timestamp.from(now);
     this.runId = LossReportJob.runIdAt(now);
+  }
+
+  /** This rollup with a history ({@code --history-by}; null: none), as the job's ({@link JobHistory}). */
+  public Rollup withHistory(HistorySpec history) {
+    this.history = history;
+    return this;
   }
 
   /** True when {@code path} is a Delta table (it has a {@code _delta_log}); read before a session exists. */
@@ -120,6 +128,7 @@ public final class Rollup {
     List<String> names = new ArrayList<>();
     losses.forEach(l -> names.addAll(held.get(l).outputNames()));
     composites.forEach(c -> names.add(c.name()));
+    JobHistory.checkNames(history, keys, names);
     // Paired when every state's buckets were hashed from one example id column.
     boolean paired = bucketBy.size() == 1 && bucketBy.iterator().next().startsWith("id:");
     if (spec.compare() != null && ci != null) {
@@ -195,7 +204,8 @@ public final class Rollup {
           .union(spark.createDataFrame(overallRows, scoredSchema)))
           .coalesce(ReportRun.files(reportRows, spark.sparkContext().defaultParallelism()));
       report = verdicts.cached(report, cached);
-      writer.write(report, spec.mode(), keys);
+      writer.write(JobHistory.banded(spark, report, keys, writer.output(), spec.outputFormat(), history), spec.mode(),
+          keys);
       List<Row> firstRows = new ArrayList<>(overallRows);
       if (!verdicts.comparing()) {
         keyed.take(Math.max(0, KeySummary.SAMPLE - overallRows.size()))
@@ -206,8 +216,9 @@ public final class Rollup {
       long groups = groupsPerLoss.values().stream().mapToLong(Long::longValue).sum();
       LOG.info("Rolled up {} state(s) of {} grouping(s) into {} report row(s) at {} in {} s", groups, gs.size(),
           reportRows, writer.output(), String.format("%.1f", (System.nanoTime() - t0) / 1e9));
-      return new RunResult(runId, writer.output().toString(), -1, reportRows,
-          preview.subList(0, Math.min(preview.size(), KeySummary.SAMPLE)), schema, groups, gates);
+      return JobHistory.gated(spark, new RunResult(runId, writer.output().toString(), -1, reportRows,
+          preview.subList(0, Math.min(preview.size(), KeySummary.SAMPLE)), schema, groups, gates),
+          spec.outputFormat(), history);
     } finally {
       cached.forEach(Verdicts::unpersist);
     }

@@ -3,8 +3,10 @@ package org.sparklossreport.cli;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
+import org.sparklossreport.api.HistoryOptions;
 import org.sparklossreport.api.JobOptions;
 import org.sparklossreport.api.Rollup;
+import org.sparklossreport.history.HistorySpec;
 import org.sparklossreport.output.HtmlOutput;
 import org.sparklossreport.spec.RollupSpec;
 import picocli.CommandLine.Command;
@@ -44,6 +46,8 @@ public final class RollupCommand extends OptionsCommand implements Commands.Note
   String compareBy;
   @Option(names = "--baseline", paramLabel = "VALUE", description = "the --compare-by value of the baseline, e.g. --compare-by model --baseline prod")
   String baseline;
+  @Mixin
+  HistoryFlags history = new HistoryFlags();
   @Option(names = "--fail-if", paramLabel = "COND", description = "a gate, repeatable: [GROUPING:] [FIELD(]LOSS[)] OP NUMBER, e.g. \"mse > 0.25\"; exit 3 when one fails (the report is written)")
   List<String> failIf;
   @Option(names = "--gates-output", paramLabel = "FILE", description = "write every gate's outcome as JSON to FILE (for the scheduler)")
@@ -69,12 +73,13 @@ public final class RollupCommand extends OptionsCommand implements Commands.Note
   @Override
   int run(Map<String, Object> cli) throws Exception {
     RollupSpec spec = JobOptions.toRollupSpec(cli);
+    HistorySpec history = HistoryOptions.history(cli, null);
     String htmlFile = JobOptions.htmlFile(cli);
     HtmlOutput.check(htmlFile, spec.output());
     String statesFormat = Rollup.isDelta(spec.states()) ? "delta" : "parquet";
     return Main.onSession(spec.master(), statesFormat, spec.outputFormat(), spec.sparkConf(), spark ->
-        Summary.report(spark, new Rollup(spark, spec).run(), htmlFile, spec.outputFormat(), "states " + spec.states(),
-            spec.gatesOutput(), out, err));
+        Summary.report(spark, new Rollup(spark, spec).withHistory(history).run(), htmlFile, spec.outputFormat(),
+            "states " + spec.states(), spec.gatesOutput(), history, out, err));
   }
 
   @Override

@@ -3,8 +3,10 @@ package org.sparklossreport.cli;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
+import org.sparklossreport.api.HistoryOptions;
 import org.sparklossreport.api.JobOptions;
 import org.sparklossreport.api.LossReportJob;
+import org.sparklossreport.history.HistorySpec;
 import org.sparklossreport.losses.Losses;
 import org.sparklossreport.output.HtmlOutput;
 import org.sparklossreport.spec.JobSpec;
@@ -73,6 +75,8 @@ public final class RunCommand extends OptionsCommand implements Commands.Notes {
   String compareBy;
   @Option(names = "--baseline", paramLabel = "VALUE", description = "the --compare-by value of the baseline, e.g. --compare-by model --baseline prod")
   String baseline;
+  @Mixin
+  HistoryFlags history = new HistoryFlags();
   @Option(names = "--fail-if", paramLabel = "COND", description = "a gate, repeatable: [GROUPING:] [FIELD(]LOSS[)] OP NUMBER, e.g. \"mse > 0.25\", \"overall: ci_low(mse) > 0.25\", \"delta_ci_low(log_loss) > 0\"; exit 3 when one fails (the report is written)")
   List<String> failIf;
   @Option(names = "--gates-output", paramLabel = "FILE", description = "write every gate's outcome as JSON to FILE (for the scheduler)")
@@ -123,11 +127,12 @@ public final class RunCommand extends OptionsCommand implements Commands.Notes {
       return Demo.run(cli, out);
     }
     JobSpec spec = JobOptions.toSpec(cli);
+    HistorySpec history = HistoryOptions.ofJob(cli);
     String htmlFile = JobOptions.htmlFile(cli);
     HtmlOutput.check(htmlFile, spec.output());
     return Main.onSession(spec.master(), spec.inputFormat(), spec.outputFormat(), spec.sparkConf(), spark ->
-        Summary.report(spark, new LossReportJob(spark, spec).run(), htmlFile, spec.outputFormat(),
-            spec.inputDescription(), spec.gatesOutput(), out, err));
+        Summary.report(spark, new LossReportJob(spark, spec).withHistory(history).run(), htmlFile,
+            spec.outputFormat(), spec.inputDescription(), spec.gatesOutput(), history, out, err));
   }
 
   /** {@code line} in lines of at most 98 characters, the second and later indented by two. */
@@ -173,7 +178,13 @@ public final class RunCommand extends OptionsCommand implements Commands.Notes {
         "",
         "Gates: --fail-if \"[GROUPING:] [FIELD(]LOSS[)] OP NUMBER\", FIELD one of value (default), ci_low,",
         "  ci_high, delta, delta_ci_low, delta_ci_high; a gate fails when any row of LOSS (in GROUPING)",
-        "  satisfies it; rows whose FIELD is null do not. Checked before the data is read.",
+        "  satisfies it; rows whose FIELD is null do not. Checked before the data is read. With",
+        "  --history-by also z and anomaly (1 when true): \"z(mse) > 4\", \"anomaly(mse) > 0\".",
+        "",
+        "History: --history-by date bands each row of the newest date against the earlier rows of the",
+        "  same output (the report is the history; the predictions are read once). Anomalous values stay",
+        "  out of later history; a rerun of a night replaces its row, so a fixed night re-enters it. The",
+        "  history command does the same for an existing report. See docs/HISTORY.md.",
         "");
   }
 }

@@ -4,8 +4,10 @@ import java.io.PrintStream;
 import java.util.List;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.sparklossreport.api.JobHistory;
 import org.sparklossreport.gates.GateEvaluator;
 import org.sparklossreport.gates.GateOutcome;
+import org.sparklossreport.history.HistorySpec;
 import org.sparklossreport.output.HtmlOutput;
 import org.sparklossreport.report.ReportRows;
 import org.sparklossreport.report.RunResult;
@@ -15,12 +17,16 @@ final class Summary {
   private Summary() {}
 
   /**
-   * What a finished run shows: the summary ({@link #print}), the {@code --html} page (null: none) of the
-   * report it wrote in {@code outputFormat} from {@code source}, then its {@link #verdict}, returned.
+   * What a finished run shows: the summary ({@link #print}), what its history found ({@code history} null:
+   * none), the {@code --html} page (null: none) of the report it wrote in {@code outputFormat} from
+   * {@code source}, then its {@link #verdict}, returned.
    */
   static int report(SparkSession spark, RunResult result, String html, String outputFormat, String source,
-      String gatesOutput, PrintStream out, PrintStream err) throws java.io.IOException {
+      String gatesOutput, HistorySpec history, PrintStream out, PrintStream err) throws java.io.IOException {
     print(result, out);
+    if (history != null) {
+      JobHistory.summary(spark, result, outputFormat, history).print(out);
+    }
     HtmlOutput.write(spark, html, result, outputFormat, source, out);
     return verdict(result, gatesOutput, err);
   }

@@ -11,11 +11,12 @@ import org.sparklossreport.losses.Losses;
  * A gate ({@code --fail-if}): {@code [GROUPING:] [FIELD(]LOSS[)] OP NUMBER}. It fails when any report row
  * of LOSS (in GROUPING, else in every grouping) has a FIELD that compares with NUMBER as OP says, e.g.
  * {@code "overall: ci_low(mse) > 0.25"} or {@code "delta_ci_low(log_loss) > 0"}. A row whose FIELD is null
- * (no valid row, no interval, no baseline) cannot fail it; the outcome counts such rows.
+ * (no valid row, no interval, no baseline, no band) cannot fail it; the outcome counts such rows. A boolean
+ * field ({@code anomaly}) compares as 1 (true) or 0, so {@code "anomaly(mse) > 0"} fails on any anomaly.
  *
  * @param condition the condition as given
  * @param grouping the grouping it is limited to, as given ({@code overall}, {@code date,model}), or null
- * @param field value, ci_low, ci_high, delta, delta_ci_low or delta_ci_high
+ * @param field value, ci_low, ci_high, delta, delta_ci_low, delta_ci_high; with a history z or anomaly
  * @param loss the loss as given (a report {@code loss}, e.g. {@code huber(delta=1.5)}, {@code mse_gradient.gradient_norm})
  * @param op {@code >}, {@code >=}, {@code <} or {@code <=}
  * @param threshold NUMBER
@@ -25,7 +26,10 @@ public record Gate(String condition, String grouping, String field, String loss,
 
   /** The report columns a gate may test. */
   public static final List<String> FIELDS = List.of("value", "ci_low", "ci_high", "delta", "delta_ci_low",
-      "delta_ci_high");
+      "delta_ci_high", "z", "anomaly");
+
+  /** The fields a history fills ({@code --history-by}): {@code z}, and {@code anomaly} (true counts as 1). */
+  public static final List<String> HISTORY_FIELDS = List.of("z", "anomaly");
 
   private static final Pattern SYNTAX = Pattern.compile("^\\s*(?:([^:()]+):)?\\s*([^<>]+?)\\s*(>=|<=|>|<)\\s*([^<>\\s]+)\\s*$");
   private static final Pattern FIELD = Pattern.compile("^([A-Za-z_]+)\\((.*)\\)$");

@@ -117,7 +117,7 @@ public final class GateEvaluator {
           nulls[i]++;
           continue;
         }
-        double x = r.getDouble(fieldAt[i]);
+        double x = r.get(fieldAt[i]) instanceof Boolean b ? (b ? 1 : 0) : ((Number) r.get(fieldAt[i])).doubleValue();
         if (g.fails(x)) {
           failed[i]++;
           keep(i, new GateOutcome.Failure(grouping, keysOf(r, keys), x));

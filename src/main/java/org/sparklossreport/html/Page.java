@@ -33,6 +33,7 @@ final class Page {
         .append("<pre id=\"errors\" hidden></pre>\n<h1>Loss report</h1>\n");
     summary(b, s);
     gates(b, model.get("gates"));
+    Anomalies.render(b, model.get("anomalies"));
     losses(b, model.get("losses"), model.get("bounds"));
     table(b, model.get("table"));
     b.append("<script type=\"application/json\" id=\"report-data\">").append(json).append("</script>\n")

@@ -34,6 +34,7 @@ final class ReportModel {
     ObjectNode out = F.objectNode();
     out.set("summary", RunFacts.summary(run, sorted, c));
     out.set("gates", RunFacts.gates(gates));
+    out.set("anomalies", Anomalies.of(sorted, c));
     out.putObject("bounds").put("topBottom", bounds.topBottom()).put("deltaRows", bounds.deltaRows())
         .put("trendSeries", bounds.trendSeries()).put("trendDates", bounds.trendDates())
         .put("tableRows", bounds.tableRows());

@@ -17,7 +17,8 @@ import org.apache.spark.sql.types.DataTypes;
  * The trend of a loss over a date key: the key column that is a date or timestamp, or a string column
  * whose every value is an ISO date ({@code 2026-11-24}, optionally with a time), read from the loss's
  * finest grouping that includes it; one series per value of the grouping's other keys. Only the latest
- * {@code trendDates} dates and the first {@code trendSeries} series (by name) are kept, the rest counted.
+ * {@code trendDates} dates and the first {@code trendSeries} series (by name) are kept, the rest counted. A
+ * report written with a history also gives per series its band ({@code low}, {@code high}) and anomalies.
  */
 final class Trends {
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
@@ -73,12 +74,14 @@ final class Trends {
     String grouping = String.join(",", finest);
     TreeSet<String> dates = new TreeSet<>();
     Map<String, Map<String, Double>> series = new TreeMap<>();
+    Map<String, Map<String, Row>> byDate = new TreeMap<>(); // for the band columns of a history
     for (Row r : rows) {
       if (grouping.equals(c.text(r, "grouping")) && c.get(r, dateColumn) != null) {
         String date = c.text(r, dateColumn);
         dates.add(date);
-        series.computeIfAbsent(others.isEmpty() ? "all" : c.keyLabel(r, others), k -> new TreeMap<>())
-            .put(date, c.number(r, "value"));
+        String name = others.isEmpty() ? "all" : c.keyLabel(r, others);
+        series.computeIfAbsent(name, k -> new TreeMap<>()).put(date, c.number(r, "value"));
+        byDate.computeIfAbsent(name, k -> new TreeMap<>()).put(date, r);
       }
     }
     if (dates.size() < 2) {
@@ -92,7 +95,20 @@ final class Trends {
     series.entrySet().stream().limit(bounds.trendSeries()).forEach(e -> {
       ArrayNode values = F.arrayNode();
       kept.forEach(date -> values.add(ReportColumns.json(e.getValue().get(date))));
-      s.add(F.objectNode().put("name", e.getKey()).set("values", values));
+      ObjectNode one = s.addObject().put("name", e.getKey());
+      one.set("values", values);
+      if (c.has("band_low")) { // a history: the band of every night that has one, and its anomalies
+        Map<String, Row> at = byDate.get(e.getKey());
+        ArrayNode low = one.putArray("low");
+        ArrayNode high = one.putArray("high");
+        ArrayNode anomaly = one.putArray("anomaly");
+        for (String date : kept) {
+          Row r = at.get(date);
+          low.add(ReportColumns.json(r == null ? null : c.number(r, "band_low")));
+          high.add(ReportColumns.json(r == null ? null : c.number(r, "band_high")));
+          anomaly.add(r != null && (Boolean.TRUE.equals(c.get(r, "anomaly")) || "true".equals(c.text(r, "anomaly"))));
+        }
+      }
     });
     return out.put("datesTotal", dates.size()).put("seriesTotal", series.size());
   }

@@ -18,12 +18,14 @@ import org.apache.spark.sql.types.StructType;
 import org.sparklossreport.core.Messages;
 import org.sparklossreport.core.UsageException;
 import org.sparklossreport.engine.ColumnTypes;
+import org.sparklossreport.history.HistoryColumns;
 import org.sparklossreport.report.ReportRows;
 
 /**
  * Reads an existing report in any output format, back in the report's own shape: the key columns first
  * (in the order of the finest {@code grouping}), then the report's columns with their types (CSV and JSON
- * columns are text or inferred, so they are cast).
+ * columns are text or inferred, so they are cast), and last the {@link HistoryColumns} of rows written with a
+ * history.
  */
 public final class ReportReader {
   private ReportReader() {}
@@ -93,6 +95,9 @@ public final class ReportReader {
   /** Key columns first, ordered as in the longest grouping; then the report's columns, cast to their types. */
   private static List<Column> columns(Dataset<Row> raw) {
     StructType own = ReportRows.schema(List.of());
+    for (org.apache.spark.sql.types.StructField f : HistoryColumns.SCHEMA.fields()) { // after the report's own
+      own = own.add(f);
+    }
     List<String> ownNames = List.of(own.fieldNames());
     String finest = "";
     for (Row r : raw.select("grouping").distinct().collectAsList()) {

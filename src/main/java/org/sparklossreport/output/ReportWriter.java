@@ -12,6 +12,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.sparklossreport.core.UsageException;
 import org.sparklossreport.engine.ColumnTypes;
+import org.sparklossreport.history.HistoryColumns;
 import org.sparklossreport.report.ReportRows;
 import org.sparklossreport.spec.WriteMode;
 
@@ -154,7 +155,11 @@ public abstract class ReportWriter {
     int at = columns.indexOf(table.identity().get(0));
     for (String c : earlier.columns()) {
       if (!columns.contains(c)) {
-        columns.add(at++, c);
+        if (HistoryColumns.NAMES.contains(c)) { // earlier rows' bands stay after the report's own columns
+          columns.add(c);
+        } else {
+          columns.add(at++, c);
+        }
       }
     }
     return report.unionByName(earlier, true)

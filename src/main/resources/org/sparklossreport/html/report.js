@@ -70,14 +70,30 @@
         }) }, whiskers(rows, '#222')] };
   }
 
+  /* A history's band under a series: the low line (invisible) and high - low stacked on it as an area. */
+  function bandSeries(s, i) {
+    var low = s.low.map(num);
+    return [{ type: 'line', name: s.name + ' band', stack: 'band' + i, data: low, symbol: 'none',
+      lineStyle: { opacity: 0 }, silent: true, tooltip: { show: false } },
+      { type: 'line', name: s.name + ' band', stack: 'band' + i, symbol: 'none', lineStyle: { opacity: 0 },
+        areaStyle: { opacity: 0.15 }, silent: true, tooltip: { show: false },
+        data: s.high.map(function (h, j) { return num(h) === null || low[j] === null ? null : num(h) - low[j]; }) }];
+  }
+
   function trendOption(t) {
+    var out = [];
+    t.series.forEach(function (s, i) {
+      if (s.low) { out = out.concat(bandSeries(s, i)); }
+      var anomalies = s.anomaly ? s.anomaly.some(function (a) { return a; }) : false;
+      out.push({ type: 'line', name: s.name, connectNulls: true, showSymbol: t.dates.length <= 60 || anomalies,
+        data: s.values.map(function (v, j) {
+          return s.anomaly && s.anomaly[j] ? { value: num(v), symbol: 'diamond', symbolSize: 12,
+            itemStyle: { color: '#c23531' } } : num(v);
+        }) });
+    });
     return { animation: false, grid: { left: 60, right: 30, top: 40, bottom: 40 },
       legend: { type: 'scroll', top: 0 }, tooltip: { trigger: 'axis' },
-      xAxis: { type: 'category', data: t.dates }, yAxis: { type: 'value', scale: true },
-      series: t.series.map(function (s) {
-        return { type: 'line', name: s.name, connectNulls: true, showSymbol: t.dates.length <= 60,
-          data: s.values.map(num) };
-      }) };
+      xAxis: { type: 'category', data: t.dates }, yAxis: { type: 'value', scale: true }, series: out };
   }
 
   var charts = [];
