@@ -31,6 +31,7 @@ class ArchitectureTest {
       List.of("functions", "report"),
       List.of("output"),
       List.of("api"),
+      List.of("stream"),
       List.of("cli"),
       List.of("job"));
 

@@ -42,12 +42,15 @@ final class Commands {
     top.getCommandSpec().usageMessage().customSynopsis(
         "submit/loss-report [run] [options]",
         "       submit/loss-report rollup --states PATH --output PATH [options]  (see rollup --help)",
+        "       submit/loss-report stream --input PATH --event-time COL --window D --watermark D --output PATH"
+            + " --checkpoint PATH [options]  (see stream --help)",
         "       submit/loss-report html --report PATH --html FILE [options]  (see html --help)",
         "       submit/loss-report demo [--demo-rows N] [--demo-dir DIR] [--html FILE]  (see demo --help)");
     top.getCommandSpec().versionProvider(Main::versionLines);
     top.addSubcommand("run", new RunCommand(out, err));
     top.getSubcommands().get("run").getCommandSpec().versionProvider(Main::versionLines);
     top.addSubcommand("rollup", new RollupCommand(out, err));
+    top.addSubcommand("stream", new StreamCommand(out, err));
     top.addSubcommand("html", new HtmlCommand(out, err));
     top.addSubcommand("demo", new DemoCommand(out, err));
     // As the job always read its arguments: a value may look like an option (--where "-x > 0"), an
@@ -65,7 +68,7 @@ final class Commands {
     keys.add(keys.indexOf(UsageMessageSpec.SECTION_KEY_EXIT_CODE_LIST_HEADING), NOTES);
     top.setHelpSectionKeys(keys);
     for (CommandLine c : List.of(top, top.getSubcommands().get("run"), top.getSubcommands().get("rollup"),
-        top.getSubcommands().get("html"), top.getSubcommands().get("demo"))) {
+        top.getSubcommands().get("stream"), top.getSubcommands().get("html"), top.getSubcommands().get("demo"))) {
       c.getHelpSectionMap().put(NOTES, help -> help.commandSpec().userObject() instanceof Notes n
           ? "\n" + n.notes() : "");
       c.getCommandSpec().usageMessage().descriptionHeading("%n").optionListHeading("%nOptions:%n")
