@@ -109,7 +109,11 @@ public final class StreamCommand extends OptionsCommand implements Commands.Note
   int run(Map<String, Object> cli) throws Exception {
     StreamSpec spec = StreamOptions.toSpec(cli);
     String inputFormat = spec.source().equals("delta") ? "delta" : "parquet";
-    return Main.onSession(spec.job().master(), inputFormat, "delta", spec.job().sparkConf(), session -> {
+    Map<String, String> conf = new java.util.LinkedHashMap<>(spec.job().sparkConf());
+    if (!org.apache.spark.sql.SparkSession.getActiveSession().isDefined()) { // one log line per micro-batch, no bars
+      conf.putIfAbsent("spark.ui.showConsoleProgress", "false");
+    }
+    return Main.onSession(spec.job().master(), inputFormat, "delta", conf, session -> {
       StreamJob job = new StreamJob(session, spec, out, err);
       StopOnSigterm.install(job);
       return job.run() > 0 ? 3 : 0;

@@ -29,6 +29,8 @@ import org.sparklossreport.core.UsageException;
 public final class StreamJob {
   private static final Logger LOG = LoggerFactory.getLogger(StreamJob.class);
 
+  private static final String SNAPSHOT_PARTITIONS = "spark.databricks.delta.snapshotPartitions";
+
   private final SparkSession spark;
   private final StreamSpec spec;
   private final PrintStream out;
@@ -45,6 +47,9 @@ public final class StreamJob {
 
   /** Runs the query until it ends (available-now) or is stopped; returns how many window gates failed. */
   public int run() throws Exception {
+    if (!spark.conf().contains(SNAPSHOT_PARTITIONS)) { // Delta's default, 50 tasks per table read, dwarfs a micro-batch
+      spark.conf().set(SNAPSHOT_PARTITIONS, String.valueOf(Math.max(2, spark.sparkContext().defaultParallelism())));
+    }
     Dataset<Row> source = source();
     Windows.of(source, spec); // the event-time column is checked before the query starts
     checkPlan(source);
