@@ -58,6 +58,8 @@ final class MicroBatch implements VoidFunction2<Dataset<Row>, Long> {
   private final StreamPaths paths;
   private final transient PrintStream log;
   private final transient WindowGates gates;
+  /** The last batch this process completed (-1: none); the function runs on the driver, in the query's thread. */
+  private volatile long last = -1;
 
   MicroBatch(StreamSpec spec, PrintStream log, WindowGates gates) {
     this.spec = spec;
@@ -110,9 +112,15 @@ final class MicroBatch implements VoidFunction2<Dataset<Row>, Long> {
           + " watermark %s, %d gate(s) failed, %.1f s%n", batchId, b.inputRows(), b.touched().size(), closed.size(),
           b.lateRows(), b.noTime() == 0 ? "" : ", " + b.noTime() + " without event time", after == null ? "none"
               : Instant.ofEpochSecond(0, after * 1000), failed, (System.nanoTime() - t0) / 1e9);
+      last = batchId;
     } finally {
       windowed.unpersist();
     }
+  }
+
+  /** The last batch this process completed, or -1. */
+  long last() {
+    return last;
   }
 
   private static final StructType WATERMARKS = DataTypes.createStructType(List.of(

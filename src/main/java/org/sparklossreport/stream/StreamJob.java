@@ -52,13 +52,14 @@ public final class StreamJob {
     }
     Dataset<Row> source = source();
     Windows.of(source, spec); // the event-time column is checked before the query starts
+    MicroBatch batches = new MicroBatch(spec, out, gates);
     checkPlan(source);
     query = source.writeStream()
         .option("checkpointLocation", spec.checkpoint())
         .trigger(spec.availableNow() ? Trigger.AvailableNow()
             : Trigger.ProcessingTime(StreamOptions.duration(java.util.Map.of(), "trigger", spec.trigger()).micros() / 1000,
                 TimeUnit.MILLISECONDS))
-        .foreachBatch(new MicroBatch(spec, out, gates))
+        .foreachBatch(batches)
         .queryName("loss-report-stream")
         .start();
     LOG.info("Streaming query {} started ({}), checkpoint {}", query.id(), spec.trigger(), spec.checkpoint());
@@ -66,6 +67,9 @@ public final class StreamJob {
       query.awaitTermination();
     } catch (StreamingQueryException e) {
       throw unwrap(e);
+    }
+    if (stopping) {
+      out.println("stopped (SIGTERM) after batch " + (batches.last() < 0 ? "none" : String.valueOf(batches.last())));
     }
     return gates.failed();
   }
