@@ -147,7 +147,9 @@ public final class StreamJob {
       throw e;
     } catch (Exception e) { // Scala throws AnalysisException and parse errors unchecked
       if (String.valueOf(e.getMessage()).contains("DATA_SOURCE_NOT_FOUND") || e instanceof ClassNotFoundException) {
-        throw new UsageException("--input-format " + spec.source() + " is not available on this classpath", e);
+        throw new UsageException("--input-format " + spec.source() + " is not available on this classpath"
+            + (spec.source().equals("kafka") ? " (it needs org.apache.spark:spark-sql-kafka-0-10_2.13:4.0.1:"
+                + " spark-submit --packages)" : ""), e);
       }
       if (e instanceof AnalysisException || e instanceof org.apache.spark.sql.catalyst.parser.ParseException) {
         throw new UsageException("cannot read " + spec.job().inputDescription() + " as a " + spec.source()

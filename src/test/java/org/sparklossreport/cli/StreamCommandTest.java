@@ -76,6 +76,17 @@ class StreamCommandTest {
     assertFalse(o.err().contains("\tat "), "no stack trace: " + o.err());
   }
 
+  /** Kafka's connector is not on the embedded classpath: exit 2 naming the package, no stack trace. */
+  @Test
+  void kafkaWithoutItsConnectorExitsTwoNamingIt(@TempDir Path tmp) {
+    JobFixtures.Outcome o = JobFixtures.run("stream", "--input-format", "kafka", "--kafka-bootstrap", "127.0.0.1:9",
+        "--topic", "preds", "--value-schema", SCHEMA, "--event-time", "ts", "--window", "1 hour", "--watermark",
+        "1 hour", "--losses", "mse", "--output", tmp.resolve("out").toString(), "--checkpoint",
+        tmp.resolve("ckpt").toString());
+    assertEquals(2, o.code(), o.toString());
+    assertTrue(o.errorLine().contains("spark-sql-kafka-0-10_2.13"), o.errorLine());
+  }
+
   @Test
   void rowsWithoutEventTimeFailUnderInvalidFail(@TempDir Path tmp) throws Exception {
     Path in = Files.createDirectories(tmp.resolve("in"));
