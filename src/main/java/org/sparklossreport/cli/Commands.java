@@ -19,8 +19,8 @@ import picocli.CommandLine.Model.UsageMessageSpec;
 
 /**
  * The command line on picocli: {@code run} (also what a command line without a command runs), {@code rollup},
- * {@code html} and {@code demo}; how their arguments are read (as the job always read them) and how their
- * help is laid out.
+ * {@code stream}, {@code html} and {@code demo}; how their arguments are read (as the job always read them) and
+ * how their help is laid out.
  */
 final class Commands {
   private Commands() {}
