@@ -146,14 +146,17 @@ public final class StreamJob {
     } catch (UsageException e) {
       throw e;
     } catch (Exception e) { // Scala throws AnalysisException and parse errors unchecked
-      if (String.valueOf(e.getMessage()).contains("DATA_SOURCE_NOT_FOUND") || e instanceof ClassNotFoundException) {
+      String m = String.valueOf(e.getMessage());
+      if (m.contains("DATA_SOURCE_NOT_FOUND") || m.contains("Failed to find data source")) {
         throw new UsageException("--input-format " + spec.source() + " is not available on this classpath"
             + (spec.source().equals("kafka") ? " (it needs org.apache.spark:spark-sql-kafka-0-10_2.13:4.0.1:"
                 + " spark-submit --packages)" : ""), e);
       }
       if (e instanceof AnalysisException || e instanceof org.apache.spark.sql.catalyst.parser.ParseException) {
-        throw new UsageException("cannot read " + spec.job().inputDescription() + " as a " + spec.source()
-            + " stream: " + Messages.firstLine(e.getMessage()), e);
+        String what = spec.source().equals("kafka") ? "topic " + spec.topic() + " at " + spec.kafkaBootstrap()
+            : "--input '" + spec.job().input() + "'";
+        throw new UsageException("cannot read " + what + " as a " + spec.source() + " stream: "
+            + Messages.firstLine(e.getMessage()), e);
       }
       throw e instanceof RuntimeException re ? re : new IllegalStateException(e);
     }
