@@ -32,6 +32,7 @@ class ArchitectureTest {
       List.of("history"),
       List.of("output"),
       List.of("api"),
+      List.of("stream"),
       List.of("cli", "sql.report"),
       List.of("job"));
 

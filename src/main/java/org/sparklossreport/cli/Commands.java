@@ -19,8 +19,8 @@ import picocli.CommandLine.Model.UsageMessageSpec;
 
 /**
  * The command line on picocli: {@code run} (also what a command line without a command runs), {@code rollup},
- * {@code html} and {@code demo}; how their arguments are read (as the job always read them) and how their
- * help is laid out.
+ * {@code stream}, {@code html} and {@code demo}; how their arguments are read (as the job always read them) and
+ * how their help is laid out.
  */
 final class Commands {
   private Commands() {}
@@ -42,6 +42,8 @@ final class Commands {
     top.getCommandSpec().usageMessage().customSynopsis(
         "submit/loss-report [run] [options]",
         "       submit/loss-report rollup --states PATH --output PATH [options]  (see rollup --help)",
+        "       submit/loss-report stream --input PATH --event-time COL --window D --watermark D --output PATH"
+            + " --checkpoint PATH [options]  (see stream --help)",
         "       submit/loss-report html --report PATH --html FILE [options]  (see html --help)",
         "       submit/loss-report history --report PATH --history-by COL [options]  (see history --help)",
         "       submit/loss-report demo [--demo-rows N] [--demo-dir DIR] [--html FILE]  (see demo --help)");
@@ -49,6 +51,7 @@ final class Commands {
     top.addSubcommand("run", new RunCommand(out, err));
     top.getSubcommands().get("run").getCommandSpec().versionProvider(Main::versionLines);
     top.addSubcommand("rollup", new RollupCommand(out, err));
+    top.addSubcommand("stream", new StreamCommand(out, err));
     top.addSubcommand("html", new HtmlCommand(out, err));
     top.addSubcommand("history", new HistoryCommand(out, err));
     top.addSubcommand("demo", new DemoCommand(out, err));
@@ -67,7 +70,8 @@ final class Commands {
     keys.add(keys.indexOf(UsageMessageSpec.SECTION_KEY_EXIT_CODE_LIST_HEADING), NOTES);
     top.setHelpSectionKeys(keys);
     for (CommandLine c : List.of(top, top.getSubcommands().get("run"), top.getSubcommands().get("rollup"),
-        top.getSubcommands().get("html"), top.getSubcommands().get("history"), top.getSubcommands().get("demo"))) {
+        top.getSubcommands().get("stream"), top.getSubcommands().get("html"), top.getSubcommands().get("history"),
+        top.getSubcommands().get("demo"))) {
       c.getHelpSectionMap().put(NOTES, help -> help.commandSpec().userObject() instanceof Notes n
           ? "\n" + n.notes() : "");
       c.getCommandSpec().usageMessage().descriptionHeading("%n").optionListHeading("%nOptions:%n")

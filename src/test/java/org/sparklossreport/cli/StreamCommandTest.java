@@ -1,0 +1,106 @@
+package org.sparklossreport.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.sparklossreport.testing.JobFixtures;
+import org.sparklossreport.testing.SparkTest;
+
+/**
+ * {@code stream}'s command line: its help, and exit 2 with one {@code error:} line naming the option or
+ * column at fault for the user's mistakes, before the query starts or (rows without an event time under
+ * {@code --invalid fail}) in its first micro-batch; an empty source is processed (nothing) with exit 0.
+ */
+@SparkTest
+class StreamCommandTest {
+  private static final String SCHEMA = "ts TIMESTAMP, model STRING, label DOUBLE, prediction DOUBLE";
+
+  private static List<String> args(Path tmp, String in, String... more) {
+    List<String> a = new ArrayList<>(List.of("stream", "--input", in, "--input-format", "json", "--input-schema",
+        SCHEMA, "--event-time", "ts", "--window", "1 hour", "--watermark", "30 minutes", "--partition-by", "model",
+        "--losses", "mse", "--output", tmp.resolve("out").toString(), "--checkpoint", tmp.resolve("ckpt").toString()));
+    for (int i = 0; i < more.length; i += 2) {
+      int at = a.indexOf(more[i]);
+      if (more[i + 1] == null) {
+        a.remove(at + 1);
+        a.remove(at);
+      } else if (at >= 0) {
+        a.set(at + 1, more[i + 1]);
+      } else {
+        a.add(more[i]);
+        a.add(more[i + 1]);
+      }
+    }
+    return a;
+  }
+
+  @Test
+  void helpListsTheStreamsOptions() {
+    JobFixtures.Outcome o = JobFixtures.ok("stream", "--help");
+    for (String s : List.of("--event-time", "--window", "--slide", "--watermark", "--checkpoint", "--trigger",
+        "--late-output", "--kafka-bootstrap", "--fail-if", "--gates-output", "available-now", "late_rows", "closed")) {
+      assertTrue(o.out().contains(s), s + " in:\n" + o.out());
+    }
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "--watermark||--watermark",
+      "--window|1 month|--window '1 month'",
+      "--window|soon|--window 'soon'",
+      "--slide|2 hours|--slide 2 hours is longer than --window",
+      "--input-format|csv|--input-format csv",
+      "--invalid|quarantine q/|--invalid quarantine",
+      "--trigger|every day|--trigger 'every day'",
+      "--event-time|model|--event-time model is string; expected a timestamp",
+      "--event-time|nope|--event-time nope: no such column",
+      "--label|y|y",
+      "--partition-by|window_start|--partition-by window_start",
+      "--kafka-bootstrap|127.0.0.1:1|--kafka-bootstrap, --topic and --value-schema are for --input-format kafka"})
+  void mistakesExitTwoNamingTheOption(String option, String value, String expected, @TempDir Path tmp) throws Exception {
+    Path in = Files.createDirectories(tmp.resolve("in"));
+    Files.writeString(in.resolve("a.json"), "{\"ts\":\"2026-12-01T00:10:00Z\",\"model\":\"a\",\"label\":1,\"prediction\":2}\n");
+    JobFixtures.Outcome o = JobFixtures.run(args(tmp, in.toString(), option, value).toArray(String[]::new));
+    assertEquals(2, o.code(), o.toString());
+    assertTrue(o.errorLine().contains(expected), o.errorLine());
+    assertFalse(o.err().contains("\tat "), "no stack trace: " + o.err());
+  }
+
+  /** Kafka's connector is not on the embedded classpath: exit 2 naming the package, no stack trace. */
+  @Test
+  void kafkaWithoutItsConnectorExitsTwoNamingIt(@TempDir Path tmp) {
+    JobFixtures.Outcome o = JobFixtures.run("stream", "--input-format", "kafka", "--kafka-bootstrap", "127.0.0.1:9",
+        "--topic", "preds", "--value-schema", SCHEMA, "--event-time", "ts", "--window", "1 hour", "--watermark",
+        "1 hour", "--losses", "mse", "--output", tmp.resolve("out").toString(), "--checkpoint",
+        tmp.resolve("ckpt").toString());
+    assertEquals(2, o.code(), o.toString());
+    assertTrue(o.errorLine().contains("spark-sql-kafka-0-10_2.13"), o.errorLine());
+  }
+
+  @Test
+  void rowsWithoutEventTimeFailUnderInvalidFail(@TempDir Path tmp) throws Exception {
+    Path in = Files.createDirectories(tmp.resolve("in"));
+    Files.writeString(in.resolve("a.json"), "{\"ts\":null,\"model\":\"a\",\"label\":1,\"prediction\":2}\n",
+        StandardCharsets.UTF_8);
+    JobFixtures.Outcome o = JobFixtures.run(args(tmp, in.toString()).toArray(String[]::new));
+    assertEquals(2, o.code(), o.toString());
+    assertTrue(o.errorLine().contains("1 row(s) have a null --event-time ts"), o.errorLine());
+  }
+
+  @Test
+  void anEmptySourceIsProcessedWithExitZero(@TempDir Path tmp) throws Exception {
+    Path in = Files.createDirectories(tmp.resolve("in"));
+    JobFixtures.Outcome o = JobFixtures.ok(args(tmp, in.toString()).toArray(String[]::new));
+    assertFalse(o.out().contains("batch "), o.out());
+  }
+}

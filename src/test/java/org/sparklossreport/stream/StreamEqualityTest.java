@@ -1,0 +1,92 @@
+package org.sparklossreport.stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.sparklossreport.stream.StreamRows.HOUR;
+import static org.sparklossreport.stream.StreamRows.MINUTE;
+import static org.sparklossreport.stream.StreamRows.T0;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeSet;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.sparklossreport.api.LossReport;
+import org.sparklossreport.stream.StreamRows.Event;
+import org.sparklossreport.testing.Approx;
+import org.sparklossreport.testing.JobFixtures;
+import org.sparklossreport.testing.SparkTest;
+
+/**
+ * The streamed report equals the batch job over the same rows with the window as a key (values 1e-12
+ * relative, counts exact), however the rows are split into micro-batches: seeded random splits of dirty,
+ * weighted rows (a null label, a NaN prediction: invalid rows skipped and counted), tumbling and sliding
+ * windows. Event times trail the latest one by less than the watermark, so no row is late; {@code closed}
+ * is checked against the watermark computed here.
+ */
+@SparkTest
+class StreamEqualityTest {
+  private static final String LOSSES = "mse,mae,r2,huber(delta=0.5)";
+
+  @ParameterizedTest
+  @CsvSource({"11,60", "12,60", "13,30"})
+  void everyWindowEqualsTheBatchJobOnRandomMicroBatchSplits(long seed, long slideMinutes, SparkSession spark,
+      @TempDir Path tmp) throws Exception {
+    Random r = new Random(seed);
+    List<Event> events = new ArrayList<>();
+    int n = 300;
+    for (int i = 0; i < n; i++) { // 5 hours; each event at most 20 minutes before its predecessors' latest
+      long ts = T0 + i * (5 * HOUR / n) - (long) (r.nextDouble() * 20 * MINUTE);
+      Double label = i == 17 ? null : r.nextGaussian();
+      Double prediction = i == 41 ? Double.NaN : r.nextGaussian() * 0.5;
+      events.add(new Event(ts, "m" + r.nextInt(3), label, prediction, 0.5 + r.nextDouble()));
+    }
+    TreeSet<Integer> cuts = new TreeSet<>();
+    int batches = 2 + r.nextInt(3);
+    while (cuts.size() < batches - 1) {
+      cuts.add(1 + r.nextInt(n - 1));
+    }
+    List<List<Event>> files = new ArrayList<>();
+    int from = 0;
+    for (int c : cuts) {
+      files.add(events.subList(from, c));
+      from = c;
+    }
+    files.add(events.subList(from, n));
+    String in = StreamRows.write(tmp.resolve("in"), files);
+    String out = tmp.resolve("report").toString();
+    JobFixtures.Outcome o = JobFixtures.ok("stream", "--input", in, "--input-format", "json", "--input-schema",
+        StreamRows.SCHEMA, "--max-files-per-trigger", "1", "--event-time", "ts", "--window", "1 hour", "--slide",
+        slideMinutes + " minutes", "--watermark", "30 minutes", "--partition-by", "model", "--losses", LOSSES,
+        "--weight", "weight", "--invalid", "skip", "--output", out, "--checkpoint", tmp.resolve("ckpt").toString());
+    assertEquals(batches, o.out().lines().filter(l -> l.startsWith("batch ")).count(), o.out());
+    assertTrue(o.out().contains(" 0 late row(s)"), o.out());
+
+    Dataset<Row> reference = LossReport.of(StreamRows.windowed(spark, events, HOUR, slideMinutes * MINUTE))
+        .partitionBy("window_start", "window_end", "model").groupingSets("window_start,window_end,model;window_start,window_end")
+        .weight("weight").losses(LOSSES.split(",(?![^(]*\\))")).invalid("skip").compute();
+    Map<List<Object>, List<Object>> expected = StreamRows.byIdentity(reference);
+    Dataset<Row> streamed = spark.read().format("delta").load(out);
+    Map<List<Object>, List<Object>> actual = StreamRows.byIdentity(streamed, "closed", "late_rows", "window_end");
+    assertEquals(new TreeSet<>(expected.keySet().stream().map(Object::toString).toList()),
+        new TreeSet<>(actual.keySet().stream().map(Object::toString).toList()));
+    long maxTs = events.stream().mapToLong(Event::ts).max().orElseThrow();
+    long watermark = maxTs - 30 * MINUTE;
+    for (Map.Entry<List<Object>, List<Object>> e : expected.entrySet()) {
+      List<Object> a = actual.get(e.getKey());
+      Approx.assertClose((Double) e.getValue().get(0), (Double) a.get(0), 1e-12, 0, e.getKey().toString());
+      assertEquals(e.getValue().subList(1, 3), a.subList(1, 3), e.getKey().toString());
+      long end = ((java.sql.Timestamp) a.get(5)).toInstant().getEpochSecond() * 1_000_000L;
+      assertEquals(end <= watermark, a.get(3), "closed of " + e.getKey());
+      assertEquals(0L, a.get(4), "late_rows of " + e.getKey());
+    }
+    assertTrue(actual.values().stream().anyMatch(v -> (Boolean) v.get(3)), "some window closed");
+  }
+}
