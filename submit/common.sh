@@ -170,11 +170,18 @@ cds_java_home() {
 }
 
 # 16 hex digits of a SHA-256 over the Java runtime (its version, libjvm and base archive with their size
-# and modification time) and the classpath $1 (the string, then each entry with its size and mtime).
+# and modification time) and the classpath $1 (the string, then each entry with its size and mtime; an
+# entry DIR/* stands for the jars in DIR, as java reads it).
 cds_key() {
-  local home entries
+  local home entry entries=()
   home="$(cds_java_home)"
-  IFS=":" read -r -a entries <<< "$1"
+  while IFS= read -r -d ':' entry; do
+    if [[ "$entry" == */\* ]]; then
+      entries+=("${entry%/\*}"/*.jar)
+    else
+      entries+=("$entry")
+    fi
+  done <<< "$1:"
   {
     grep -h '^JAVA_RUNTIME_VERSION=' "$home/release" 2>/dev/null || echo "$home"
     stat -L -c '%n %s %Y' "$home/lib/server/libjvm.so" "$home/lib/server/classes.jsa" 2>/dev/null || true
