@@ -215,7 +215,8 @@ cds_check() {
     return 0
   fi
   # the JVM says "An error has occurred while processing the shared archive file." and then the reason
-  grep -v -e '^An error has occurred' -e '^Error occurred during' -e '^Picked up' <<< "$out" | head -n1
+  out="$(grep -v -e '^An error has occurred' -e '^Error occurred during' -e '^Picked up' -e '^$' <<< "$out" | head -n1)"
+  echo "${out:-java -Xshare:on could not start from it}"
   return 1
 }
 

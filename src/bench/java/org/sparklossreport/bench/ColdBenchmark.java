@@ -165,16 +165,8 @@ public final class ColdBenchmark {
    * cold_job_vs_nocds_<shape>=..}: the run that made the archive, its size, and each shape without it.
    */
   static String cdsLine(double firstRun, double archiveMb, List<String> shapes, Map<String, Double> medians) {
-    StringBuilder b = new StringBuilder(String.format("RESULT cds first_run_s=%.3f archive_mb=%.0f", firstRun,
-        archiveMb));
-    for (String shape : shapes) {
-      double job = medians.get(shape + "_" + CASES_JOB);
-      double nocds = medians.get(shape + "_" + CASES_NOCDS);
-      double hand = medians.get(shape + "_" + CASES_HAND);
-      b.append(String.format(" %s_nocds_s=%.3f cold_nocds_vs_hand_%s=%.2f cold_job_vs_nocds_%s=%.2f", shape, nocds,
-          shape, nocds / hand, shape, job / nocds));
-    }
-    return b.toString();
+    return comparisonLine(String.format("RESULT cds first_run_s=%.3f archive_mb=%.0f", firstRun, archiveMb),
+        CASES_NOCDS, shapes, medians);
   }
 
   /** The median of each series. */
@@ -204,13 +196,21 @@ public final class ColdBenchmark {
    * earlier jar's ratio beside this one's, from the same interleaved rounds.
    */
   static String baselineLine(List<String> shapes, Map<String, Double> medians) {
-    StringBuilder b = new StringBuilder("RESULT baseline");
+    return comparisonLine("RESULT baseline", CASES_BASE, shapes, medians);
+  }
+
+  /**
+   * {@code head} and, per shape, {@code <shape>_<other>_s=.. cold_<other>_vs_hand_<shape>=..
+   * cold_job_vs_<other>_<shape>=..}: case {@code other} beside the hand job and the job.
+   */
+  static String comparisonLine(String head, String other, List<String> shapes, Map<String, Double> medians) {
+    StringBuilder b = new StringBuilder(head);
     for (String shape : shapes) {
       double job = medians.get(shape + "_" + CASES_JOB);
-      double base = medians.get(shape + "_" + CASES_BASE);
+      double o = medians.get(shape + "_" + other);
       double hand = medians.get(shape + "_" + CASES_HAND);
-      b.append(String.format(" %s_base_s=%.3f cold_base_vs_hand_%s=%.2f cold_job_vs_base_%s=%.2f", shape, base,
-          shape, base / hand, shape, job / base));
+      b.append(String.format(" %1$s_%2$s_s=%3$.3f cold_%2$s_vs_hand_%1$s=%4$.2f cold_job_vs_%2$s_%1$s=%5$.2f", shape,
+          other, o, o / hand, job / o));
     }
     return b.toString();
   }
