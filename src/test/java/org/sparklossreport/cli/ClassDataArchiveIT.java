@@ -127,11 +127,11 @@ class ClassDataArchiveIT {
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile())
         .redirectOutput(tmp.resolve(name + ".out").toFile()).redirectError(err.toFile());
     pb.environment().remove("SPARK_HOME");
-    pb.environment().remove("SLR_CDS");
     pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
     pb.environment().put("SLR_JAR", jar.toString());
-    pb.environment().put("SLR_CDS_DIR", cds.toString());
     ColdJvm.quickStart(pb.environment());
+    pb.environment().remove("SLR_CDS"); // quickStart turns the archive off: here it is what is tested
+    pb.environment().put("SLR_CDS_DIR", cds.toString());
     if (!jvm.isEmpty()) {
       pb.environment().put("JAVA_TOOL_OPTIONS", ColdJvm.OPTIONS + " " + String.join(" ", jvm));
     }
