@@ -141,3 +141,204 @@ SH
 exec "$(dirname "$0")/spark-class" org.apache.spark.deploy.SparkSubmit "$@"
 SH
 }
+
+# --- Class-data sharing (CDS) ------------------------------------------------------------------------
+# A JVM starts faster from an archive of the classes an earlier run of the same classpath loaded, parsed
+# and verified (JDK application class-data sharing, Java 17: -XX:SharedArchiveFile). The archive is made
+# from the class list such a run records (-XX:DumpLoadedClassList) by a JVM of its own (-Xshare:dump) after
+# the run has exited, so making it can never change the run's result or exit code. The JVM's own dump at
+# exit (-XX:ArchiveClassesAtExit) is not used: on 17.0.15 it crashed (SIGSEGV) at the end of a demo run.
+#
+# Files, in CDS_DIR (SLR_CDS_DIR, default target/cds), per archive NAME-JAVAVERSION-KEY.jsa: the archive,
+# .ok (its last successful check; touched by every run that uses it), .log (the dump's output), .failed (a
+# dump that failed: later runs go without, until it is deleted). KEY hashes the Java runtime and every
+# classpath entry in order with its size and modification time: a rebuilt jar gives another archive.
+# SLR_CDS=off turns it all off. Every decision that matters to the user is one line on stderr, "cds: ...".
+
+CDS_DIR="${SLR_CDS_DIR:-$ROOT/target/cds}"
+CDS_KEEP=3  # archives kept per NAME, the most recently used; older ones are deleted when one is made
+
+cds_log() {
+  echo "cds: $*" >&2
+}
+
+# The home of the java the scripts run (JAVA_HOME's, else the one on PATH).
+cds_java_home() {
+  local java
+  java="$(command -v "${JAVA_HOME:+$JAVA_HOME/bin/}java")" || return 1
+  dirname "$(dirname "$(readlink -f "$java")")"
+}
+
+# 16 hex digits of a SHA-256 over the Java runtime (its version, libjvm and base archive with their size
+# and modification time) and the classpath $1 (the string, then each entry with its size and mtime; an
+# entry DIR/* stands for the jars in DIR, as java reads it).
+cds_key() {
+  local home entry entries=()
+  home="$(cds_java_home)"
+  while IFS= read -r -d ':' entry; do
+    if [[ "$entry" == */\* ]]; then
+      entries+=("${entry%/\*}"/*.jar)
+    else
+      entries+=("$entry")
+    fi
+  done <<< "$1:"
+  {
+    grep -h '^JAVA_RUNTIME_VERSION=' "$home/release" 2>/dev/null || echo "$home"
+    stat -L -c '%n %s %Y' "$home/lib/server/libjvm.so" "$home/lib/server/classes.jsa" 2>/dev/null || true
+    echo "$1"
+    stat -L -c '%n %s %Y' -- "${entries[@]}" 2>/dev/null || true  # a missing entry: in the string only
+  } | sha256sum | cut -c1-16
+}
+
+# The archive's path for name $1 and classpath $2.
+cds_archive() {
+  local version
+  version="$(sed -n 's/^JAVA_VERSION="\(.*\)"/\1/p' "$(cds_java_home)/release" 2>/dev/null)"
+  echo "$CDS_DIR/$1-${version:-java}-$(cds_key "$2").jsa"
+}
+
+# True when files can be created in $CDS_DIR (made when missing). Tries, since access(2) says yes to root.
+cds_dir_writable() {
+  local probe
+  mkdir -p "$CDS_DIR" 2>/dev/null || return 1
+  probe="$(mktemp "$CDS_DIR/.probe.XXXXXX" 2>/dev/null)" || return 1
+  rm -f "$probe"
+}
+
+# Checks archive $1 for classpath $2 with JVM flags $3...: maps it as a run would (-Xshare:on fails where
+# -Xshare:auto silently goes without) and verifies its checksums. Prints the JVM's reason when unusable.
+cds_check() {
+  local archive="$1" cp="$2" out
+  shift 2
+  if out="$("$(cds_java_bin)" -Xshare:on -XX:+VerifySharedSpaces -XX:SharedArchiveFile="$archive" "$@" \
+      -cp "$cp" -version 2>&1)"; then
+    return 0
+  fi
+  # the JVM says "An error has occurred while processing the shared archive file." and then the reason
+  out="$(grep -v -e '^An error has occurred' -e '^Error occurred during' -e '^Picked up' -e '^$' <<< "$out" | head -n1)"
+  echo "${out:-java -Xshare:on could not start from it}"
+  return 1
+}
+
+cds_java_bin() {
+  echo "${JAVA_HOME:+$JAVA_HOME/bin/}java"
+}
+
+# Decides how a JVM about to run classpath $2 (archive name $1, JVM flags $3...) uses class-data sharing.
+# Sets CDS_FLAGS (for that JVM's command line), CDS_RECORD (the class list it records when an archive is to
+# be made after it, else empty) and CDS_ARCHIVE. Prints at most one "cds:" line; never fails.
+cds_prepare() {
+  local name="$1" cp="$2" reason
+  shift 2
+  CDS_FLAGS=() CDS_RECORD="" CDS_ARCHIVE="" CDS_REMAKE=""
+  [[ "${SLR_CDS:-auto}" == off ]] && return 0
+  CDS_ARCHIVE="$(cds_archive "$name" "$cp")" || { CDS_ARCHIVE=""; return 0; }
+  if [[ -f "$CDS_ARCHIVE" ]]; then
+    if [[ -f "$CDS_ARCHIVE.ok" && ! "$CDS_ARCHIVE" -nt "$CDS_ARCHIVE.ok" ]] \
+        || reason="$(cds_check "$CDS_ARCHIVE" "$cp" "$@")"; then
+      touch "$CDS_ARCHIVE.ok" 2>/dev/null || true  # a read-only directory: checked again next time
+      CDS_FLAGS=(-XX:SharedArchiveFile="$CDS_ARCHIVE" -Xshare:auto)
+      return 0
+    fi
+    if ! rm -f "$CDS_ARCHIVE" "$CDS_ARCHIVE.ok" 2>/dev/null || ! cds_dir_writable; then
+      cds_log "the class-data archive $CDS_ARCHIVE is unusable ($reason) and its directory is read-only: running without it"
+      return 0
+    fi
+    CDS_REMAKE="$reason"
+  elif ! cds_dir_writable; then
+    cds_log "no class-data archive for this classpath and $CDS_DIR is not writable: running without one (set SLR_CDS_DIR to a writable directory, or SLR_CDS=off)"
+    return 0
+  elif [[ -f "$CDS_ARCHIVE.failed" ]]; then
+    cds_log "making $CDS_ARCHIVE failed before (see $CDS_ARCHIVE.log): running without it; delete $CDS_ARCHIVE.failed to try again"
+    return 0
+  fi
+  if ! cds_lock "$CDS_ARCHIVE"; then
+    cds_log "another run is making $CDS_ARCHIVE: this run goes without it"
+    return 0
+  fi
+  CDS_RECORD="$(mktemp "$CDS_ARCHIVE.classlist.XXXXXX")"
+  CDS_FLAGS=(-XX:DumpLoadedClassList="$CDS_RECORD")
+}
+
+# Takes the lock on making archive $1 (a directory, made atomically); one older than 30 minutes was left
+# by a run that died, and is taken over.
+cds_lock() {
+  if [[ -d "$1.making" && -n "$(find "$1.making" -maxdepth 0 -mmin +30 2>/dev/null)" ]]; then
+    rmdir "$1.making" 2>/dev/null || true
+  fi
+  mkdir "$1.making" 2>/dev/null
+}
+
+# After the run that recorded $CDS_RECORD exited with code $3: makes the archive from its class list when it
+# succeeded (classpath $2, name $1, JVM flags $4...). Prints one "cds:" line; never fails.
+cds_finish() {
+  local name="$1" cp="$2" code="$3"
+  shift 3
+  [[ -n "$CDS_RECORD" ]] || return 0
+  if ((code == 0)) && [[ -s "$CDS_RECORD" ]]; then
+    cds_make "$CDS_ARCHIVE" "$CDS_RECORD" "$cp" "$@"
+    cds_prune "$name"
+  fi
+  rm -f "$CDS_RECORD"
+  rmdir "$CDS_ARCHIVE.making" 2>/dev/null || true
+}
+
+# Makes archive $1 from class list $2 for classpath $3 (JVM flags $4...): dumps to a temporary name, checks
+# it, renames it into place (so that concurrent runs see a whole archive or none). Prints one "cds:" line.
+cds_make() {
+  local archive="$1" list="$2" cp="$3" tmp start=$SECONDS how
+  shift 3
+  tmp="$archive.tmp-$$"
+  how="made the class-data archive"
+  [[ -n "${CDS_REMAKE:-}" ]] && how="the class-data archive was unusable ($CDS_REMAKE): made it again,"
+  # A lambda proxy of an interface the archive cannot hold (a class file older than Java 6, as the shaded
+  # picocli's) crashed 17.0.15's dump: keep the proxies of the JDK's and Scala's interfaces only; if the
+  # dump still fails, try once more without any.
+  cds_filter_lambdas "$list" > "$tmp.classlist"
+  if cds_dump "$tmp" "$cp" "$tmp.classlist" "$@" > "$archive.log" 2>&1 \
+      || { grep -v '^@lambda-proxy' "$list" > "$tmp.classlist" \
+           && cds_dump "$tmp" "$cp" "$tmp.classlist" "$@" >> "$archive.log" 2>&1; }; then
+    rm -f "$tmp.classlist"
+    mv -f "$tmp" "$archive"
+    touch "$archive.ok"
+    cds_log "$how $archive ($(du -m "$archive" | cut -f1) MB, $((SECONDS - start)) s); later runs start from it"
+  else
+    rm -f "$tmp" "$tmp.classlist"
+    touch "$archive.failed"
+    cds_log "could not make the class-data archive $archive (see $archive.log): this run's result stands; later runs go without it"
+  fi
+}
+
+# The class list $1 with only the lambda proxies whose interface is the JDK's or Scala's.
+cds_filter_lambdas() {
+  awk '$1 != "@lambda-proxy" { print; next }
+       { t = $4; sub(/.*\)L/, "", t); if (t ~ /^(java|javax|jdk|sun|scala)\//) print }' "$1"
+}
+
+# One dump of archive $1 for classpath $2 from class list $3 (JVM flags $4...), and its check.
+cds_dump() {
+  local archive="$1" cp="$2" list="$3"
+  shift 3
+  "$(cds_java_bin)" -Xmx2g -Xshare:dump -XX:+VerifySharedSpaces -XX:SharedClassListFile="$list" \
+    -XX:SharedArchiveFile="$archive" -XX:ErrorFile="$CDS_DIR/hs_err_%p.log" "$@" -cp "$cp" \
+    && cds_check "$archive" "$cp" "$@"
+}
+
+# Deletes the archives of name $1 beyond the CDS_KEEP most recently used (by their .ok file).
+cds_prune() {
+  local ok
+  while read -r ok; do
+    rm -f "${ok%.ok}" "$ok" "${ok%.ok}.log"
+  done < <(ls -t "$CDS_DIR/$1"-*.jsa.ok 2>/dev/null | tail -n +$((CDS_KEEP + 1)))
+}
+
+# Runs command $@ as a child (not exec: something must happen after it), passing on TERM, INT and HUP,
+# and sets RUN_CODE to its exit code.
+run_child() {
+  local pid
+  "$@" <&0 &
+  pid=$!
+  trap 'kill -TERM "$pid" 2>/dev/null' TERM INT HUP
+  while wait "$pid"; RUN_CODE=$?; kill -0 "$pid" 2>/dev/null; do :; done
+  trap - TERM INT HUP
+}

@@ -20,7 +20,10 @@ import org.apache.spark.sql.SparkSession;
  * {@code submit/loss-report}, against {@link HandJob} (the same aggregation and write by hand, in a JVM with
  * the same flags and heap), on the inputs of {@link ColdData}. Wall-clock time from process start to
  * exit; rounds interleaved (job and hand job alternate going first), medians per shape and case, and a
- * {@code RESULT} line with {@code cold_job_vs_hand_<shape>}. See docs/PERFORMANCE.md.
+ * {@code RESULT} line with {@code cold_job_vs_hand_<shape>}. The job runs from the class-data archive that
+ * {@code submit/loss-report} makes on its first run (timed apart, before the rounds, into a cache directory
+ * of the benchmark's own), and once more per round without it ({@code SLR_CDS=off}): a {@code RESULT cds}
+ * line with the first run, the archive's size and both ratios. See docs/PERFORMANCE.md.
  *
  * <p>Started by {@code submit/loss-benchmark}, which passes the project root and Spark's JVM flags as the
  * system properties {@value #ROOT_PROPERTY} and {@value #FLAGS_PROPERTY}; the hand job gets this JVM's
@@ -37,6 +40,10 @@ public final class ColdBenchmark {
   static final String CASES_HAND = "hand";
   /** The case of {@code --baseline-jar}: the job of an earlier release's jar, launched as the job is. */
   static final String CASES_BASE = "base";
+  /** The job without the class-data archive ({@code SLR_CDS=off}); {@link #CASES_JOB} runs from it. */
+  static final String CASES_NOCDS = "nocds";
+  /** Where the job's class-data archives go ({@code SLR_CDS_DIR}), under the benchmark's directory. */
+  static final String CDS_DIR = "cold-cds";
 
   /** The job's {@code --losses} per shape: what {@link HandJob#losses} computes. */
   static final Map<String, String> LOSSES = Map.of(
@@ -70,15 +77,28 @@ public final class ColdBenchmark {
       PrintStream out) throws IOException, InterruptedException {
     File logs = new File(dir, "cold-logs");
     File outputs = new File(dir, "cold-out");
+    File cds = new File(dir, CDS_DIR);
     Files.createDirectories(logs.toPath());
     for (String input : inputs.values()) {
       warmFileCache(Path.of(input)); // round 1 should not be the only one reading from disk
+    }
+    // The first run on an empty archive directory records its classes and makes the archive after it.
+    delete(cds.toPath());
+    Map.Entry<String, String> first = inputs.entrySet().iterator().next();
+    File firstOutput = new File(outputs, first.getKey() + "-first");
+    delete(firstOutput.toPath());
+    double firstRun = time(launcher.job(first.getValue(), firstOutput.getPath(), LOSSES.get(first.getKey())),
+        env(CASES_JOB, baselineJar, cds), new File(logs, "first-" + first.getKey() + "-job.log"));
+    out.printf("first run %-7s job %8.3f s (makes the class-data archive)%n", first.getKey(), firstRun);
+    if (baselineJar != null) { // its own classpath: its own archive, made before the rounds too
+      time(launcher.job(first.getValue(), firstOutput.getPath(), LOSSES.get(first.getKey())),
+          env(CASES_BASE, baselineJar, cds), new File(logs, "first-" + first.getKey() + "-base.log"));
     }
     Map<String, List<Double>> times = new LinkedHashMap<>();
     for (int r = 1; r <= repeat; r++) {
       for (Map.Entry<String, String> in : inputs.entrySet()) {
         String shape = in.getKey();
-        List<String> order = new ArrayList<>(List.of(CASES_JOB, CASES_HAND));
+        List<String> order = new ArrayList<>(List.of(CASES_JOB, CASES_NOCDS, CASES_HAND));
         if (baselineJar != null) {
           order.add(1, CASES_BASE);
         }
@@ -88,10 +108,9 @@ public final class ColdBenchmark {
           List<String> command = c.equals(CASES_HAND) ? launcher.hand(shape, in.getValue(), output.getPath())
               : launcher.job(in.getValue(), output.getPath(), LOSSES.get(shape));
           delete(output.toPath());
-          double s = time(command, c.equals(CASES_BASE) ? Map.of(BASELINE_JAR_ENV, baselineJar) : Map.of(),
-              new File(logs, "round" + r + "-" + shape + "-" + c + ".log"));
+          double s = time(command, env(c, baselineJar, cds), new File(logs, "round" + r + "-" + shape + "-" + c + ".log"));
           times.computeIfAbsent(shape + "_" + c, k -> new ArrayList<>()).add(s);
-          out.printf("round %d %-7s %-4s %8.3f s%n", r, shape, c, s);
+          out.printf("round %d %-7s %-5s %8.3f s%n", r, shape, c, s);
         }
       }
     }
@@ -101,6 +120,8 @@ public final class ColdBenchmark {
       double job = medians.get(shape + "_" + CASES_JOB);
       double hand = medians.get(shape + "_" + CASES_HAND);
       out.printf("  %-7s job %8.3f s  hand %8.3f s  job/hand %.2f%n", shape, job, hand, job / hand);
+      double nocds = medians.get(shape + "_" + CASES_NOCDS);
+      out.printf("  %-7s job without its class-data archive %8.3f s  nocds/hand %.2f%n", shape, nocds, nocds / hand);
       if (baselineJar != null) {
         double base = medians.get(shape + "_" + CASES_BASE);
         out.printf("  %-7s base %7.3f s  hand %8.3f s  base/hand %.2f  (%s)%n", shape, base, hand, base / hand,
@@ -108,9 +129,44 @@ public final class ColdBenchmark {
       }
     }
     out.println(resultLine(repeat, List.copyOf(inputs.keySet()), medians));
+    out.println(cdsLine(firstRun, archiveMegabytes(cds), List.copyOf(inputs.keySet()), medians));
     if (baselineJar != null) {
       out.println(baselineLine(List.copyOf(inputs.keySet()), medians));
     }
+  }
+
+  /**
+   * The environment a case's process gets besides this JVM's: the archive directory for the job's cases,
+   * {@code SLR_CDS=off} for {@link #CASES_NOCDS}, the earlier jar for {@link #CASES_BASE}; nothing for the
+   * hand job (it runs without an archive).
+   */
+  static Map<String, String> env(String c, String baselineJar, File cdsDir) {
+    return switch (c) {
+      case CASES_HAND -> Map.of();
+      case CASES_NOCDS -> Map.of(CDS_ENV, "off");
+      case CASES_BASE -> Map.of(BASELINE_JAR_ENV, baselineJar, CDS_DIR_ENV, cdsDir.getPath());
+      default -> Map.of(CDS_DIR_ENV, cdsDir.getPath());
+    };
+  }
+
+  static final String CDS_ENV = "SLR_CDS";
+  static final String CDS_DIR_ENV = "SLR_CDS_DIR";
+
+  /** The size of the class-data archives in {@code dir} (the job's, and an earlier jar's), in MB. */
+  static double archiveMegabytes(File dir) throws IOException {
+    try (Stream<Path> files = Files.list(dir.toPath())) {
+      return files.filter(f -> f.toString().endsWith(".jsa")).mapToLong(f -> f.toFile().length()).max().orElse(0)
+          / 1e6;
+    }
+  }
+
+  /**
+   * {@code RESULT cds first_run_s=.. archive_mb=.. <shape>_nocds_s=.. cold_nocds_vs_hand_<shape>=..
+   * cold_job_vs_nocds_<shape>=..}: the run that made the archive, its size, and each shape without it.
+   */
+  static String cdsLine(double firstRun, double archiveMb, List<String> shapes, Map<String, Double> medians) {
+    return comparisonLine(String.format("RESULT cds first_run_s=%.3f archive_mb=%.0f", firstRun, archiveMb),
+        CASES_NOCDS, shapes, medians);
   }
 
   /** The median of each series. */
@@ -140,13 +196,21 @@ public final class ColdBenchmark {
    * earlier jar's ratio beside this one's, from the same interleaved rounds.
    */
   static String baselineLine(List<String> shapes, Map<String, Double> medians) {
-    StringBuilder b = new StringBuilder("RESULT baseline");
+    return comparisonLine("RESULT baseline", CASES_BASE, shapes, medians);
+  }
+
+  /**
+   * {@code head} and, per shape, {@code <shape>_<other>_s=.. cold_<other>_vs_hand_<shape>=..
+   * cold_job_vs_<other>_<shape>=..}: case {@code other} beside the hand job and the job.
+   */
+  static String comparisonLine(String head, String other, List<String> shapes, Map<String, Double> medians) {
+    StringBuilder b = new StringBuilder(head);
     for (String shape : shapes) {
       double job = medians.get(shape + "_" + CASES_JOB);
-      double base = medians.get(shape + "_" + CASES_BASE);
+      double o = medians.get(shape + "_" + other);
       double hand = medians.get(shape + "_" + CASES_HAND);
-      b.append(String.format(" %s_base_s=%.3f cold_base_vs_hand_%s=%.2f cold_job_vs_base_%s=%.2f", shape, base,
-          shape, base / hand, shape, job / base));
+      b.append(String.format(" %1$s_%2$s_s=%3$.3f cold_%2$s_vs_hand_%1$s=%4$.2f cold_job_vs_%2$s_%1$s=%5$.2f", shape,
+          other, o, o / hand, job / o));
     }
     return b.toString();
   }
@@ -155,12 +219,13 @@ public final class ColdBenchmark {
   static final String BASELINE_JAR_ENV = "SLR_JAR";
 
   /**
-   * Runs {@code command} (with {@code env} added to its environment) with its output in {@code log} and
-   * returns the seconds from process start to exit. A non-zero exit prints the log's tail and fails the
-   * benchmark.
+   * Runs {@code command} with its output in {@code log} and returns the seconds from process start to exit,
+   * without the class-data archive ({@code SLR_CDS=off}: the rollup and option-cost benchmarks compare runs
+   * with each other, and none of them should be the one that makes the archive). A non-zero exit prints the
+   * log's tail and fails the benchmark.
    */
   static double time(List<String> command, File log) throws IOException, InterruptedException {
-    return time(command, Map.of(), log);
+    return time(command, Map.of(CDS_ENV, "off"), log);
   }
 
   /** {@link #time(List, File)} with {@code env} added to the command's environment. */

@@ -22,6 +22,22 @@ class ColdBenchmarkTest {
   }
 
   @Test
+  void cdsLineCarriesTheFirstRunTheArchiveAndEachShapeWithoutIt() {
+    Map<String, Double> m = Map.of("arith_job", 6.0, "arith_nocds", 10.0, "arith_hand", 8.0);
+    assertEquals("RESULT cds first_run_s=42.500 archive_mb=170 arith_nocds_s=10.000 cold_nocds_vs_hand_arith=1.25"
+        + " cold_job_vs_nocds_arith=0.60", ColdBenchmark.cdsLine(42.5, 169.6, List.of("arith"), m));
+  }
+
+  @Test
+  void theJobRunsFromTheBenchmarksArchiveDirectoryNocdsWithoutAndTheHandJobUntouched() {
+    java.io.File dir = new java.io.File("/b/cold-cds");
+    assertEquals(Map.of("SLR_CDS_DIR", "/b/cold-cds"), ColdBenchmark.env("job", null, dir));
+    assertEquals(Map.of("SLR_CDS", "off"), ColdBenchmark.env("nocds", null, dir));
+    assertEquals(Map.of("SLR_JAR", "old.jar", "SLR_CDS_DIR", "/b/cold-cds"), ColdBenchmark.env("base", "old.jar", dir));
+    assertEquals(Map.of(), ColdBenchmark.env("hand", null, dir));
+  }
+
+  @Test
   void bothChildrenGetTheSameHeapAndTheJobRunsThroughSubmitLossReport() {
     ColdBenchmark.Launcher l = new ColdBenchmark.Launcher(Path.of("/p"), "/jdk/bin/java",
         List.of("--add-opens=java.base/java.lang=ALL-UNNAMED", "-Djdk.reflect.useDirectMethodHandle=false"), "a.jar:b.jar");

@@ -19,8 +19,11 @@ public final class ColdJvm {
    * Sets {@code JAVA_TOOL_OPTIONS} in the environment of a process about to start, so that every JVM it
    * starts (the script's java, spark-submit's launcher and driver, a worker's executors) uses
    * {@link #OPTIONS}. Each such JVM notes it on its standard error ("Picked up JAVA_TOOL_OPTIONS: ...").
+   * Also {@code SLR_CDS=off}: the scripts neither make nor use a class-data archive, whose dump after a
+   * first run takes half a minute or more (ClassDataArchiveIT turns it back on to test it).
    */
   public static void quickStart(Map<String, String> env) {
     env.put("JAVA_TOOL_OPTIONS", OPTIONS);
+    env.put("SLR_CDS", "off");
   }
 }
