@@ -69,22 +69,17 @@ public final class ReportExec extends SparkPlan implements LeafExecNode {
 
   @Override
   public String simpleString(int maxFields) {
-    return "LossReport " + new java.util.TreeMap<>(options) + ", " + output.size() + " columns";
+    return ReportNodes.describe(options, output);
   }
 
   @Override
   public int productArity() {
-    return 3;
+    return ReportNodes.ARITY;
   }
 
   @Override
   public Object productElement(int n) {
-    return switch (n) {
-      case 0 -> input;
-      case 1 -> options;
-      case 2 -> output;
-      default -> throw new IndexOutOfBoundsException(n);
-    };
+    return ReportNodes.element(n, input, options, output);
   }
 
   @Override
@@ -94,11 +89,13 @@ public final class ReportExec extends SparkPlan implements LeafExecNode {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof ReportExec r && r.input.equals(input) && r.options.equals(options) && r.output.equals(output);
+    return o instanceof ReportExec r
+        && ReportNodes.sameFields(new Object[] {r.input, r.options, r.output},
+            new Object[] {input, options, output});
   }
 
   @Override
   public int hashCode() {
-    return java.util.Objects.hash(input, options, output);
+    return ReportNodes.hash(input, options, output);
   }
 }

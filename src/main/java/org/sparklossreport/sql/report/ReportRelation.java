@@ -1,8 +1,7 @@
 package org.sparklossreport.sql.report;
 
-import java.util.Arrays;
 import java.util.Map;
-import java.util.Objects;
+
 import org.apache.spark.sql.catalyst.analysis.MultiInstanceRelation;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
 import org.apache.spark.sql.catalyst.expressions.AttributeMap$;
@@ -90,22 +89,17 @@ public final class ReportRelation extends LogicalPlan implements LeafNode, Multi
 
   @Override
   public String simpleString(int maxFields) {
-    return "LossReport " + new java.util.TreeMap<>(options) + ", " + output.size() + " columns";
+    return ReportNodes.describe(options, output);
   }
 
   @Override
   public int productArity() {
-    return 3;
+    return ReportNodes.ARITY;
   }
 
   @Override
   public Object productElement(int n) {
-    return switch (n) {
-      case 0 -> input;
-      case 1 -> options;
-      case 2 -> output;
-      default -> throw new IndexOutOfBoundsException(n);
-    };
+    return ReportNodes.element(n, input, options, output);
   }
 
   @Override
@@ -115,12 +109,13 @@ public final class ReportRelation extends LogicalPlan implements LeafNode, Multi
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof ReportRelation r && r.input.equals(input) && r.options.equals(options)
-        && r.output.equals(output);
+    return o instanceof ReportRelation r
+        && ReportNodes.sameFields(new Object[] {r.input, r.options, r.output},
+            new Object[] {input, options, output});
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(Arrays.asList(input, options, output).toArray());
+    return ReportNodes.hash(input, options, output);
   }
 }
