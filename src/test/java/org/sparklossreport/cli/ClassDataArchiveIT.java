@@ -124,12 +124,8 @@ class ClassDataArchiveIT {
         "--conf", "spark.sql.shuffle.partitions=2", "--conf", "spark.ui.showConsoleProgress=false",
         "--input", in, "--partition-by", "model", "--losses", "mse", "--output", tmp.resolve("out-" + name).toString()));
     Path err = tmp.resolve(name + ".err");
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile())
-        .redirectOutput(tmp.resolve(name + ".out").toFile()).redirectError(err.toFile());
-    pb.environment().remove("SPARK_HOME");
-    pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+    ProcessBuilder pb = ColdJvm.script(ROOT, cmd, tmp.resolve(name + ".out"), err);
     pb.environment().put("SLR_JAR", jar.toString());
-    ColdJvm.quickStart(pb.environment());
     pb.environment().remove("SLR_CDS"); // quickStart turns the archive off: here it is what is tested
     pb.environment().put("SLR_CDS_DIR", cds.toString());
     if (!jvm.isEmpty()) {

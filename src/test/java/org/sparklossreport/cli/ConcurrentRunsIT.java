@@ -116,11 +116,7 @@ class ConcurrentRunsIT {
         "--conf", FileReportWriter.HOLD_CONF + "=5000",
         "--input", in, "--partition-by", "date,model", "--losses", "mse,mae", "--where", "date = '" + date + "'",
         "--output", out, "--output-format", format));
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile())
-        .redirectOutput(tmp.resolve(name + ".out").toFile()).redirectError(tmp.resolve(name + ".err").toFile());
-    pb.environment().remove("SPARK_HOME");
-    pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-    ColdJvm.quickStart(pb.environment());
+    ProcessBuilder pb = ColdJvm.script(ROOT, cmd, tmp.resolve(name + ".out"), tmp.resolve(name + ".err"));
     return pb.start();
   }
 

@@ -100,11 +100,7 @@ class GateExitCodesIT {
     cmd.addAll(List.of(more));
     Path out = tmp.resolve(name + ".out");
     Path err = tmp.resolve(name + ".err");
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile())
-        .redirectOutput(out.toFile()).redirectError(err.toFile());
-    pb.environment().remove("SPARK_HOME");
-    pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-    ColdJvm.quickStart(pb.environment());
+    ProcessBuilder pb = ColdJvm.script(ROOT, cmd, out, err);
     return new Started(name, pb.start(), out, err);
   }
 }

@@ -169,11 +169,7 @@ class StreamKillIT {
     List<String> cmd = new ArrayList<>(List.of(ROOT.resolve("submit/loss-report").toString(), "--master", "local[1]",
         "--driver-memory", "1g", "--conf", "spark.sql.shuffle.partitions=2"));
     cmd.addAll(args);
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile())
-        .redirectOutput(tmp.resolve(name + ".out").toFile()).redirectError(tmp.resolve(name + ".err").toFile());
-    pb.environment().remove("SPARK_HOME");
-    pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-    ColdJvm.quickStart(pb.environment());
+    ProcessBuilder pb = ColdJvm.script(ROOT, cmd, tmp.resolve(name + ".out"), tmp.resolve(name + ".err"));
     return pb.start();
   }
 

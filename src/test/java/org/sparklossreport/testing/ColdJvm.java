@@ -1,5 +1,7 @@
 package org.sparklossreport.testing;
 
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -25,5 +27,18 @@ public final class ColdJvm {
   public static void quickStart(Map<String, String> env) {
     env.put("JAVA_TOOL_OPTIONS", OPTIONS);
     env.put("SLR_CDS", "off");
+  }
+
+  /**
+   * A process of the project's scripts as the integration tests start them: in {@code root}, standard output
+   * and error to files, embedded (no {@code SPARK_HOME}), on 127.0.0.1, with {@link #quickStart}.
+   */
+  public static ProcessBuilder script(Path root, List<String> cmd, Path out, Path err) {
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(root.toFile())
+        .redirectOutput(out.toFile()).redirectError(err.toFile());
+    pb.environment().remove("SPARK_HOME");
+    pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+    quickStart(pb.environment());
+    return pb;
   }
 }
