@@ -98,6 +98,15 @@ public final class Rollup {
     }
   }
 
+  /**
+   * Where a rollup's report goes, instead of {@code --output}: a caller's own step, given the report's rows
+   * (valid during the call only: they read states the rollup unpersists after it) and its key columns.
+   */
+  @FunctionalInterface
+  public interface Sink {
+    void accept(Dataset<Row> report, List<String> keys) throws IOException;
+  }
+
   /** Runs the rollup; throws {@link UsageException} for the user's mistakes. */
   public RunResult run() throws IOException {
     long t0 = System.nanoTime();
@@ -110,8 +119,23 @@ public final class Rollup {
           + "' or lies inside (or around) it; write the report elsewhere");
     }
     writer.prepare(spec.mode());
+    return report(read(states), (report, keys) -> writer.write(
+        JobHistory.banded(spark, report, keys, writer.output(), spec.outputFormat(), history), spec.mode(), keys),
+        writer.output().toString(), t0);
+  }
 
-    Dataset<Row> table = read(states);
+  /**
+   * The rollup of the states {@code table} (in the states table's columns; read by the caller), given to
+   * {@code sink} rather than written: the stream's windows, whose merged states are at hand. The spec's
+   * {@code states}, {@code output} and format name nothing here; its groupings, losses, where and intervals
+   * apply as in {@link #run}.
+   */
+  public void over(Dataset<Row> table, Sink sink) throws IOException {
+    report(table, sink, null, System.nanoTime());
+  }
+
+  /** The rollup of {@code table} into {@code sink}; {@code output} names where it went, for the result. */
+  private RunResult report(Dataset<Row> table, Sink sink, String output, long t0) throws IOException {
     List<String> keys = keyColumns(table.schema());
     Map<String, LossSet> held = heldLosses(table); // savedSpec -> its single-loss set, checked
     RollupLosses chosen = RollupLosses.of(spec.losses(), held, spec.states());
@@ -204,8 +228,7 @@ public final class Rollup {
           .union(spark.createDataFrame(overallRows, scoredSchema)))
           .coalesce(ReportRun.files(reportRows, spark.sparkContext().defaultParallelism()));
       report = verdicts.cached(report, cached);
-      writer.write(JobHistory.banded(spark, report, keys, writer.output(), spec.outputFormat(), history), spec.mode(),
-          keys);
+      sink.accept(report, keys);
       List<Row> firstRows = new ArrayList<>(overallRows);
       if (!verdicts.comparing()) {
         keyed.take(Math.max(0, KeySummary.SAMPLE - overallRows.size()))
@@ -215,8 +238,8 @@ public final class Rollup {
       List<org.sparklossreport.gates.GateOutcome> gates = verdicts.gates(report);
       long groups = groupsPerLoss.values().stream().mapToLong(Long::longValue).sum();
       LOG.info("Rolled up {} state(s) of {} grouping(s) into {} report row(s) at {} in {} s", groups, gs.size(),
-          reportRows, writer.output(), String.format("%.1f", (System.nanoTime() - t0) / 1e9));
-      return JobHistory.gated(spark, new RunResult(runId, writer.output().toString(), -1, reportRows,
+          reportRows, output, String.format("%.1f", (System.nanoTime() - t0) / 1e9));
+      return JobHistory.gated(spark, new RunResult(runId, output, -1, reportRows,
           preview.subList(0, Math.min(preview.size(), KeySummary.SAMPLE)), schema, groups, gates),
           spec.outputFormat(), history);
     } finally {

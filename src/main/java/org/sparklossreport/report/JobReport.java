@@ -1,6 +1,7 @@
 package org.sparklossreport.report;
 
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.spark.sql.Dataset;
@@ -30,9 +31,15 @@ public final class JobReport implements AutoCloseable {
   private final long savedStateCount;
   private final Function<String, RunResult> result;
   private final Runnable close;
+  private final Supplier<Map<String, Row>> observed;
 
   JobReport(List<String> keys, Dataset<Row> rows, Tail tail, Supplier<Dataset<Row>> savedStates,
       long savedStateCount, Function<String, RunResult> result, Runnable close) {
+    this(keys, rows, tail, savedStates, savedStateCount, result, close, Map::of);
+  }
+
+  JobReport(List<String> keys, Dataset<Row> rows, Tail tail, Supplier<Dataset<Row>> savedStates,
+      long savedStateCount, Function<String, RunResult> result, Runnable close, Supplier<Map<String, Row>> observed) {
     this.keys = keys;
     this.rows = rows;
     this.tail = tail;
@@ -40,6 +47,15 @@ public final class JobReport implements AutoCloseable {
     this.savedStateCount = savedStateCount;
     this.result = result;
     this.close = close;
+    this.observed = observed;
+  }
+
+  /**
+   * The metrics the input observed during the pass ({@code Dataset.observe} before {@code ReportRun.plan}),
+   * by name; empty when the pass's plan did not keep them (a report not from persisted states).
+   */
+  public Map<String, Row> observed() {
+    return observed.get();
   }
 
   /** The report's key columns. */

@@ -4,12 +4,15 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import java.util.Map;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.execution.QueryExecution;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import org.sparklossreport.engine.SessionSettings;
 import org.sparklossreport.state.StateStruct;
+import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * The states of the job's pass (the key columns, the bucket with {@code --ci}, then the state struct),
@@ -26,19 +29,30 @@ import org.sparklossreport.state.StateStruct;
  * @param schema the key columns, then {@code state}
  * @param stateAt the position of {@code state}
  * @param reader reads the state at {@code stateAt}
+ * @param execution the pass's query, for the metrics its input observed ({@link #observed})
  */
 public record PassResult(JavaRDD<InternalRow> rows, Dataset<Row> dataset, StructType schema, int stateAt,
-    StateStruct.Reader reader) {
+    StateStruct.Reader reader, QueryExecution execution) {
 
   /** Persists the rows of {@code states} (the engine's result; its last column is the state). */
   public static PassResult persist(SparkSession spark, Dataset<Row> states) {
     StructType schema = states.schema();
     int stateAt = schema.size() - 1;
-    JavaRDD<InternalRow> rows = withoutCoalescing(spark, () -> ((org.apache.spark.sql.classic.Dataset<Row>) states)
-        .queryExecution().toRdd()).toJavaRDD().map(InternalRow::copy).persist(StorageLevel.MEMORY_AND_DISK());
+    QueryExecution execution = ((org.apache.spark.sql.classic.Dataset<Row>) states).queryExecution();
+    JavaRDD<InternalRow> rows = withoutCoalescing(spark, execution::toRdd).toJavaRDD().map(InternalRow::copy)
+        .persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> dataset = ((org.apache.spark.sql.classic.SparkSession) spark)
         .internalCreateDataFrame(rows.rdd(), schema, false);
-    return new PassResult(rows, dataset, schema, stateAt, StateStruct.reader((StructType) schema.apply(stateAt).dataType()));
+    return new PassResult(rows, dataset, schema, stateAt, StateStruct.reader((StructType) schema.apply(stateAt).dataType()),
+        execution);
+  }
+
+  /**
+   * The metrics the pass's input observed ({@code Dataset.observe}) by name, once a job over {@link #rows}
+   * has run: computed by the pass's own scan, not by a job of their own.
+   */
+  public Map<String, Row> observed() {
+    return CollectionConverters.asJava(execution.observedMetrics());
   }
 
   private static final String COALESCE = "spark.sql.adaptive.coalescePartitions.enabled";

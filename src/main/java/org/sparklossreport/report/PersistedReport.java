@@ -85,7 +85,7 @@ final class PersistedReport {
           output -> {
             List<GateOutcome> gates = b.local() != null ? verdicts.gates(b.local(), schema) : verdicts.gates(b.report());
             return new RunResult(run.runId, output, inputRows, b.reportRows(), b.preview(), schema, b.keys(), gates);
-          }, () -> cached.forEach(Verdicts::unpersist));
+          }, () -> cached.forEach(Verdicts::unpersist), passStates::observed);
     } catch (RuntimeException e) {
       cached.forEach(Verdicts::unpersist);
       throw e;

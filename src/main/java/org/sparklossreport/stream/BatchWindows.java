@@ -1,14 +1,28 @@
 package org.sparklossreport.stream;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_set;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.unix_micros;
+import static org.apache.spark.sql.functions.when;
+
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.slf4j.LoggerFactory;
+import org.sparklossreport.engine.ColumnTypes;
 
 /**
- * What one aggregate over a windowed micro-batch tells: its input rows, the windows its on-time rows touch,
+ * What a windowed micro-batch's counts tell (observed by the pass's scan, {@link #metrics}): its input rows, the windows its on-time rows touch,
  * its late rows per window (a window the watermark had passed before the batch), the rows without an event
  * time, and the latest event time. From it and the watermark before the batch, the watermark after it.
  *
@@ -19,6 +33,49 @@ import org.apache.spark.sql.Row;
  * @param maxEvent the latest event time (µs), null when no row has one
  */
 record BatchWindows(long inputRows, Set<Long> touched, Map<Long, Long> late, long noTime, Long maxEvent) {
+  /** The name of the metrics the batch's rows are observed with on their way into the pass. */
+  static final String METRICS = "loss_report_stream_batch";
+
+  /**
+   * The metrics of a windowed batch ({@link Windows}, with the boolean column {@code late}), observed by the
+   * pass's scan: input rows, rows without an event time, the latest event time (µs), late window rows, and
+   * the starts of the windows on-time rows touch.
+   */
+  static Column[] metrics(String eventTime, String late) {
+    Column start = col(Windows.START);
+    return new Column[] {
+        sum(when(col(Windows.PRIMARY), 1L).otherwise(0L)).as("input_rows"),
+        sum(when(start.isNull(), 1L).otherwise(0L)).as("no_time"),
+        max(unix_micros(col(ColumnTypes.quote(eventTime)).cast("timestamp"))).as("max_event"),
+        sum(when(col(late), 1L).otherwise(0L)).as("late_rows"),
+        collect_set(when(not(col(late)).and(start.isNotNull()), start)).as("touched")};
+  }
+
+  /**
+   * From the observed {@link #metrics} ({@code m}); the late rows per window from a job of their own over
+   * {@code windowed} when there are any. Without metrics (null: the pass's plan did not keep them), one
+   * aggregate over {@code windowed} gives all.
+   */
+  static BatchWindows of(Row m, Dataset<Row> windowed, String late, String eventTime) {
+    if (m == null) {
+      LoggerFactory.getLogger(BatchWindows.class).info("The pass kept no metrics of the batch: counting them in a job of their own");
+      return of(windowed.groupBy(col(Windows.START), col(late))
+          .agg(count(lit(1)), sum(when(col(Windows.PRIMARY), 1L).otherwise(0L)),
+              max(unix_micros(col(ColumnTypes.quote(eventTime)).cast("timestamp"))))
+          .collectAsList());
+    }
+    Map<Long, Long> perWindow = new TreeMap<>();
+    if (longOrZero(m, 3) > 0) {
+      windowed.where(col(late)).groupBy(col(Windows.START)).count().collectAsList()
+          .forEach(r -> perWindow.put(r.getLong(0), r.getLong(1)));
+    }
+    Set<Long> touched = new TreeSet<>(m.<Long>getList(4));
+    return new BatchWindows(longOrZero(m, 0), touched, perWindow, longOrZero(m, 1), m.isNullAt(2) ? null : m.getLong(2));
+  }
+
+  private static long longOrZero(Row r, int i) {
+    return r.isNullAt(i) ? 0 : r.getLong(i);
+  }
 
   /**
    * From the rows of {@code (window start µs or null, late, rows, primary rows, max event µs)}, one per

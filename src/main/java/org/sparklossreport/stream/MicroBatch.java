@@ -1,31 +1,28 @@
 package org.sparklossreport.stream;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.unix_micros;
-import static org.apache.spark.sql.functions.when;
 
 import java.io.PrintStream;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Collectors;
 import org.apache.spark.api.java.function.VoidFunction2;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.storage.StorageLevel;
 import org.sparklossreport.core.UsageException;
-import org.sparklossreport.engine.ColumnTypes;
 import org.sparklossreport.report.JobReport;
 import org.sparklossreport.report.ReportRun;
 import org.sparklossreport.spec.InvalidPolicy;
@@ -60,6 +57,40 @@ final class MicroBatch implements VoidFunction2<Dataset<Row>, Long> {
   private final transient WindowGates gates;
   /** The last batch this process completed (-1: none); the function runs on the driver, in the query's thread. */
   private volatile long last = -1;
+  /** What this process knows after its last batch (null: nothing yet); driver only. */
+  private transient Progress progress;
+
+  /**
+   * The stream's progress after batch {@code batchId}: the watermark (µs, null: no event time yet) and the
+   * starts of the windows that hold states and are still open.
+   */
+  record Progress(long batchId, Long watermark, Set<Long> open) {
+    /** The open windows whose end the watermark {@code after} passed (with those the batch touched). */
+    Set<Long> closing(Set<Long> touched, Long after, long length) {
+      Set<Long> closing = new TreeSet<>();
+      if (after != null) {
+        for (Long w : union(touched)) {
+          if (w + length <= after) {
+            closing.add(w);
+          }
+        }
+      }
+      return closing;
+    }
+
+    /** The progress after batch {@code id}, which touched and closed these windows. */
+    Progress after(long id, Long after, Set<Long> touched, Set<Long> closed) {
+      Set<Long> now = union(touched);
+      now.removeAll(closed);
+      return new Progress(id, after, now);
+    }
+
+    private Set<Long> union(Set<Long> touched) {
+      Set<Long> all = new TreeSet<>(open);
+      all.addAll(touched);
+      return all;
+    }
+  }
 
   MicroBatch(StreamSpec spec, PrintStream log, WindowGates gates) {
     this.spec = spec;
@@ -73,49 +104,76 @@ final class MicroBatch implements VoidFunction2<Dataset<Row>, Long> {
     long t0 = System.nanoTime();
     SparkSession spark = batch.sparkSession();
     DeltaCommit commit = new DeltaCommit(queryId(spark), batchId);
-    Long before = watermarkBefore(spark, batchId);
+    Progress progress = progress(spark, batchId);
+    Long before = progress.watermark();
     Dataset<Row> windowed = Windows.of(spec.job().where() == null ? batch : batch.where(spec.job().where()), spec);
     windowed = windowed.withColumn(LATE, before == null ? lit(false)
-        : col(Windows.START).isNotNull().and(col(Windows.START).plus(lit(spec.window().micros())).leq(lit(before))))
-        .persist(StorageLevel.MEMORY_AND_DISK());
-    try {
-      BatchWindows b = BatchWindows.of(windowed.groupBy(col(Windows.START), col(LATE))
-          .agg(count(lit(1)), sum(when(col(Windows.PRIMARY), 1L).otherwise(0L)),
-              max(unix_micros(col(ColumnTypes.quote(spec.eventTime())).cast("timestamp"))))
-          .collectAsList());
+        : col(Windows.START).isNotNull().and(col(Windows.START).plus(lit(spec.window().micros())).leq(lit(before))));
+    String runId = "b" + batchId + "-" + commit.appId().substring(0, Math.min(8, commit.appId().length()));
+    // One scan: the pass over the on-time rows, the batch's counts observed on the way (BatchWindows.METRICS).
+    Column[] metrics = BatchWindows.metrics(spec.eventTime(), LATE);
+    Dataset<Row> onTime = windowed.observe(BatchWindows.METRICS, metrics[0], Arrays.copyOfRange(metrics, 1, metrics.length))
+        .where(not(col(LATE)).and(col(Windows.START).isNotNull()))
+        .drop(Windows.START, Windows.PRIMARY, LATE);
+    try (JobReport r = ReportRun.plan(spark, pass(), onTime, runId, Timestamp.from(Instant.now())).persisted(t0)) {
+      BatchWindows b = BatchWindows.of(r.observed().get(BatchWindows.METRICS), windowed, LATE, spec.eventTime());
       if (b.noTime() > 0 && spec.job().invalid().kind() == InvalidPolicy.Kind.FAIL) {
         throw new UsageException(b.noTime() + " row(s) have a null --event-time " + spec.eventTime() + "; fix them,"
             + " or run with --invalid skip (they are then counted and written to --late-output)");
       }
       Long after = b.watermarkAfter(before, spec.watermark().micros());
-      String runId = "b" + batchId + "-" + commit.appId().substring(0, Math.min(8, commit.appId().length()));
       if (!b.touched().isEmpty()) {
-        mergeStates(spark, windowed.where(org.apache.spark.sql.functions.not(col(LATE)).and(col(Windows.START).isNotNull())), b.touched(), runId,
-            commit);
+        mergeStates(spark, r, b.touched(), commit);
       }
       commit.append(spark.createDataFrame(List.of(RowFactory.create(batchId, after, b.maxEvent())), WATERMARKS),
           paths.watermarks());
       writeLate(spark, windowed, b, batchId, commit);
-      Set<Long> closed = closedBy(spark, before, after);
+      Set<Long> closed = progress.closing(b.touched(), after, spec.window().micros());
       Set<Long> rewrite = new TreeSet<>(b.touched());
       rewrite.addAll(b.late().keySet());
       rewrite.addAll(closed);
-      WindowReport report = WindowReport.of(spark, spec, paths, rewrite, after);
-      if (report != null) {
-        commit.replace(report.rows(), spec.job().output(), WindowReport.condition(rewrite));
-      }
+      boolean held = !b.touched().isEmpty() || !closed.isEmpty(); // else only late windows, which may hold none
+      boolean reported = WindowReport.write(spark, spec, paths, rewrite, after, held,
+          rows -> commit.replace(rows, spec.job().output(), WindowReport.condition(rewrite)));
       if (!closed.isEmpty() && spec.job().states() != null) {
         commit.append(windowStates(spark, closed), spec.job().states());
       }
-      int failed = report == null || closed.isEmpty() ? 0 : gates.check(report, closed, batchId);
+      int failed = reported ? gates.check(DeltaCommit.read(spark, spec.job().output()), closed, batchId) : 0;
       log.printf(java.util.Locale.ROOT, "batch %d: %d input row(s), %d window(s) touched, %d closed, %d late row(s)%s,"
           + " watermark %s, %d gate(s) failed, %.1f s%n", batchId, b.inputRows(), b.touched().size(), closed.size(),
           b.lateRows(), b.noTime() == 0 ? "" : ", " + b.noTime() + " without event time", after == null ? "none"
               : Instant.ofEpochSecond(0, after * 1000), failed, (System.nanoTime() - t0) / 1e9);
+      this.progress = progress.after(batchId, after, b.touched(), closed);
       last = batchId;
-    } finally {
-      windowed.unpersist();
     }
+  }
+
+  /**
+   * The watermark and open windows before {@code batchId}: what this process kept after the batch before
+   * it, else (the first batch of a process, a restart) read from the checkpoint's tables.
+   */
+  private Progress progress(SparkSession spark, long batchId) {
+    Progress p = progress;
+    if (p != null && p.batchId() == batchId - 1) {
+      return p;
+    }
+    Long before = watermarkBefore(spark, batchId);
+    Dataset<Row> saved = DeltaCommit.read(spark, paths.windows());
+    Set<Long> open = new TreeSet<>();
+    if (saved != null) {
+      Dataset<Row> held = before == null ? saved : saved.where(unix_micros(col("window_end")).gt(lit(before)));
+      held.select(unix_micros(col("window_start"))).distinct().collectAsList().forEach(w -> open.add(w.getLong(0)));
+    }
+    return new Progress(batchId - 1, before, open);
+  }
+
+  /** The batch pass's description: the job's, with the window columns first among the keys, saving its states. */
+  private JobSpec pass() {
+    JobSpec j = spec.job();
+    List<String> keys = spec.keys();
+    return new JobSpec(j.input(), j.table(), j.inputFormat(), null, null, null, null, j.label(),
+        j.prediction(), j.weight(), keys, j.losses(), j.output(), "delta", j.mode(), j.invalid(), null, j.sparkConf(),
+        List.of(keys), paths.windows(), j.ci(), null, List.of(), null);
   }
 
   /** The last batch this process completed, or -1. */
@@ -133,23 +191,14 @@ final class MicroBatch implements VoidFunction2<Dataset<Row>, Long> {
       DataTypes.createStructField("batch_id", DataTypes.LongType, false),
       DataTypes.createStructField("rows", DataTypes.LongType, false)));
 
-  /** The on-time rows' states by window and key (the batch engine), merged into their windows' saved states. */
-  private void mergeStates(SparkSession spark, Dataset<Row> onTime, Set<Long> touched, String runId,
-      DeltaCommit commit) {
-    JobSpec j = spec.job();
-    List<String> keys = spec.keys();
-    JobSpec pass = new JobSpec(j.input(), j.table(), j.inputFormat(), null, null, null, null, j.label(),
-        j.prediction(), j.weight(), keys, j.losses(), j.output(), "delta", j.mode(), j.invalid(), null, j.sparkConf(),
-        List.of(keys), paths.windows(), j.ci(), null, List.of(), null);
-    Dataset<Row> input = onTime.drop(Windows.START, Windows.PRIMARY, LATE);
-    try (JobReport r = ReportRun.plan(spark, pass, input, runId, Timestamp.from(Instant.now())).persisted(System.nanoTime())) {
-      Dataset<Row> saved = DeltaCommit.read(spark, paths.windows());
-      if (saved != null) {
-        saved = saved.where(WindowReport.condition(touched));
-      }
-      commit.replace(WindowStates.merge(spark, saved, r.savedStates(), keys.size()), paths.windows(),
-          WindowReport.condition(touched));
+  /** The on-time rows' states by window and key (the batch engine's pass), merged into their windows' saved states. */
+  private void mergeStates(SparkSession spark, JobReport pass, Set<Long> touched, DeltaCommit commit) {
+    Dataset<Row> saved = DeltaCommit.read(spark, paths.windows());
+    if (saved != null) {
+      saved = saved.where(WindowReport.condition(touched));
     }
+    commit.replace(WindowStates.merge(spark, saved, pass.savedStates(), spec.keys().size()), paths.windows(),
+        WindowReport.condition(touched));
   }
 
   /** The late rows per window, and with {@code --late-output} the rows themselves with their window. */
@@ -163,21 +212,6 @@ final class MicroBatch implements VoidFunction2<Dataset<Row>, Long> {
       commit.append(windowed.where(col(LATE).or(col(Windows.START).isNull()))
           .drop(Windows.START, Windows.PRIMARY, LATE).withColumn("batch_id", lit(batchId)), spec.lateOutput());
     }
-  }
-
-  /** The starts of the windows that hold states and whose end the watermark passed in this batch. */
-  private Set<Long> closedBy(SparkSession spark, Long before, Long after) {
-    Dataset<Row> saved = DeltaCommit.read(spark, paths.windows());
-    if (after == null || saved == null || (before != null && after.longValue() == before.longValue())) {
-      return Set.of();
-    }
-    var end = unix_micros(col("window_end"));
-    var newly = end.leq(lit(after));
-    if (before != null) {
-      newly = newly.and(end.gt(lit(before)));
-    }
-    return saved.where(newly).select(unix_micros(col("window_start"))).distinct().collectAsList().stream()
-        .map(r -> r.getLong(0)).collect(Collectors.toCollection(TreeSet::new));
   }
 
   /** The saved states of the windows starting at {@code starts}. */

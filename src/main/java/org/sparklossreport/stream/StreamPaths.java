@@ -3,8 +3,7 @@ package org.sparklossreport.stream;
 /**
  * The tables a stream keeps in its checkpoint directory beside Spark's own progress: every window's
  * states ({@code windows}, the {@code --states} format), the watermark after each micro-batch, the late
- * rows per window and batch, and the staging directory of a batch's report rows. All Delta tables (but the
- * staging), all written once per batch ({@link DeltaCommit}).
+ * rows per window and batch. All Delta tables, all written once per batch ({@link DeltaCommit}).
  */
 record StreamPaths(String checkpoint) implements java.io.Serializable {
   private String under(String name) {
@@ -21,9 +20,5 @@ record StreamPaths(String checkpoint) implements java.io.Serializable {
 
   String late() {
     return under("late");
-  }
-
-  String staging() {
-    return under("staging");
   }
 }

@@ -45,12 +45,15 @@ final class WindowGates {
     return failed;
   }
 
-  /** Checks the gates over the rows of each window in {@code closed}; returns how many failed. */
-  int check(WindowReport report, Set<Long> closed, long batchId) throws IOException {
-    if (gates.isEmpty()) {
+  /**
+   * Checks the gates over the report rows ({@code report}: the stream's output, as committed) of each
+   * window in {@code closed}; returns how many failed.
+   */
+  int check(Dataset<Row> report, Set<Long> closed, long batchId) throws IOException {
+    if (gates.isEmpty() || closed.isEmpty()) {
       return 0;
     }
-    Dataset<Row> rows = report.rows().where(unix_micros(col("window_start"))
+    Dataset<Row> rows = report.where(unix_micros(col("window_start"))
         .isin(closed.toArray())).cache();
     List<String> lines = new ArrayList<>();
     int n = 0;

@@ -11,8 +11,8 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -32,15 +32,7 @@ import org.sparklossreport.spec.WriteMode;
  * window's late rows so far).
  */
 final class WindowReport {
-  private final Dataset<Row> rows;
-
-  private WindowReport(Dataset<Row> rows) {
-    this.rows = rows;
-  }
-
-  Dataset<Row> rows() {
-    return rows;
-  }
+  private WindowReport() {}
 
   /** The selection of the windows starting at {@code starts} (µs), as SQL. */
   static String condition(Set<Long> starts) {
@@ -48,35 +40,44 @@ final class WindowReport {
         .collect(Collectors.joining(", ")) + ")";
   }
 
-  /** The report rows of the windows starting at {@code starts} that hold states (null: none does). */
-  static WindowReport of(SparkSession spark, StreamSpec spec, StreamPaths paths, Set<Long> starts, Long watermark)
-      throws IOException {
+  /**
+   * Gives {@code use} the report rows of the windows starting at {@code starts} that hold states (valid
+   * during the call only); false when none does. {@code held}: some of them are known to hold states (else
+   * a job looks first).
+   */
+  static boolean write(SparkSession spark, StreamSpec spec, StreamPaths paths, Set<Long> starts, Long watermark,
+      boolean held, Consumer<Dataset<Row>> use) throws IOException {
     Dataset<Row> windows = DeltaCommit.read(spark, paths.windows());
-    if (starts.isEmpty() || windows == null || windows.where(condition(starts)).isEmpty()) {
-      return null;
+    if (starts.isEmpty() || windows == null) {
+      return false;
     }
-    Path staging = new Path(paths.staging());
-    staging.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(staging, true);
+    Dataset<Row> selected = windows.where(condition(starts));
+    if (!held && selected.isEmpty()) {
+      return false;
+    }
     CiSpec ci = spec.job().ci() == null ? null
         : CiSpec.of("jackknife", null, String.valueOf(spec.job().ci().level()), null, false);
-    new Rollup(spark, new RollupSpec(paths.windows(), condition(starts), spec.windowGroupings(), List.of(),
-        paths.staging(), "parquet", WriteMode.ERROR_IF_EXISTS, null, Map.of(), ci, null, List.of(), null)).run();
-    Dataset<Row> report = spark.read().parquet(paths.staging());
+    Dataset<Row> late = DeltaCommit.read(spark, paths.late());
+    new Rollup(spark, new RollupSpec(paths.windows(), null, spec.windowGroupings(), List.of(), paths.windows() + "-report",
+        "parquet", WriteMode.ERROR_IF_EXISTS, null, Map.of(), ci, null, List.of(), null))
+        .over(selected, (report, keys) -> use.accept(streamRows(report, spec, watermark, late)));
+    return true;
+  }
+
+  /** A rollup's rows as the stream's: grouping within the window, scope, closed and late rows. */
+  private static Dataset<Row> streamRows(Dataset<Row> report, StreamSpec spec, Long watermark, Dataset<Row> late) {
     String prefix = String.join(",", StreamSpec.WINDOW);
     Column grouping = when(col("grouping").equalTo(prefix), lit(ReportRows.OVERALL))
         .otherwise(col("grouping").substr(lit(prefix.length() + 2), lit(10_000)));
-    Dataset<Row> late = DeltaCommit.read(spark, paths.late());
     Column closed = watermark == null ? lit(false) : unix_micros(col("window_end")).leq(lit(watermark));
     report = report.withColumn("grouping", grouping)
         .withColumn("scope", lit(spec.job().where()).cast("string"))
         .withColumn("closed", closed);
     if (late == null) {
-      report = report.withColumn("late_rows", lit(0L));
-    } else {
-      Dataset<Row> perWindow = late.groupBy(col("window_start_us")).agg(sum(col("rows")).as("late_rows"));
-      report = report.join(perWindow, unix_micros(col("window_start")).equalTo(col("window_start_us")), "left")
-          .drop("window_start_us").withColumn("late_rows", coalesce(col("late_rows"), lit(0L)));
+      return report.withColumn("late_rows", lit(0L));
     }
-    return new WindowReport(report);
+    Dataset<Row> perWindow = late.groupBy(col("window_start_us")).agg(sum(col("rows")).as("late_rows"));
+    return report.join(perWindow, unix_micros(col("window_start")).equalTo(col("window_start_us")), "left")
+        .drop("window_start_us").withColumn("late_rows", coalesce(col("late_rows"), lit(0L)));
   }
 }
