@@ -39,6 +39,19 @@ record DeltaCommit(String appId, long batchId) {
     return rows.write().format("delta").option("txnAppId", appId).option("txnVersion", batchId);
   }
 
+  /**
+   * Whether this batch's commit is already in the Delta table at {@code path}: the batch is a replay after a
+   * crash, and Delta skips its write.
+   */
+  boolean done(SparkSession spark, String path) {
+    if (!exists(spark, path)) {
+      return false;
+    }
+    scala.Option<Object> v = org.apache.spark.sql.delta.DeltaLog.forTable(spark, path)
+        .update(false, scala.Option.empty(), scala.Option.empty()).transactions().get(appId);
+    return v.isDefined() && (Long) v.get() >= batchId;
+  }
+
   /** Whether a Delta table is at {@code path}. */
   static boolean exists(SparkSession spark, String path) {
     try {

@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -22,6 +23,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
 import org.sparklossreport.core.UsageException;
 import org.sparklossreport.report.JobReport;
 import org.sparklossreport.report.ReportRun;
@@ -122,9 +124,8 @@ final class MicroBatch implements VoidFunction2<Dataset<Row>, Long> {
             + " or run with --invalid skip (they are then counted and written to --late-output)");
       }
       Long after = b.watermarkAfter(before, spec.watermark().micros());
-      if (!b.touched().isEmpty()) {
-        mergeStates(spark, r, b.touched(), commit);
-      }
+      JavaRDD<Row> merged = b.touched().isEmpty() ? null : mergeStates(spark, r, b.touched(), commit);
+      Dataset<Row> fresh = merged == null ? null : spark.createDataFrame(merged, r.savedStates().schema());
       commit.append(spark.createDataFrame(List.of(RowFactory.create(batchId, after, b.maxEvent())), WATERMARKS),
           paths.watermarks());
       writeLate(spark, windowed, b, batchId, commit);
@@ -133,7 +134,8 @@ final class MicroBatch implements VoidFunction2<Dataset<Row>, Long> {
       rewrite.addAll(b.late().keySet());
       rewrite.addAll(closed);
       boolean held = !b.touched().isEmpty() || !closed.isEmpty(); // else only late windows, which may hold none
-      boolean reported = WindowReport.write(spark, spec, paths, rewrite, after, held,
+      boolean reported = WindowReport.write(spark, spec, paths, rewrite, fresh == null ? Set.of() : b.touched(), fresh,
+          after, held,
           rows -> commit.replace(rows, spec.job().output(), WindowReport.condition(rewrite)));
       if (!closed.isEmpty() && spec.job().states() != null) {
         commit.append(windowStates(spark, closed), spec.job().states());
@@ -145,6 +147,9 @@ final class MicroBatch implements VoidFunction2<Dataset<Row>, Long> {
               : Instant.ofEpochSecond(0, after * 1000), failed, (System.nanoTime() - t0) / 1e9);
       this.progress = progress.after(batchId, after, b.touched(), closed);
       last = batchId;
+      if (merged != null) {
+        merged.unpersist(false);
+      }
     }
   }
 
@@ -191,14 +196,28 @@ final class MicroBatch implements VoidFunction2<Dataset<Row>, Long> {
       DataTypes.createStructField("batch_id", DataTypes.LongType, false),
       DataTypes.createStructField("rows", DataTypes.LongType, false)));
 
-  /** The on-time rows' states by window and key (the batch engine's pass), merged into their windows' saved states. */
-  private void mergeStates(SparkSession spark, JobReport pass, Set<Long> touched, DeltaCommit commit) {
+  /**
+   * The on-time rows' states by window and key (the batch engine's pass), merged into their windows' saved
+   * states and committed; returns them, persisted, when this run wrote them (the caller unpersists), or
+   * null when an earlier run of the batch had (a replay: then only the table has them).
+   */
+  private JavaRDD<Row> mergeStates(SparkSession spark, JobReport pass, Set<Long> touched, DeltaCommit commit) {
+    if (commit.done(spark, paths.windows())) {
+      return null;
+    }
     Dataset<Row> saved = DeltaCommit.read(spark, paths.windows());
     if (saved != null) {
       saved = saved.where(WindowReport.condition(touched));
     }
-    commit.replace(WindowStates.merge(spark, saved, pass.savedStates(), spec.keys().size()), paths.windows(),
-        WindowReport.condition(touched));
+    Dataset<Row> batchStates = pass.savedStates();
+    JavaRDD<Row> merged = WindowStates.merge(saved, batchStates, spec.keys().size()).persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      commit.replace(spark.createDataFrame(merged, batchStates.schema()), paths.windows(), WindowReport.condition(touched));
+    } catch (RuntimeException e) {
+      merged.unpersist(false);
+      throw e;
+    }
+    return merged;
   }
 
   /** The late rows per window, and with {@code --late-output} the rows themselves with their window. */

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Column;
@@ -42,17 +43,24 @@ final class WindowReport {
 
   /**
    * Gives {@code use} the report rows of the windows starting at {@code starts} that hold states (valid
-   * during the call only); false when none does. {@code held}: some of them are known to hold states (else
-   * a job looks first).
+   * during the call only); false when none does. The states of the windows {@code freshWindows} are
+   * {@code fresh} (just committed, at hand), the others' are read from the windows table. {@code held}: some
+   * of the windows are known to hold states (else a job looks first).
    */
-  static boolean write(SparkSession spark, StreamSpec spec, StreamPaths paths, Set<Long> starts, Long watermark,
-      boolean held, Consumer<Dataset<Row>> use) throws IOException {
-    Dataset<Row> windows = DeltaCommit.read(spark, paths.windows());
-    if (starts.isEmpty() || windows == null) {
-      return false;
+  static boolean write(SparkSession spark, StreamSpec spec, StreamPaths paths, Set<Long> starts,
+      Set<Long> freshWindows, Dataset<Row> fresh, Long watermark, boolean held, Consumer<Dataset<Row>> use)
+      throws IOException {
+    Set<Long> others = new TreeSet<>(starts);
+    others.removeAll(freshWindows);
+    Dataset<Row> selected = fresh;
+    if (!others.isEmpty()) {
+      Dataset<Row> windows = DeltaCommit.read(spark, paths.windows());
+      if (windows != null) {
+        Dataset<Row> read = windows.where(condition(others));
+        selected = selected == null ? read : selected.unionByName(read);
+      }
     }
-    Dataset<Row> selected = windows.where(condition(starts));
-    if (!held && selected.isEmpty()) {
+    if (selected == null || (!held && selected.isEmpty())) {
       return false;
     }
     CiSpec ci = spec.job().ci() == null ? null

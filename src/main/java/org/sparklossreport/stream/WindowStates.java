@@ -6,7 +6,6 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SparkSession;
 import org.sparklossreport.core.LossSet;
 import org.sparklossreport.state.SavedState;
 import org.sparklossreport.state.SavedStateTable;
@@ -23,14 +22,14 @@ final class WindowStates {
 
   /**
    * {@code saved} (null: none) and {@code batch} merged: one row per identity (key values, bucket, loss),
-   * with the run id and time of the batch's row where it has one.
+   * with the run id and time of the batch's row where it has one, in {@code batch}'s columns.
    */
-  static Dataset<Row> merge(SparkSession spark, Dataset<Row> saved, Dataset<Row> batch, int keyCount) {
+  static JavaRDD<Row> merge(Dataset<Row> saved, Dataset<Row> batch, int keyCount) {
     Dataset<Row> all = saved == null ? batch : saved.select(columns(batch)).union(batch);
     int lossAt = keyCount + 1;
     int stateAt = keyCount + 2;
     int runAt = keyCount + 3;
-    JavaRDD<Row> merged = all.javaRDD()
+    return all.javaRDD()
         .mapToPair(r -> new Tuple2<>(identity(r, keyCount), r))
         .reduceByKey((a, b) -> {
           boolean bNewer = b.getString(runAt).compareTo(a.getString(runAt)) >= 0;
@@ -43,7 +42,6 @@ final class WindowStates {
           return RowFactory.create(v);
         })
         .values();
-    return spark.createDataFrame(merged, batch.schema());
   }
 
   /** Two saved states of {@code loss} merged into one saved state. */
