@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
 /** {@code stream}: loss reports per event-time window from a source that grows (package {@code stream}). */
 @Command(name = "stream", header = "loss reports per event-time window from a growing source (Delta, files, Kafka)",
     customSynopsis = {"submit/loss-report stream --input PATH --input-format delta|parquet|json [--input-schema DDL]",
-        "    | --input-format kafka --kafka-bootstrap HOST:PORT --topic T --value-schema DDL [--kafka-option K=V ...]",
+        "    | --input-format kafka --kafka-bootstrap HOST:PORT --topic T --value-schema DDL",
+        "      [--kafka-option KEY=VALUE ...]",
         "  --event-time COL --window DURATION [--slide DURATION] --watermark DURATION",
         "  --output PATH --checkpoint PATH [--states PATH] [--trigger available-now|DURATION]",
         "  [--late-output PATH] [--fail-if COND ... --gates-output FILE] [the batch job's pass options]"},
