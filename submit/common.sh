@@ -48,7 +48,7 @@ ensure_bench_classes() {
 ensure_classpath() {
   if [[ ! -f "$CLASSPATH_FILE" ]] || [[ "$ROOT/pom.xml" -nt "$CLASSPATH_FILE" ]]; then
     echo "resolving the Spark classpath (mvn dependency:build-classpath)..." >&2
-    (cd "$ROOT" && mvn -q -B -ntp dependency:build-classpath -Dmdep.includeScope=compile \
+    (cd "$ROOT" && mvn -q -B -ntp dependency:build-classpath -DincludeScope=compile \
         -Dmdep.outputFile="$CLASSPATH_FILE") >&2 || { echo "error: could not resolve the classpath" >&2; exit 1; }
   fi
 }

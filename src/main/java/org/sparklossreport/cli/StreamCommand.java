@@ -14,6 +14,7 @@ import picocli.CommandLine.Option;
 @Command(name = "stream", header = "loss reports per event-time window from a growing source (Delta, files, Kafka)",
     customSynopsis = {"submit/loss-report stream --input PATH --input-format delta|parquet|json [--input-schema DDL]",
         "    | --input-format kafka --kafka-bootstrap HOST:PORT --topic T --value-schema DDL",
+        "      [--kafka-option KEY=VALUE ...]",
         "  --event-time COL --window DURATION [--slide DURATION] --watermark DURATION",
         "  --output PATH --checkpoint PATH [--states PATH] [--trigger available-now|DURATION]",
         "  [--late-output PATH] [--fail-if COND ... --gates-output FILE] [the batch job's pass options]"},
@@ -44,6 +45,8 @@ public final class StreamCommand extends OptionsCommand implements Commands.Note
   String topic;
   @Option(names = "--value-schema", paramLabel = "DDL", description = "kafka: the columns of the JSON values, e.g. \"ts TIMESTAMP, model STRING, label DOUBLE, prediction DOUBLE\"")
   String valueSchema;
+  @Option(names = "--kafka-option", paramLabel = "KEY=VALUE", description = "kafka: an option of Spark's Kafka source, repeatable, e.g. kafka.security.protocol=SSL (kafka.* keys are the Kafka clients' properties) or maxOffsetsPerTrigger=100000")
+  List<String> kafkaOption;
   @Option(names = "--max-files-per-trigger", paramLabel = "N", description = "files and Delta: at most N new files per micro-batch (default: all)")
   String maxFilesPerTrigger;
   @Option(names = "--event-time", paramLabel = "COL", description = "the rows' event time (a timestamp column)")

@@ -96,14 +96,44 @@ public final class StreamJob {
     return stopping;
   }
 
-  /** The user's mistake inside a micro-batch (a {@link UsageException}) as itself; anything else as it is. */
-  private static Exception unwrap(StreamingQueryException e) {
+  /**
+   * The user's mistake inside a micro-batch (a {@link UsageException}) as itself, Kafka's brokers out of reach
+   * or its topic missing as {@link #kafkaMistake}; anything else as it is.
+   */
+  private Exception unwrap(StreamingQueryException e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof UsageException u) {
         return u;
       }
     }
-    return e;
+    UsageException kafka = kafkaMistake(e);
+    return kafka != null ? kafka : e;
+  }
+
+  /**
+   * Kafka's time-out waiting for a broker (none answered at {@code --kafka-bootstrap}) or its word that the
+   * topic does not exist, as the user's mistake (exit 2, one {@code error:} line naming the option); null for
+   * anything else. Matched by class name: the Kafka clients are on the classpath only with the Kafka source.
+   */
+  private UsageException kafkaMistake(Throwable e) {
+    if (!spec.source().equals("kafka")) {
+      return null;
+    }
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      switch (t.getClass().getName()) {
+        case "org.apache.kafka.common.errors.UnknownTopicOrPartitionException" -> {
+          return new UsageException("--topic " + spec.topic() + ": no such topic at " + spec.kafkaBootstrap() + " ("
+              + Messages.firstLine(t.getMessage()) + ")", e);
+        }
+        case "org.apache.kafka.common.errors.TimeoutException" -> {
+          return new UsageException("--kafka-bootstrap " + spec.kafkaBootstrap() + ": no Kafka broker answered ("
+              + Messages.firstLine(t.getMessage()) + "); the wait is Kafka's kafka.request.timeout.ms and"
+              + " kafka.default.api.timeout.ms, options for --kafka-option", e);
+        }
+        default -> { }
+      }
+    }
+    return null;
   }
 
   /**
@@ -121,9 +151,9 @@ public final class StreamJob {
       switch (spec.source()) {
         case "kafka" -> {
           StructType values = StructType.fromDDL(spec.valueSchema());
-          return r.format("kafka").option("kafka.bootstrap.servers", spec.kafkaBootstrap())
-              .option("subscribe", spec.topic()).option("startingOffsets", "earliest")
-              .option("failOnDataLoss", "true").load()
+          return r.format("kafka").option("startingOffsets", "earliest").option("failOnDataLoss", "true")
+              .options(spec.kafkaOptions()) // --kafka-option, which may replace the two above
+              .option("kafka.bootstrap.servers", spec.kafkaBootstrap()).option("subscribe", spec.topic()).load()
               .select(from_json(col("value").cast("string"), values).as("v")).select("v.*");
         }
         case "delta" -> {

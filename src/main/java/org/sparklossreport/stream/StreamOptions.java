@@ -20,14 +20,14 @@ public final class StreamOptions {
 
   /** The options of {@code stream}, in the order of its help. */
   public static final List<String> NAMES = List.of("input", "input-format", "input-schema", "kafka-bootstrap",
-      "topic", "value-schema", "max-files-per-trigger", "event-time", "window", "slide", "watermark", "where",
+      "topic", "value-schema", "kafka-option", "max-files-per-trigger", "event-time", "window", "slide", "watermark", "where",
       "label", "prediction", "weight", "partition-by", "losses", "grouping-sets", "ci", "ci-buckets", "ci-level",
       "id-column", "compare-by", "baseline", "invalid", "output", "checkpoint", "states", "trigger", "late-output",
       "fail-if", "gates-output", "master", "conf", "help");
 
   /** The options only {@code stream} has (the others go to {@link JobOptions#build}). */
   static final List<String> OWN = List.of("input-format", "kafka-bootstrap", "topic",
-      "value-schema", "max-files-per-trigger", "event-time", "window", "slide", "watermark", "checkpoint",
+      "value-schema", "kafka-option", "max-files-per-trigger", "event-time", "window", "slide", "watermark", "checkpoint",
       "trigger", "late-output");
 
   /** {@code stream}, described for messages. */
@@ -53,9 +53,11 @@ public final class StreamOptions {
       throw new UsageException("--input-format kafka needs --kafka-bootstrap HOST:PORT, --topic T and"
           + " --value-schema DDL (the JSON values' columns)");
     }
-    if (!kafka && (bootstrap != null || topic != null || valueSchema != null)) {
-      throw new UsageException("--kafka-bootstrap, --topic and --value-schema are for --input-format kafka");
+    if (!kafka && (bootstrap != null || topic != null || valueSchema != null || cli.containsKey("kafka-option"))) {
+      throw new UsageException("--kafka-bootstrap, --topic, --value-schema and --kafka-option are for --input-format"
+          + " kafka");
     }
+    Map<String, String> kafkaOptions = kafkaOptions(cli);
     if (!kafka && input == null) {
       throw new UsageException("no input: give --input PATH (a " + source + " directory the stream reads as it grows)");
     }
@@ -101,7 +103,36 @@ public final class StreamOptions {
         cli.containsKey("slide") ? duration(cli, "slide", text(cli, "slide", null)) : null,
         duration(cli, "watermark", required(cli, "watermark", "give --watermark DURATION, e.g. \"2 hours\": how"
             + " long after the latest event time seen a window stays open")),
-        text(cli, "checkpoint", null), trigger, text(cli, "late-output", null));
+        text(cli, "checkpoint", null), trigger, text(cli, "late-output", null), kafkaOptions);
+  }
+
+  /** The options of Spark's Kafka source the stream sets itself, from its own options: not given twice. */
+  static final List<String> KAFKA_SET = List.of("kafka.bootstrap.servers", "subscribe", "subscribepattern", "assign");
+
+  /**
+   * {@code --kafka-option KEY=VALUE}, repeatable: options of Spark's Kafka source, given to it as they are
+   * ({@code kafka.}-prefixed keys are the Kafka clients' properties, e.g. {@code kafka.security.protocol=SSL};
+   * others the source's, e.g. {@code maxOffsetsPerTrigger=100000}). In the order given, the last of a key wins.
+   */
+  static Map<String, String> kafkaOptions(Map<String, Object> cli) {
+    Map<String, String> out = new LinkedHashMap<>();
+    Object v = cli.get("kafka-option");
+    List<?> given = v == null ? List.of() : v instanceof List<?> l ? l : List.of(v);
+    for (Object o : given) {
+      String kv = String.valueOf(o);
+      int eq = kv.indexOf('=');
+      String key = eq < 0 ? "" : kv.substring(0, eq).trim();
+      if (key.isEmpty()) {
+        throw new UsageException("--kafka-option '" + kv + "': expected KEY=VALUE, e.g. kafka.security.protocol=SSL"
+            + " (an option of Spark's Kafka source)");
+      }
+      if (KAFKA_SET.contains(key.toLowerCase(java.util.Locale.ROOT))) {
+        throw new UsageException("--kafka-option " + key + ": set by the stream from --kafka-bootstrap and --topic;"
+            + " give those instead");
+      }
+      out.put(key, kv.substring(eq + 1));
+    }
+    return Map.copyOf(out);
   }
 
   /** A duration in Spark's interval syntax ({@code 1 hour}, {@code 90 minutes}); months are not fixed. */

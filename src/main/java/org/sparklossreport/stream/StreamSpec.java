@@ -23,10 +23,11 @@ import org.sparklossreport.spec.JobSpec;
  * @param checkpoint the query's checkpoint directory (also holds the open windows' states)
  * @param trigger {@code available-now} or a processing-time interval, e.g. {@code 5 minutes}
  * @param lateOutput where late rows are written (a Delta table), null for nowhere
+ * @param kafkaOptions kafka only: more options of Spark's Kafka source ({@code --kafka-option}), empty if none
  */
 public record StreamSpec(JobSpec job, String source, String kafkaBootstrap, String topic, String valueSchema,
     Integer maxFilesPerTrigger, String eventTime, Duration window, Duration slide, Duration watermark,
-    String checkpoint, String trigger, String lateOutput) {
+    String checkpoint, String trigger, String lateOutput, java.util.Map<String, String> kafkaOptions) {
 
   /** The window columns every report row carries (part of its identity), first among the keys. */
   public static final List<String> WINDOW = List.of("window_start", "window_end");

@@ -66,7 +66,8 @@ class StreamCommandTest {
       "--event-time|nope|--event-time nope: no such column",
       "--label|y|y",
       "--partition-by|window_start|--partition-by window_start",
-      "--kafka-bootstrap|127.0.0.1:1|--kafka-bootstrap, --topic and --value-schema are for --input-format kafka"})
+      "--kafka-bootstrap|127.0.0.1:1|--kafka-bootstrap, --topic, --value-schema and --kafka-option are for --input-format kafka",
+      "--kafka-option|maxOffsetsPerTrigger=10|--kafka-bootstrap, --topic, --value-schema and --kafka-option are for"})
   void mistakesExitTwoNamingTheOption(String option, String value, String expected, @TempDir Path tmp) throws Exception {
     Path in = Files.createDirectories(tmp.resolve("in"));
     Files.writeString(in.resolve("a.json"), "{\"ts\":\"2026-12-01T00:10:00Z\",\"model\":\"a\",\"label\":1,\"prediction\":2}\n");
@@ -76,15 +77,48 @@ class StreamCommandTest {
     assertFalse(o.err().contains("\tat "), "no stack trace: " + o.err());
   }
 
-  /** Kafka's connector is not on the embedded classpath: exit 2 naming the package, no stack trace. */
-  @Test
-  void kafkaWithoutItsConnectorExitsTwoNamingIt(@TempDir Path tmp) {
-    JobFixtures.Outcome o = JobFixtures.run("stream", "--input-format", "kafka", "--kafka-bootstrap", "127.0.0.1:9",
+  private static String[] kafka(Path tmp, String bootstrap, String... more) {
+    List<String> a = new ArrayList<>(List.of("stream", "--input-format", "kafka", "--kafka-bootstrap", bootstrap,
         "--topic", "preds", "--value-schema", SCHEMA, "--event-time", "ts", "--window", "1 hour", "--watermark",
         "1 hour", "--losses", "mse", "--output", tmp.resolve("out").toString(), "--checkpoint",
-        tmp.resolve("ckpt").toString());
+        tmp.resolve("ckpt").toString()));
+    a.addAll(List.of(more));
+    return a.toArray(String[]::new);
+  }
+
+  /** {@code --kafka-option} is KEY=VALUE, and not one of the options the stream sets from its own. */
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "maxOffsetsPerTrigger|--kafka-option 'maxOffsetsPerTrigger': expected KEY=VALUE",
+      "=5|--kafka-option '=5': expected KEY=VALUE",
+      "subscribe=other|--kafka-option subscribe: set by the stream from --kafka-bootstrap and --topic",
+      "kafka.bootstrap.servers=127.0.0.1:2|--kafka-option kafka.bootstrap.servers: set by the stream"})
+  void kafkaOptionMistakesExitTwo(String option, String expected, @TempDir Path tmp) {
+    String line = JobFixtures.usageError(kafka(tmp, "127.0.0.1:9", "--kafka-option", option));
+    assertTrue(line.contains(expected), line);
+  }
+
+  /**
+   * No broker at {@code --kafka-bootstrap} (a loopback port nobody listens on): exit 2 naming the option, once
+   * the Kafka source's offset look-ups timed out, bounded here by the {@code kafka.*} time-outs given with
+   * {@code --kafka-option} (Kafka's defaults wait 3 x 60 s). Spark's Kafka source is on the classpath.
+   */
+  @Test
+  void anUnreachableKafkaBrokerExitsTwoNamingTheOption(@TempDir Path tmp) throws Exception {
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    long start = System.nanoTime();
+    JobFixtures.Outcome o = JobFixtures.run(kafka(tmp, "127.0.0.1:" + port, "--kafka-option",
+        "kafka.request.timeout.ms=1000", "--kafka-option", "kafka.default.api.timeout.ms=1000", "--kafka-option",
+        "fetchOffset.numRetries=1"));
     assertEquals(2, o.code(), o.toString());
-    assertTrue(o.errorLine().contains("spark-sql-kafka-0-10_2.13"), o.errorLine());
+    assertTrue(o.errorLine().startsWith("error: --kafka-bootstrap 127.0.0.1:" + port + ": no Kafka broker answered"),
+        o.errorLine());
+    assertFalse(o.err().contains("\tat "), "no stack trace: " + o.err());
+    assertTrue(System.nanoTime() - start < java.util.concurrent.TimeUnit.SECONDS.toNanos(30),
+        "bounded by the time-outs given");
   }
 
   @Test

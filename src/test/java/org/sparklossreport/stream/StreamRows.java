@@ -39,17 +39,22 @@ final class StreamRows {
     for (int i = 0; i < files.size(); i++) {
       StringBuilder b = new StringBuilder();
       for (Event e : files.get(i)) {
-        b.append("{\"ts\":").append(e.ts() == null ? "null" : "\"" + Instant.ofEpochSecond(0, e.ts() * 1000) + "\"")
-            .append(",\"model\":\"").append(e.model()).append('"')
-            .append(",\"label\":").append(json(e.label()))
-            .append(",\"prediction\":").append(json(e.prediction()))
-            .append(",\"weight\":").append(json(e.weight())).append("}\n");
+        b.append(json(e)).append('\n');
       }
       Path f = dir.resolve(String.format("part-%03d.json", i));
       Files.writeString(f, b, StandardCharsets.UTF_8);
       f.toFile().setLastModified(1_700_000_000_000L + i * 10_000L);
     }
     return dir.toString();
+  }
+
+  /** One event as a JSON object on one line (the files' lines, the Kafka messages' values). */
+  static String json(Event e) {
+    return "{\"ts\":" + (e.ts() == null ? "null" : "\"" + Instant.ofEpochSecond(0, e.ts() * 1000) + "\"")
+        + ",\"model\":\"" + e.model() + '"'
+        + ",\"label\":" + json(e.label())
+        + ",\"prediction\":" + json(e.prediction())
+        + ",\"weight\":" + json(e.weight()) + "}";
   }
 
   private static String json(Double d) {
