@@ -79,7 +79,7 @@ public final class StreamCommand extends OptionsCommand implements Commands.Note
   String ciLevel;
   @Option(names = "--id-column", paramLabel = "COL", description = "example id: a row's jackknife bucket is a hash of it")
   String idColumn;
-  @Option(names = "--compare-by", paramLabel = "COL", description = "not supported by stream (exit 2): compare with rollup over --states")
+  @Option(names = "--compare-by", paramLabel = "COL", description = "a --partition-by key: each window's rows of another COL value are compared with the baseline's row of the same window (delta, its interval with --ci)")
   String compareBy;
   @Option(names = "--baseline", paramLabel = "VALUE", description = "see --compare-by")
   String baseline;

@@ -78,10 +78,6 @@ public final class StreamOptions {
       throw new UsageException("--invalid quarantine is not supported by stream; use fail or skip (skipped rows are"
           + " counted in each window's invalid_rows)");
     }
-    if (job.compare() != null) {
-      throw new UsageException("--compare-by is not supported by stream yet; compare windows with rollup over"
-          + " --states");
-    }
     Integer maxFiles = null;
     if (cli.containsKey("max-files-per-trigger")) {
       try {

@@ -27,7 +27,8 @@ import org.sparklossreport.spec.WriteMode;
 /**
  * The report rows of some windows, from their saved states: the batch job's {@code rollup} over the
  * windows' states with each of the job's groupings within a window, so every rule of the report (columns,
- * canonical names, invalid rows, intervals) is the batch job's. Its rows are then the stream's: the
+ * canonical names, invalid rows, intervals, comparisons with the baseline's row of the same window) is the
+ * batch job's. Its rows are then the stream's: the
  * {@code grouping} without the window columns ({@code overall} for the window alone), the job's
  * {@code scope}, {@code closed} (the watermark has passed the window's end) and {@code late_rows} (the
  * window's late rows so far).
@@ -67,7 +68,7 @@ final class WindowReport {
         : CiSpec.of("jackknife", null, String.valueOf(spec.job().ci().level()), null, false);
     Dataset<Row> late = DeltaCommit.read(spark, paths.late());
     new Rollup(spark, new RollupSpec(paths.windows(), null, spec.windowGroupings(), List.of(), paths.windows() + "-report",
-        "parquet", WriteMode.ERROR_IF_EXISTS, null, Map.of(), ci, null, List.of(), null))
+        "parquet", WriteMode.ERROR_IF_EXISTS, null, Map.of(), ci, spec.job().compare(), List.of(), null))
         .over(selected, (report, keys) -> use.accept(streamRows(report, spec, watermark, late)));
     return true;
   }

@@ -25,7 +25,10 @@ final class WindowStates {
    * with the run id and time of the batch's row where it has one, in {@code batch}'s columns.
    */
   static JavaRDD<Row> merge(Dataset<Row> saved, Dataset<Row> batch, int keyCount) {
-    Dataset<Row> all = saved == null ? batch : saved.select(columns(batch)).union(batch);
+    if (saved == null) { // the batch engine gives one row per identity: nothing to merge
+      return batch.javaRDD();
+    }
+    Dataset<Row> all = saved.select(columns(batch)).union(batch);
     int lossAt = keyCount + 1;
     int stateAt = keyCount + 2;
     int runAt = keyCount + 3;

@@ -89,4 +89,52 @@ class StreamEqualityTest {
     }
     assertTrue(actual.values().stream().anyMatch(v -> (Boolean) v.get(3)), "some window closed");
   }
+
+  /**
+   * {@code --compare-by} with intervals: each window's rows of another model are compared with the
+   * baseline model's row of the same window, as the batch job compares them with the window as a key
+   * (value, delta and its interval 1e-12 relative), though the baseline's rows came in another micro-batch.
+   */
+  @org.junit.jupiter.api.Test
+  void comparisonsWithinEachWindowEqualTheBatchJob(SparkSession spark, @TempDir Path tmp) throws Exception {
+    Random r = new Random(21);
+    List<Event> events = new ArrayList<>();
+    int n = 240;
+    for (int i = 0; i < n; i++) { // 3 hours in time order; the baseline m0 only in the first half
+      long ts = T0 + i * (3 * HOUR / n);
+      String model = i < n / 2 ? "m" + r.nextInt(3) : "m" + (1 + r.nextInt(2));
+      events.add(new Event(ts, model, r.nextGaussian(), r.nextGaussian() * (model.equals("m0") ? 0.5 : 0.8), 1.0));
+    }
+    String in = StreamRows.write(tmp.resolve("in"), List.of(events.subList(0, n / 2), events.subList(n / 2, n)));
+    String out = tmp.resolve("report").toString();
+    JobFixtures.ok("stream", "--input", in, "--input-format", "json", "--input-schema", StreamRows.SCHEMA,
+        "--max-files-per-trigger", "1", "--event-time", "ts", "--window", "1 hour", "--watermark", "4 hours",
+        "--partition-by", "model", "--losses", "mse,mae", "--ci", "jackknife", "--ci-buckets", "8",
+        "--compare-by", "model", "--baseline", "m0", "--output", out, "--checkpoint", tmp.resolve("ckpt").toString());
+
+    Dataset<Row> reference = LossReport.of(StreamRows.windowed(spark, events, HOUR, HOUR))
+        .partitionBy("window_start", "window_end", "model").groupingSets("window_start,window_end,model;window_start,window_end")
+        .losses("mse", "mae").ci(8, 0.95).compareBy("model", "m0").compute();
+    String[] compared = {"baseline_value", "delta", "delta_ci_low", "delta_ci_high", "ci_low"};
+    Map<List<Object>, List<Object>> expected = StreamRows.byIdentity(reference, compared);
+    Map<List<Object>, List<Object>> actual = StreamRows.byIdentity(spark.read().format("delta").load(out), compared);
+    assertEquals(expected.keySet(), actual.keySet());
+    long deltas = 0;
+    for (Map.Entry<List<Object>, List<Object>> e : expected.entrySet()) {
+      List<Object> a = actual.get(e.getKey());
+      assertEquals(e.getValue().subList(1, 3), a.subList(1, 3), e.getKey().toString());
+      for (int i : new int[] {0, 3, 4, 5, 6, 7}) {
+        Double x = (Double) e.getValue().get(i);
+        Double y = (Double) a.get(i);
+        if (x == null || y == null) {
+          assertEquals(x, y, e.getKey() + " column " + i);
+        } else {
+          Approx.assertClose(x, y, 1e-12, 1e-15, e.getKey() + " column " + i);
+        }
+      }
+      deltas += e.getValue().get(4) == null ? 0 : 1;
+    }
+    // windows 0 and 1 hold m0 (all in the first micro-batch): m1 and m2 compared there, for 2 losses
+    assertEquals(8, deltas, "compared rows: " + deltas);
+  }
 }
