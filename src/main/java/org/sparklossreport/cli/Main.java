@@ -5,6 +5,7 @@ import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 import org.sparklossreport.core.Messages;
 import org.sparklossreport.core.UsageException;
+import org.sparklossreport.engine.KryoRecords;
 import org.sparklossreport.engine.SessionSettings;
 import org.sparklossreport.output.Delta;
 import picocli.CommandLine;
@@ -69,6 +70,10 @@ public final class Main {
       b.config("spark.ui.showConsoleProgress", "true");
     }
     conf.forEach(b::config);
+    String registrators = KryoRecords.registrators(conf, System.getProperties());
+    if (registrators != null) { // Kryo (a cluster's default, say) and the library's records
+      b.config(KryoRecords.REGISTRATOR, registrators);
+    }
     String jars = ApplicationJar.sparkJars(m, conf); // a driver outside spark-submit ships the jar itself
     if (jars != null) {
       b.config("spark.jars", jars);
