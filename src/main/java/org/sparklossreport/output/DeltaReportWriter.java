@@ -38,6 +38,12 @@ final class DeltaReportWriter extends ReportWriter {
   /** Commit attempts of one run against concurrent writers (default 10). */
   static final String ATTEMPTS_CONF = "spark.lossreport.delta.commitAttempts";
 
+  /**
+   * Tests only: runs when this run has found no table and is about to create it (where another run may
+   * create it first). Does nothing otherwise.
+   */
+  static volatile Runnable beforeCreate = () -> { };
+
   DeltaReportWriter(SparkSession spark, String output, String runId, Table table) {
     super(spark, output, runId, table);
   }
@@ -87,7 +93,7 @@ final class DeltaReportWriter extends ReportWriter {
         writeOnce(report, mode, keys);
         LOG.info("Report committed to Delta table {} (attempt {})", output, attempt);
         return;
-      } catch (RuntimeException e) {
+      } catch (Exception e) { // not only RuntimeException: Spark's AnalysisException is checked (see writeOnce)
         Throwable conflict = conflict(e);
         if (conflict == null) {
           throw e;
@@ -110,10 +116,15 @@ final class DeltaReportWriter extends ReportWriter {
       // A new table. errorifexists, not append: Delta checks at the start of its transaction that there is
       // still no table and fails the commit of version 0 when another run made one first; then the table
       // exists and this run merges again. (A blind append never conflicts, so it would duplicate rows.)
+      // When the other run commits between this run's look and the start of its transaction, Delta refuses
+      // at the start instead: DELTA_PATH_EXISTS, a DeltaAnalysisException. Spark's AnalysisException is a
+      // checked exception (it extends Exception) which Scala code throws undeclared, so catching only
+      // RuntimeException let it through as "the job failed" instead of merging (seen under heavy load).
+      beforeCreate.run();
       try {
         report.write().format("delta").mode("errorifexists").save(output.toString());
         return;
-      } catch (RuntimeException e) {
+      } catch (Exception e) {
         if (conflict(e) != null || !exists()) {
           throw e;
         }

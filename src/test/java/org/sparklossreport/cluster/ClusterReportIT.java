@@ -31,13 +31,14 @@ import org.sparklossreport.testing.FaultInjection;
 /**
  * The job on a 2-worker standalone cluster (the one the cluster tests share, {@link SharedCluster}; separate
  * driver, executors of 1 core and 512 MiB) gives the local-mode report: on the default engine ({@code
- * auto}: columnar for scalar losses on Parquet) and on the compiled one; on the default engine with task
- * attempts failing and with an executor killed in the middle of the aggregation (and the vector losses, on
- * columnar and on compiled, with failing attempts); and with the driver run by {@code submit/loss-report}
- * itself, without spark-submit. The faults come from {@link FaultInjection.Plugin} (test code: its jar on
- * the driver's and executors' class path, the plugin in {@code spark.plugins}, set by {@link #faults}),
- * which leaves the plan alone: each faulty run's plan line (losses, columns, keys, engine and why) must
- * equal the clean run's.
+ * auto}: columnar for scalar losses on Parquet), with the driver run through spark-submit and run by
+ * {@code submit/loss-report} itself; with task attempts failing, on the default engine (the scalar and
+ * vector losses together: its kernel mode) and on the compiled one; and with an executor killed in the
+ * middle of the aggregation. Five drivers, each doing what no other does (a run that passes with faults
+ * injected passes without them: the faults only make Spark retry). The faults come from {@link
+ * FaultInjection.Plugin} (test code: its jar on the driver's and executors' class path, the plugin in
+ * {@code spark.plugins}, set by {@link #faults}), which leaves the plan alone: each faulty run's plan line
+ * (losses, columns, keys, engine and why) must equal the clean run's of the same losses and engine.
  */
 @Tag("cluster")
 @ExtendWith(SharedCluster.class)
@@ -79,60 +80,69 @@ class ClusterReportIT {
     return m.group(1).trim();
   }
 
+  /** The plan line of the clean run of {@link Reports#LOSSES} on the default engine (the embedded driver's). */
+  static String cleanPlan;
+
   @Test
   @Order(1)
-  void scalarLossesRunColumnarByDefaultAndCompiledOnTheClusterAndEqualTheLocalAggregatorReport()
-      throws Exception {
+  void scalarLossesRunColumnarByDefaultOnTheClusterAndEqualTheAggregatorEngineReport() throws Exception {
     // every loss scalar over a Parquet input: auto picks the columnar engine, whose loops are compiled per
-    // loss function in the executors; the compiled engine's generated code calls the losses' function
-    // objects. Both are serialized with the plan to executors in other JVMs.
-    for (String engine : List.of("columnar", "compiled")) {
-      Path out = tmp.resolve("a/report-" + engine);
-      List<String> args = jobArgs(input, out, SCALAR_LOSSES);
-      LocalCluster.Driver d = cluster.submit("a-" + engine,
-          engine.equals("columnar") ? args : with(args, ReportPlan.ENGINE_CONF + "=" + engine));
-      assertEquals(0, d.await(), d.tail());
-      String plan = plan(d);
-      assertTrue(plan.contains("engine " + engine + (engine.equals("columnar") ? " (auto" : " (set")),
-          "the cluster run did not use the " + engine + " engine: " + plan);
-      if (engine.equals("columnar")) {
-        cleanScalarPlan = plan;
-      }
-      assertSameReport(scalarReference, out);
-    }
+    // loss function in the executors, serialized with the plan to executors in other JVMs; the reference
+    // is computed locally on another engine (aggregator). (The compiled engine, whose generated code calls
+    // the losses' function objects, runs on the cluster in the failed-attempts test.)
+    Path out = tmp.resolve("a/report-columnar");
+    LocalCluster.Driver d = cluster.submit("a-columnar", jobArgs(input, out, SCALAR_LOSSES));
+    assertEquals(0, d.await(), d.tail());
+    String plan = plan(d);
+    assertTrue(plan.contains("engine columnar (auto"), "the cluster run did not use the columnar engine: " + plan);
+    cleanScalarPlan = plan;
+    assertSameReport(scalarReference, out);
   }
 
   @Test
   @Order(2)
-  void failedTaskAttemptsAreRetriedIntoTheSameReport() throws Exception {
-    // The default engine (columnar) on scalar losses and on vector losses (its kernel mode), and the
-    // vector losses on compiled; the plugin fails the first attempt of every other input-scan task after
-    // it wrote its map output.
-    assertNotNull(cleanScalarPlan, "the clean run on the default engine did not run first");
-    for (String run : List.of("columnar", "vector-columnar", "vector-compiled")) {
-      boolean scalar = run.equals("columnar");
-      Path out = tmp.resolve("b/report-" + run);
-      List<String> args = with(with(with(jobArgs(input, out, scalar ? SCALAR_LOSSES : LOSSES), ONE_FILE_PER_TASK),
-          faults(Map.of(FaultInjection.FAIL_FIRST_ATTEMPT, "true"))), "spark.task.maxFailures=2");
-      LocalCluster.Driver d = cluster.submit("b-failed-attempts-" + run,
-          run.equals("vector-compiled") ? with(args, ReportPlan.ENGINE_CONF + "=compiled") : args);
-      assertEquals(0, d.await(), d.tail());
-      // The driver saw attempts fail (TaskSetManager warns "Lost task ...: ...: test fault injection ...").
-      assertTrue(d.stderr().contains("test fault injection (" + FaultInjection.FAIL_FIRST_ATTEMPT),
-          "no injected failure reached the driver\n" + d.tail());
-      if (scalar) {
-        assertEquals(cleanScalarPlan, plan(d), "the fault injection changed the plan");
-        assertSameReport(scalarReference, out);
-      } else {
-        String engine = run.equals("vector-columnar") ? "engine columnar (auto" : "engine compiled (set";
-        assertTrue(plan(d).contains(engine), plan(d));
-        assertSameReport(reference, out);
-      }
-    }
+  void aDriverRunWithoutSparkSubmitShipsTheApplicationJarItself() throws Exception {
+    // submit/loss-report without SPARK_HOME: the driver runs embedded (java -cp the jar and Maven's Spark),
+    // with --master this cluster; the executors get the job's classes only if the driver ships the jar.
+    // Every loss, scalar and vector, on the default engine: the clean run the failed-attempts run equals.
+    Path out = tmp.resolve("e/report");
+    LocalCluster.Driver d = cluster.submit("e-without-spark-submit", jobArgs(input, out, LOSSES), false);
+    assertEquals(0, d.await(), d.tail());
+    assertTrue(d.stderr().contains("shipping the application jar"), "no jar shipped?\n" + d.tail());
+    assertTrue(d.stdout().contains("loss report: " + Reports.ROWS + " input row(s), " + Reports.KEYS + " key(s)"),
+        d.tail());
+    cleanPlan = plan(d);
+    assertTrue(cleanPlan.contains("engine columnar (auto"), cleanPlan);
+    assertSameReport(reference, out);
   }
 
   @Test
   @Order(3)
+  void failedTaskAttemptsAreRetriedIntoTheSameReport() throws Exception {
+    // Every loss, scalar and vector: on the default engine (columnar, its kernel mode) and on compiled; the
+    // plugin fails the first attempt of every other input-scan task after it wrote its map output.
+    assertNotNull(cleanPlan, "the clean run of every loss on the default engine did not run first");
+    for (String engine : List.of("columnar", "compiled")) {
+      Path out = tmp.resolve("b/report-" + engine);
+      List<String> args = with(with(with(jobArgs(input, out, LOSSES), ONE_FILE_PER_TASK),
+          faults(Map.of(FaultInjection.FAIL_FIRST_ATTEMPT, "true"))), "spark.task.maxFailures=2");
+      LocalCluster.Driver d = cluster.submit("b-failed-attempts-" + engine,
+          engine.equals("compiled") ? with(args, ReportPlan.ENGINE_CONF + "=compiled") : args);
+      assertEquals(0, d.await(), d.tail());
+      // The driver saw attempts fail (TaskSetManager warns "Lost task ...: ...: test fault injection ...").
+      assertTrue(d.stderr().contains("test fault injection (" + FaultInjection.FAIL_FIRST_ATTEMPT),
+          "no injected failure reached the driver\n" + d.tail());
+      if (engine.equals("columnar")) {
+        assertEquals(cleanPlan, plan(d), "the fault injection changed the plan");
+      } else {
+        assertTrue(plan(d).contains("engine compiled (set"), plan(d));
+      }
+      assertSameReport(reference, out);
+    }
+  }
+
+  @Test
+  @Order(4)
   void anExecutorKilledMidJobLeavesTheReportUnchanged() throws Exception {
     assertNotNull(cleanScalarPlan, "the clean run on the default engine did not run first");
     Path out = tmp.resolve("c/report");
@@ -153,19 +163,5 @@ class ClusterReportIT {
         "the driver did not notice the lost executor\n" + d.tail());
     assertEquals(cleanScalarPlan, plan(d), "the fault injection changed the plan");
     assertSameReport(scalarReference, out);
-  }
-
-  @Test
-  @Order(4)
-  void aDriverRunWithoutSparkSubmitShipsTheApplicationJarItself() throws Exception {
-    // submit/loss-report without SPARK_HOME: the driver runs embedded (java -cp the jar and Maven's Spark),
-    // with --master this cluster; the executors get the job's classes only if the driver ships the jar.
-    Path out = tmp.resolve("e/report");
-    LocalCluster.Driver d = cluster.submit("e-without-spark-submit", jobArgs(input, out, LOSSES), false);
-    assertEquals(0, d.await(), d.tail());
-    assertTrue(d.stderr().contains("shipping the application jar"), "no jar shipped?\n" + d.tail());
-    assertTrue(d.stdout().contains("loss report: " + Reports.ROWS + " input row(s), " + Reports.KEYS + " key(s)"),
-        d.tail());
-    assertSameReport(reference, out);
   }
 }

@@ -107,6 +107,49 @@ class DeltaTest {
   }
 
   @Test
+  void aTableAnotherRunCreatesJustBeforeThisRunDoesIsMergedInto(SparkSession spark, @TempDir Path tmp) throws Exception {
+    // The race of two runs creating a new table, at its narrowest: the other run commits the table after this
+    // run found none and before its own transaction starts. Delta then refuses at once (DELTA_PATH_EXISTS,
+    // a checked AnalysisException), and this run must merge, not fail with Delta's error.
+    List<Pred> rows = JobFixtures.generate(60, 55, JobFixtures.D1);
+    String in = JobFixtures.writeParquet(spark, rows, tmp.resolve("in"), 1);
+    Path out = tmp.resolve("report");
+    Path elsewhere = tmp.resolve("elsewhere");
+    ok("--input", in, "--partition-by", "date", "--losses", "mse", "--where", "label > 10", "--output",
+        elsewhere.toString(), "--output-format", "delta");
+    int[] created = {0};
+    DeltaReportWriter.beforeCreate = () -> {
+      created[0]++;
+      try (var files = java.nio.file.Files.walk(elsewhere)) { // the other run's table, committed
+        for (Path f : files.toList()) {
+          Path to = out.resolve(elsewhere.relativize(f).toString());
+          if (java.nio.file.Files.isDirectory(f)) {
+            java.nio.file.Files.createDirectories(to);
+          } else {
+            java.nio.file.Files.copy(f, to);
+          }
+        }
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    };
+    JobFixtures.Outcome o;
+    try {
+      o = JobFixtures.run("--input", in, "--partition-by", "date", "--losses", "mse", "--output", out.toString(),
+          "--output-format", "delta");
+    } finally {
+      DeltaReportWriter.beforeCreate = () -> { };
+    }
+    assertEquals(1, created[0], "the other run created the table once");
+    assertEquals(0, o.code(), o.toString());
+    Map<String, Row> report = JobFixtures.byKey(spark.read().format("delta").load(out.toString()), List.of("date"));
+    assertEquals(2, report.size(), "one row per identity: " + report.keySet());
+    assertEquals(rows.size(), ((Number) report.get(JobFixtures.key("date", "mse", JobFixtures.D1)).getAs("rows"))
+        .intValue(), "this run's rows replaced the other run's (of part of the rows)");
+    assertEquals("MERGE", DeltaTable.forPath(spark, out.toString()).history(1).first().getAs("operation"));
+  }
+
+  @Test
   void statesSavedAsADeltaTableMergeByIdentityAndRollUp(SparkSession spark, @TempDir Path tmp) {
     List<Pred> rows = JobFixtures.generate(200, 17, JobFixtures.D1, JobFixtures.D2);
     String in = JobFixtures.writeParquet(spark, rows, tmp.resolve("in"), 2);
