@@ -39,6 +39,9 @@ import org.sparklossreport.state.StateStruct;
  * so is an output left undefined by a sum past the double range (reason {@code overflow}).
  */
 public final class InvalidRows {
+  /** The end of the message of invalid rows under {@code fail}, for the callers that have no quarantine. */
+  public static final String QUARANTINE_HINT = ", or --invalid 'quarantine PATH' to keep them";
+
   private static final Logger LOG = LoggerFactory.getLogger(InvalidRows.class);
 
   private final SparkSession spark;
@@ -94,7 +97,7 @@ public final class InvalidRows {
         if (n > 0) {
           throw new UsageException(n + " invalid row(s) for loss " + b.loss().canonical() + " ("
               + plan.describeColumns(i) + headOf(b) + "): " + r.label() + " (" + explain(r) + ")" + example(b, r)
-              + "; rerun with --invalid skip to count them, or --invalid 'quarantine PATH' to keep them");
+              + "; rerun with --invalid skip to count them" + QUARANTINE_HINT);
         }
       }
     }

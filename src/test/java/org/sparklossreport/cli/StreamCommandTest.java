@@ -132,6 +132,18 @@ class StreamCommandTest {
   }
 
   @Test
+  void invalidRowsUnderInvalidFailExitTwoAdvisingSkipNotQuarantine(@TempDir Path tmp) throws Exception {
+    Path in = Files.createDirectories(tmp.resolve("in"));
+    Files.writeString(in.resolve("a.json"), "{\"ts\":\"2026-12-01T00:10:00Z\",\"model\":\"a\",\"label\":null,"
+        + "\"prediction\":2}\n", StandardCharsets.UTF_8);
+    JobFixtures.Outcome o = JobFixtures.run(args(tmp, in.toString()).toArray(String[]::new));
+    assertEquals(2, o.code(), o.toString());
+    assertTrue(o.errorLine().contains("1 invalid row(s) for loss mse") && o.errorLine().contains("--invalid skip"),
+        o.errorLine());
+    assertFalse(o.errorLine().contains("quarantine"), o.errorLine()); // stream refuses quarantine
+  }
+
+  @Test
   void anEmptySourceIsProcessedWithExitZero(@TempDir Path tmp) throws Exception {
     Path in = Files.createDirectories(tmp.resolve("in"));
     JobFixtures.Outcome o = JobFixtures.ok(args(tmp, in.toString()).toArray(String[]::new));
