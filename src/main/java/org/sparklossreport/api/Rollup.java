@@ -229,16 +229,19 @@ public final class Rollup {
           .coalesce(ReportRun.files(reportRows, spark.sparkContext().defaultParallelism()));
       report = verdicts.cached(report, cached);
       sink.accept(report, keys);
-      List<Row> firstRows = new ArrayList<>(overallRows);
-      if (!verdicts.comparing()) {
-        keyed.take(Math.max(0, KeySummary.SAMPLE - overallRows.size()))
-            .forEach(t -> firstRows.addAll(rows(t, gs, sets, rowsOf, bucketedRows)));
+      List<Row> preview = List.of(); // printed by the command only: a caller's sink (the stream) gets none
+      if (output != null) {
+        List<Row> firstRows = new ArrayList<>(overallRows);
+        if (!verdicts.comparing()) {
+          keyed.take(Math.max(0, KeySummary.SAMPLE - overallRows.size()))
+              .forEach(t -> firstRows.addAll(rows(t, gs, sets, rowsOf, bucketedRows)));
+        }
+        preview = verdicts.preview(report, firstRows);
       }
-      List<Row> preview = verdicts.preview(report, firstRows);
       List<org.sparklossreport.gates.GateOutcome> gates = verdicts.gates(report);
       long groups = groupsPerLoss.values().stream().mapToLong(Long::longValue).sum();
-      LOG.info("Rolled up {} state(s) of {} grouping(s) into {} report row(s) at {} in {} s", groups, gs.size(),
-          reportRows, output, String.format("%.1f", (System.nanoTime() - t0) / 1e9));
+      LOG.info("Rolled up {} state(s) of {} grouping(s) into {} report row(s) {} in {} s", groups, gs.size(),
+          reportRows, output == null ? "for the caller" : "at " + output, String.format("%.1f", (System.nanoTime() - t0) / 1e9));
       return JobHistory.gated(spark, new RunResult(runId, output, -1, reportRows,
           preview.subList(0, Math.min(preview.size(), KeySummary.SAMPLE)), schema, groups, gates),
           spec.outputFormat(), history);

@@ -2,15 +2,13 @@ package org.sparklossreport.stream;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_set;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.unix_micros;
 import static org.apache.spark.sql.functions.when;
 
-import java.util.List;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -53,16 +51,14 @@ record BatchWindows(long inputRows, Set<Long> touched, Map<Long, Long> late, lon
 
   /**
    * From the observed {@link #metrics} ({@code m}); the late rows per window from a job of their own over
-   * {@code windowed} when there are any. Without metrics (null: the pass's plan did not keep them), one
-   * aggregate over {@code windowed} gives all.
+   * {@code windowed} when there are any. Without metrics (null: the pass's plan did not keep them), the same
+   * metrics from an aggregate of their own over {@code windowed}.
    */
   static BatchWindows of(Row m, Dataset<Row> windowed, String late, String eventTime) {
     if (m == null) {
       LoggerFactory.getLogger(BatchWindows.class).info("The pass kept no metrics of the batch: counting them in a job of their own");
-      return of(windowed.groupBy(col(Windows.START), col(late))
-          .agg(count(lit(1)), sum(when(col(Windows.PRIMARY), 1L).otherwise(0L)),
-              max(unix_micros(col(ColumnTypes.quote(eventTime)).cast("timestamp"))))
-          .collectAsList());
+      Column[] all = metrics(eventTime, late);
+      m = windowed.agg(all[0], Arrays.copyOfRange(all, 1, all.length)).first();
     }
     Map<Long, Long> perWindow = new TreeMap<>();
     if (longOrZero(m, 3) > 0) {
@@ -75,32 +71,6 @@ record BatchWindows(long inputRows, Set<Long> touched, Map<Long, Long> late, lon
 
   private static long longOrZero(Row r, int i) {
     return r.isNullAt(i) ? 0 : r.getLong(i);
-  }
-
-  /**
-   * From the rows of {@code (window start µs or null, late, rows, primary rows, max event µs)}, one per
-   * window and lateness.
-   */
-  static BatchWindows of(List<Row> groups) {
-    long input = 0;
-    long noTime = 0;
-    Long max = null;
-    Set<Long> touched = new TreeSet<>();
-    Map<Long, Long> late = new TreeMap<>();
-    for (Row g : groups) {
-      input += g.getLong(3);
-      if (!g.isNullAt(4)) {
-        max = max == null ? g.getLong(4) : Math.max(max, g.getLong(4));
-      }
-      if (g.isNullAt(0)) {
-        noTime += g.getLong(2);
-      } else if (g.getBoolean(1)) {
-        late.merge(g.getLong(0), g.getLong(2), Long::sum);
-      } else {
-        touched.add(g.getLong(0));
-      }
-    }
-    return new BatchWindows(input, touched, late, noTime, max);
   }
 
   /** The watermark after the batch: the latest event time less the delay, never moving back. */

@@ -47,20 +47,19 @@ final class Windows {
     long slide = spec.slide() == null ? length : spec.slide().micros();
     Column t = unix_micros(col(ColumnTypes.quote(et)).cast("timestamp"));
     Column last = t.minus(pmod(t, lit(slide))); // the latest window start at or before t
+    Dataset<Row> started;
     if (slide == length) { // tumbling: the one window holding t, without the sequence and explode per row
-      return rows.withColumn(START, last)
-          .withColumn(PRIMARY, lit(true))
-          .withColumn(StreamSpec.WINDOW.get(0), timestamp_micros(col(START)))
-          .withColumn(StreamSpec.WINDOW.get(1), timestamp_micros(col(START).plus(lit(length))));
+      started = rows.withColumn(START, last).withColumn(PRIMARY, lit(true));
+    } else {
+      long back = (length + slide - 1) / slide - 1; // how many earlier starts may still hold t
+      Column starts = filter(sequence(last.minus(lit(back * slide)), last, lit(slide)),
+          s -> s.plus(lit(length)).gt(t));
+      started = rows.withColumn("__last", last)
+          .withColumn(START, explode_outer(starts))
+          .withColumn(PRIMARY, col(START).isNull().or(col(START).equalTo(col("__last"))))
+          .drop("__last");
     }
-    long back = (length + slide - 1) / slide - 1; // how many earlier starts may still hold t
-    Column starts = filter(sequence(last.minus(lit(back * slide)), last, lit(slide)),
-        s -> s.plus(lit(length)).gt(t));
-    return rows.withColumn("__last", last)
-        .withColumn(START, explode_outer(starts))
-        .withColumn(PRIMARY, col(START).isNull().or(col(START).equalTo(col("__last"))))
-        .drop("__last")
-        .withColumn(StreamSpec.WINDOW.get(0), timestamp_micros(col(START)))
+    return started.withColumn(StreamSpec.WINDOW.get(0), timestamp_micros(col(START)))
         .withColumn(StreamSpec.WINDOW.get(1), timestamp_micros(col(START).plus(lit(length))));
   }
 }
