@@ -3,7 +3,6 @@ package org.sparklossreport.stream;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.unix_micros;
 
 import java.io.PrintStream;
@@ -52,6 +51,7 @@ import org.sparklossreport.spec.JobSpec;
 final class MicroBatch implements VoidFunction2<Dataset<Row>, Long> {
   private static final long serialVersionUID = 1L;
   private static final String LATE = "__late";
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MicroBatch.class);
 
   private final StreamSpec spec;
   private final StreamPaths paths;
@@ -105,6 +105,7 @@ final class MicroBatch implements VoidFunction2<Dataset<Row>, Long> {
   public void call(Dataset<Row> batch, Long batchId) throws Exception {
     long t0 = System.nanoTime();
     SparkSession spark = batch.sparkSession();
+    Steps steps = new Steps(spark, batchId, "pass", t0);
     DeltaCommit commit = new DeltaCommit(queryId(spark), batchId);
     Progress progress = progress(spark, batchId);
     Long before = progress.watermark();
@@ -118,39 +119,50 @@ final class MicroBatch implements VoidFunction2<Dataset<Row>, Long> {
         .where(not(col(LATE)).and(col(Windows.START).isNotNull()))
         .drop(Windows.START, Windows.PRIMARY, LATE);
     try (JobReport r = ReportRun.plan(spark, pass(), onTime, runId, Timestamp.from(Instant.now())).persisted(t0)) {
+      steps.next("watermark and late rows");
       BatchWindows b = BatchWindows.of(r.observed().get(BatchWindows.METRICS), windowed, LATE, spec.eventTime());
       if (b.noTime() > 0 && spec.job().invalid().kind() == InvalidPolicy.Kind.FAIL) {
         throw new UsageException(b.noTime() + " row(s) have a null --event-time " + spec.eventTime() + "; fix them,"
             + " or run with --invalid skip (they are then counted and written to --late-output)");
       }
       Long after = b.watermarkAfter(before, spec.watermark().micros());
-      JavaRDD<Row> merged = b.touched().isEmpty() ? null : mergeStates(spark, r, b.touched(), commit);
-      Dataset<Row> fresh = merged == null ? null : spark.createDataFrame(merged, r.savedStates().schema());
-      commit.append(spark.createDataFrame(List.of(RowFactory.create(batchId, after, b.maxEvent())), WATERMARKS),
-          paths.watermarks());
+      watermarks(spark).write(batchId, new WatermarkLog.Entry(after, b.maxEvent()));
       writeLate(spark, windowed, b, batchId, commit);
+      steps.next("report");
+      // The touched windows' merged states are committed in a thread of their own while the report is made
+      // from them: the two commits are to different tables and each is idempotent, so either may land first.
       Set<Long> closed = progress.closing(b.touched(), after, spec.window().micros());
-      Set<Long> rewrite = new TreeSet<>(b.touched());
-      rewrite.addAll(b.late().keySet());
-      rewrite.addAll(closed);
-      boolean held = !b.touched().isEmpty() || !closed.isEmpty(); // else only late windows, which may hold none
-      boolean reported = WindowReport.write(spark, spec, paths, rewrite, fresh == null ? Set.of() : b.touched(), fresh,
-          after, held,
-          rows -> commit.replace(rows, spec.job().output(), WindowReport.condition(rewrite)));
+      boolean reported;
+      try (StatesCommit states = b.touched().isEmpty() ? null
+          : StatesCommit.start(spark, r, b.touched(), progress.open(), commit, paths, spec.keys().size())) {
+        Set<Long> rewrite = new TreeSet<>(b.touched());
+        rewrite.addAll(b.late().keySet());
+        rewrite.addAll(closed);
+        boolean held = !b.touched().isEmpty() || !closed.isEmpty(); // else only late windows, which may hold none
+        boolean fresh = states != null && states.merged() != null;
+        reported = WindowReport.write(spark, spec, paths, rewrite, fresh ? b.touched() : Set.of(),
+            fresh ? spark.createDataFrame(states.merged(), r.savedStates().schema()) : null, after, held,
+            rows -> commit.replace(rows, spec.job().output(), WindowReport.condition(rewrite)));
+        steps.next("wait for the states' commit");
+      } // waits for the states' commit
+      steps.next("closed windows");
       if (!closed.isEmpty() && spec.job().states() != null) {
         commit.append(windowStates(spark, closed), spec.job().states());
       }
       int failed = reported ? gates.check(DeltaCommit.read(spark, spec.job().output()), closed, batchId) : 0;
+      steps.next(null);
+      LOG.info("batch {} steps: {}", batchId, steps);
       log.printf(java.util.Locale.ROOT, "batch %d: %d input row(s), %d window(s) touched, %d closed, %d late row(s)%s,"
           + " watermark %s, %d gate(s) failed, %.1f s%n", batchId, b.inputRows(), b.touched().size(), closed.size(),
           b.lateRows(), b.noTime() == 0 ? "" : ", " + b.noTime() + " without event time", after == null ? "none"
               : Instant.ofEpochSecond(0, after * 1000), failed, (System.nanoTime() - t0) / 1e9);
       this.progress = progress.after(batchId, after, b.touched(), closed);
       last = batchId;
-      if (merged != null) {
-        merged.unpersist(false);
-      }
     }
+  }
+
+  private WatermarkLog watermarks(SparkSession spark) {
+    return new WatermarkLog(paths.watermarks(), spark.sparkContext().hadoopConfiguration());
   }
 
   /**
@@ -162,7 +174,8 @@ final class MicroBatch implements VoidFunction2<Dataset<Row>, Long> {
     if (p != null && p.batchId() == batchId - 1) {
       return p;
     }
-    Long before = watermarkBefore(spark, batchId);
+    WatermarkLog.Entry entry = watermarks(spark).before(batchId);
+    Long before = entry == null ? null : entry.watermark();
     Dataset<Row> saved = DeltaCommit.read(spark, paths.windows());
     Set<Long> open = new TreeSet<>();
     if (saved != null) {
@@ -181,15 +194,50 @@ final class MicroBatch implements VoidFunction2<Dataset<Row>, Long> {
         List.of(keys), paths.windows(), j.ci(), null, List.of(), null);
   }
 
+  /**
+   * The steps of a micro-batch: each names the Spark jobs it runs (their description in Spark's UI) and its
+   * time goes to the log, so a batch's time can be taken apart.
+   */
+  private static final class Steps {
+    private final StringBuilder text = new StringBuilder();
+    private final SparkSession spark;
+    private final long batchId;
+    private String step;
+    private long since;
+
+    Steps(SparkSession spark, long batchId, String first, long t0) {
+      this.spark = spark;
+      this.batchId = batchId;
+      this.step = first;
+      this.since = t0;
+      describe(spark, batchId, first);
+    }
+
+    /** Ends the current step and starts {@code next}. */
+    void next(String next) {
+      long now = System.nanoTime();
+      text.append(text.length() == 0 ? "" : ", ").append(step)
+          .append(String.format(java.util.Locale.ROOT, " %.2f s", (now - since) / 1e9));
+      since = now;
+      step = next;
+      describe(spark, batchId, next);
+    }
+
+    /** Names the Spark jobs this thread runs next (null: no step). */
+    static void describe(SparkSession spark, long batchId, String step) {
+      spark.sparkContext().setJobDescription(step == null ? null : "loss-report stream, batch " + batchId + ": " + step);
+    }
+
+    @Override
+    public String toString() {
+      return text.toString();
+    }
+  }
+
   /** The last batch this process completed, or -1. */
   long last() {
     return last;
   }
-
-  private static final StructType WATERMARKS = DataTypes.createStructType(List.of(
-      DataTypes.createStructField("batch_id", DataTypes.LongType, false),
-      DataTypes.createStructField("watermark_us", DataTypes.LongType, true),
-      DataTypes.createStructField("max_event_us", DataTypes.LongType, true)));
 
   private static final StructType LATE_COUNTS = DataTypes.createStructType(List.of(
       DataTypes.createStructField("window_start_us", DataTypes.LongType, false),
@@ -197,27 +245,66 @@ final class MicroBatch implements VoidFunction2<Dataset<Row>, Long> {
       DataTypes.createStructField("rows", DataTypes.LongType, false)));
 
   /**
-   * The on-time rows' states by window and key (the batch engine's pass), merged into their windows' saved
-   * states and committed; returns them, persisted, when this run wrote them (the caller unpersists), or
-   * null when an earlier run of the batch had (a replay: then only the table has them).
+   * The on-time rows' states by window and key (the batch engine's pass) merged into their windows' saved
+   * states, and their commit to the windows table, running in a thread of its own (created by the query's
+   * thread, so it carries the query's id and Spark's local properties) until {@link #close}. A batch whose
+   * commit is already in the table (a replay) merges nothing: {@link #merged} is null and only the table has
+   * the states.
    */
-  private JavaRDD<Row> mergeStates(SparkSession spark, JobReport pass, Set<Long> touched, DeltaCommit commit) {
-    if (commit.done(spark, paths.windows())) {
-      return null;
+  private static final class StatesCommit implements AutoCloseable {
+    private final JavaRDD<Row> merged;
+    private final java.util.concurrent.FutureTask<Void> task;
+
+    private StatesCommit(JavaRDD<Row> merged, java.util.concurrent.FutureTask<Void> task) {
+      this.merged = merged;
+      this.task = task;
     }
-    Dataset<Row> saved = DeltaCommit.read(spark, paths.windows());
-    if (saved != null) {
-      saved = saved.where(WindowReport.condition(touched));
+
+    /** {@code open}: the windows that held states before the batch (the others' states are all in it). */
+    static StatesCommit start(SparkSession spark, JobReport pass, Set<Long> touched, Set<Long> open,
+        DeltaCommit commit, StreamPaths paths, int keyCount) {
+      if (commit.done(spark, paths.windows())) {
+        return new StatesCommit(null, null);
+      }
+      Set<Long> held = new TreeSet<>(touched);
+      held.retainAll(open);
+      Dataset<Row> saved = held.isEmpty() ? null : DeltaCommit.read(spark, paths.windows());
+      if (saved != null) {
+        saved = saved.where(WindowReport.condition(held));
+      }
+      Dataset<Row> batchStates = pass.savedStates();
+      JavaRDD<Row> merged = WindowStates.merge(saved, batchStates, keyCount).persist(StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> rows = spark.createDataFrame(merged, batchStates.schema());
+      var task = new java.util.concurrent.FutureTask<Void>(() -> {
+        Steps.describe(spark, commit.batchId(), "merge and commit the windows' states");
+        commit.replace(rows, paths.windows(), WindowReport.condition(touched));
+        return null;
+      });
+      Thread t = new Thread(task, "loss-report-window-states-" + commit.batchId());
+      t.setDaemon(true);
+      t.start();
+      return new StatesCommit(merged, task);
     }
-    Dataset<Row> batchStates = pass.savedStates();
-    JavaRDD<Row> merged = WindowStates.merge(saved, batchStates, spec.keys().size()).persist(StorageLevel.MEMORY_AND_DISK());
-    try {
-      commit.replace(spark.createDataFrame(merged, batchStates.schema()), paths.windows(), WindowReport.condition(touched));
-    } catch (RuntimeException e) {
-      merged.unpersist(false);
-      throw e;
+
+    /** The merged states (persisted until {@link #close}), or null for a replay. */
+    JavaRDD<Row> merged() {
+      return merged;
     }
-    return merged;
+
+    /** Waits for the commit, then unpersists the merged states; throws the commit's failure. */
+    @Override
+    public void close() throws Exception {
+      if (task == null) {
+        return;
+      }
+      try {
+        task.get();
+      } catch (java.util.concurrent.ExecutionException e) {
+        throw e.getCause() instanceof Exception x ? x : e;
+      } finally {
+        merged.unpersist(false);
+      }
+    }
   }
 
   /** The late rows per window, and with {@code --late-output} the rows themselves with their window. */
@@ -236,16 +323,6 @@ final class MicroBatch implements VoidFunction2<Dataset<Row>, Long> {
   /** The saved states of the windows starting at {@code starts}. */
   private Dataset<Row> windowStates(SparkSession spark, Set<Long> starts) {
     return DeltaCommit.read(spark, paths.windows()).where(WindowReport.condition(starts));
-  }
-
-  /** The watermark after the batches before {@code batchId} (null: none had an event time). */
-  private Long watermarkBefore(SparkSession spark, long batchId) {
-    Dataset<Row> w = DeltaCommit.read(spark, paths.watermarks());
-    if (w == null) {
-      return null;
-    }
-    Row r = w.where(col("batch_id").lt(batchId)).agg(max(col("watermark_us"))).first();
-    return r.isNullAt(0) ? null : r.getLong(0);
   }
 
   /** The streaming query's id: kept in its checkpoint, the same across restarts (Delta's txnAppId). */

@@ -1,9 +1,9 @@
 package org.sparklossreport.stream;
 
 /**
- * The tables a stream keeps in its checkpoint directory beside Spark's own progress: every window's
- * states ({@code windows}, the {@code --states} format), the watermark after each micro-batch, the late
- * rows per window and batch. All Delta tables, all written once per batch ({@link DeltaCommit}).
+ * What a stream keeps in its checkpoint directory beside Spark's own progress: every window's states
+ * ({@code windows}, the {@code --states} format) and the late rows per window and batch, Delta tables
+ * written once per batch ({@link DeltaCommit}); the watermark after each micro-batch ({@link WatermarkLog}).
  */
 record StreamPaths(String checkpoint) implements java.io.Serializable {
   private String under(String name) {
@@ -15,7 +15,7 @@ record StreamPaths(String checkpoint) implements java.io.Serializable {
   }
 
   String watermarks() {
-    return under("watermarks");
+    return under("watermark");
   }
 
   String late() {
