@@ -46,6 +46,7 @@ import org.sparklossreport.report.RunResult;
 import org.sparklossreport.report.Verdicts;
 import org.sparklossreport.spec.CiSpec;
 import org.sparklossreport.spec.RollupSpec;
+import org.sparklossreport.state.HeldStates;
 import org.sparklossreport.state.SavedState;
 import org.sparklossreport.state.SavedStateTable;
 import scala.Tuple2;
@@ -119,7 +120,7 @@ public final class Rollup {
           + "' or lies inside (or around) it; write the report elsewhere");
     }
     writer.prepare(spec.mode());
-    return report(read(states), (report, keys) -> writer.write(
+    return report(read(states), null, (report, keys) -> writer.write(
         JobHistory.banded(spark, report, keys, writer.output(), spec.outputFormat(), history), spec.mode(), keys),
         writer.output().toString(), t0);
   }
@@ -131,13 +132,33 @@ public final class Rollup {
    * apply as in {@link #run}.
    */
   public void over(Dataset<Row> table, Sink sink) throws IOException {
-    report(table, sink, null, System.nanoTime());
+    report(table, null, sink, null, System.nanoTime());
   }
 
-  /** The rollup of {@code table} into {@code sink}; {@code output} names where it went, for the result. */
-  private RunResult report(Dataset<Row> table, Sink sink, String output, long t0) throws IOException {
+  /**
+   * {@link #over(Dataset, Sink)} of states whose losses and buckets the caller knows ({@code held}: the
+   * states it made itself), without the jobs that would find them out and count the report's rows.
+   */
+  public void over(Dataset<Row> table, HeldStates held, Sink sink) throws IOException {
+    report(table, held, sink, null, System.nanoTime());
+  }
+
+  /**
+   * The rollup of {@code table} into {@code sink}; {@code output} names where it went, for the result.
+   * {@code known}: what the states hold, when the caller knows (null: found by a job over {@code table}).
+   */
+  private RunResult report(Dataset<Row> table, HeldStates known, Sink sink, String output, long t0) throws IOException {
     List<String> keys = keyColumns(table.schema());
-    Map<String, LossSet> held = heldLosses(table); // savedSpec -> its single-loss set, checked
+    Map<String, LossSet> held; // savedSpec -> its single-loss set, checked
+    if (known == null) {
+      held = heldLosses(table);
+    } else {
+      held = new TreeMap<>(known.losses());
+      bucketCount = known.buckets();
+      if (known.bucketBy() != null) {
+        bucketBy.add(known.bucketBy());
+      }
+    }
     RollupLosses chosen = RollupLosses.of(spec.losses(), held, spec.states());
     List<String> losses = chosen.specs();
     List<Composite> composites = chosen.composites();
@@ -212,8 +233,10 @@ public final class Rollup {
         }
       }
       JavaPairRDD<Group, JackknifeBuckets> keyed = merged.filter(t -> !gs.get(t._1().grouping()).overall());
-      Map<String, Long> groupsPerLoss = keyed.map(t -> t._1().loss()).countByValue();
-      long reportRows = overallRows.size();
+      // The report's rows, counted for the number of files and the result (a caller that knows the states
+      // gives an estimate instead: the count is a job of its own)
+      Map<String, Long> groupsPerLoss = known != null ? Map.of() : keyed.map(t -> t._1().loss()).countByValue();
+      long reportRows = known != null ? known.expectedRows() : overallRows.size();
       for (Map.Entry<String, Long> e : groupsPerLoss.entrySet()) {
         reportRows += e.getValue() * (1 + held.get(e.getKey()).losses().get(0).loss().extraOutputs().size());
       }

@@ -113,6 +113,15 @@ public final class ReportRun {
     return new ReportRun(spark, spec, input, runId, computedAt, plan, groupings, verdicts, pass, bucketBy, engine);
   }
 
+  /**
+   * What the states this run saves ({@code --states}) hold, for a rollup over them that need not look
+   * ({@code api.Rollup#over}); {@code expectedRows}: about how many report rows they will give.
+   */
+  public org.sparklossreport.state.HeldStates held(long expectedRows) {
+    return org.sparklossreport.state.HeldStates.of(plan.set(), spec.ci() == null ? 0 : spec.ci().buckets(), bucketBy,
+        expectedRows);
+  }
+
   /** The report's key columns. */
   public List<String> keys() {
     return plan.keys();

@@ -118,7 +118,8 @@ final class MicroBatch implements VoidFunction2<Dataset<Row>, Long> {
     Dataset<Row> onTime = windowed.observe(BatchWindows.METRICS, metrics[0], Arrays.copyOfRange(metrics, 1, metrics.length))
         .where(not(col(LATE)).and(col(Windows.START).isNotNull()))
         .drop(Windows.START, Windows.PRIMARY, LATE);
-    try (JobReport r = ReportRun.plan(spark, pass(), onTime, runId, Timestamp.from(Instant.now())).persisted(t0)) {
+    ReportRun run = ReportRun.plan(spark, pass(), onTime, runId, Timestamp.from(Instant.now()));
+    try (JobReport r = run.persisted(t0)) {
       steps.next("watermark and late rows");
       BatchWindows b = BatchWindows.of(r.observed().get(BatchWindows.METRICS), windowed, LATE, spec.eventTime());
       if (b.noTime() > 0 && spec.job().invalid().kind() == InvalidPolicy.Kind.FAIL) {
@@ -140,7 +141,8 @@ final class MicroBatch implements VoidFunction2<Dataset<Row>, Long> {
         rewrite.addAll(closed);
         boolean held = !b.touched().isEmpty() || !closed.isEmpty(); // else only late windows, which may hold none
         boolean fresh = states != null && states.merged() != null;
-        reported = WindowReport.write(spark, spec, paths, rewrite, fresh ? b.touched() : Set.of(),
+        reported = WindowReport.write(spark, spec, paths, run.held(r.savedStateCount() * spec.windowGroupings().size()),
+            rewrite, fresh ? b.touched() : Set.of(),
             fresh ? spark.createDataFrame(states.merged(), r.savedStates().schema()) : null, after, held,
             rows -> commit.replace(rows, spec.job().output(), WindowReport.condition(rewrite)));
         steps.next("wait for the states' commit");

@@ -23,6 +23,7 @@ import org.sparklossreport.report.ReportRows;
 import org.sparklossreport.spec.CiSpec;
 import org.sparklossreport.spec.RollupSpec;
 import org.sparklossreport.spec.WriteMode;
+import org.sparklossreport.state.HeldStates;
 
 /**
  * The report rows of some windows, from their saved states: the batch job's {@code rollup} over the
@@ -44,12 +45,13 @@ final class WindowReport {
 
   /**
    * Gives {@code use} the report rows of the windows starting at {@code starts} that hold states (valid
-   * during the call only); false when none does. The states of the windows {@code freshWindows} are
-   * {@code fresh} (just committed, at hand), the others' are read from the windows table. {@code held}: some
-   * of the windows are known to hold states (else a job looks first).
+   * during the call only); false when none does. {@code held}: what the states hold (this run's pass
+   * saves them). The states of the windows {@code freshWindows} are
+   * {@code fresh} (just merged, at hand), the others' are read from the windows table. {@code holding}:
+   * some of the windows are known to hold states (else a job looks first).
    */
-  static boolean write(SparkSession spark, StreamSpec spec, StreamPaths paths, Set<Long> starts,
-      Set<Long> freshWindows, Dataset<Row> fresh, Long watermark, boolean held, Consumer<Dataset<Row>> use)
+  static boolean write(SparkSession spark, StreamSpec spec, StreamPaths paths, HeldStates held, Set<Long> starts,
+      Set<Long> freshWindows, Dataset<Row> fresh, Long watermark, boolean holding, Consumer<Dataset<Row>> use)
       throws IOException {
     Set<Long> others = new TreeSet<>(starts);
     others.removeAll(freshWindows);
@@ -61,7 +63,7 @@ final class WindowReport {
         selected = selected == null ? read : selected.unionByName(read);
       }
     }
-    if (selected == null || (!held && selected.isEmpty())) {
+    if (selected == null || (!holding && selected.isEmpty())) {
       return false;
     }
     CiSpec ci = spec.job().ci() == null ? null
@@ -69,7 +71,7 @@ final class WindowReport {
     Dataset<Row> late = DeltaCommit.read(spark, paths.late());
     new Rollup(spark, new RollupSpec(paths.windows(), null, spec.windowGroupings(), List.of(), paths.windows() + "-report",
         "parquet", WriteMode.ERROR_IF_EXISTS, null, Map.of(), ci, spec.job().compare(), List.of(), null))
-        .over(selected, (report, keys) -> use.accept(streamRows(report, spec, watermark, late)));
+        .over(selected, held, (report, keys) -> use.accept(streamRows(report, spec, watermark, late)));
     return true;
   }
 
