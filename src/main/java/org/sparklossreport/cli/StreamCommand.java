@@ -83,7 +83,7 @@ public final class StreamCommand extends OptionsCommand implements Commands.Note
   String compareBy;
   @Option(names = "--baseline", paramLabel = "VALUE", description = "see --compare-by")
   String baseline;
-  @Option(names = "--invalid", paramLabel = "POLICY", description = "fail (default) or skip (count them in invalid_rows; rows without event time go to --late-output)")
+  @Option(names = "--invalid", paramLabel = "POLICY", description = "fail (default), skip (count them in invalid_rows), or 'quarantine PATH' (also append each micro-batch's invalid rows, with loss, reason, window and batch_id, to the Delta table PATH, once). Rows without event time: counted and written to --late-output under skip and quarantine")
   String invalid;
   @Option(names = "--output", paramLabel = "PATH", description = "the report: a Delta table, its windows' rows replaced as they change")
   String output;

@@ -39,8 +39,18 @@ import org.sparklossreport.state.StateStruct;
  * so is an output left undefined by a sum past the double range (reason {@code overflow}).
  */
 public final class InvalidRows {
-  /** The end of the message of invalid rows under {@code fail}, for the callers that have no quarantine. */
+  /** The end of the message of invalid rows under {@code fail}: the advice to quarantine them. */
   public static final String QUARANTINE_HINT = ", or --invalid 'quarantine PATH' to keep them";
+
+  /**
+   * Where {@code quarantine} writes the invalid rows (the input's columns, {@code loss}, {@code reason}). The
+   * job's: its path, overwritten in the report's format with one run's rows ({@link #OVERWRITE}); the stream
+   * appends each micro-batch's to a Delta table, once per batch.
+   */
+  @FunctionalInterface
+  public interface Quarantine {
+    void write(Dataset<Row> rows, String path);
+  }
 
   private static final Logger LOG = LoggerFactory.getLogger(InvalidRows.class);
 
@@ -50,6 +60,7 @@ public final class InvalidRows {
   private final Supplier<Dataset<Row>> states;
   private final LossState overall;
   private final Supplier<Row> zeroWeight;
+  private final Quarantine sink;
 
   /**
    * @param states the key states (key columns, then the state), read only to name a key in an error
@@ -58,6 +69,13 @@ public final class InvalidRows {
    */
   public InvalidRows(SparkSession spark, JobSpec spec, ReportPlan plan, Supplier<Dataset<Row>> states, LossState overall,
       Supplier<Row> zeroWeight) {
+    this(spark, spec, plan, states, overall, zeroWeight, null);
+  }
+
+  /** {@code sink}: where quarantined rows go (null: the job's, overwritten at the policy's path). */
+  public InvalidRows(SparkSession spark, JobSpec spec, ReportPlan plan, Supplier<Dataset<Row>> states, LossState overall,
+      Supplier<Row> zeroWeight, Quarantine sink) {
+    this.sink = sink;
     this.spark = spark;
     this.spec = spec;
     this.plan = plan;
@@ -209,9 +227,15 @@ public final class InvalidRows {
       Iterator<Row> it = out.iterator();
       return it;
     };
-    String format = spec.outputFormat().equals("csv") && !flat(in) ? "parquet" : spec.outputFormat();
     String path = spec.invalid().quarantinePath();
-    input.flatMap(bad, Encoders.row(schema)).write().mode("overwrite").format(format)
+    Dataset<Row> rows = input.flatMap(bad, Encoders.row(schema));
+    if (sink != null) {
+      sink.write(rows, path);
+      LOG.info("Quarantined invalid rows to {}", path);
+      return;
+    }
+    String format = spec.outputFormat().equals("csv") && !flat(in) ? "parquet" : spec.outputFormat();
+    rows.write().mode("overwrite").format(format)
         .option("header", "true").option("ignoreNullFields", "false").save(path);
     LOG.info("Quarantined invalid rows to {} ({})", path, format);
   }

@@ -72,8 +72,8 @@ final class PersistedReport {
 
       Dataset<Row> byKey = ci == null ? states : IntervalReport.overBuckets(spark, states, plan);
       new InvalidRows(spark, run.spec, plan, () -> byKey, overall, ci == null ? summary::zeroWeight
-          : () -> InvalidRows.firstKey(byKey, r -> KeySummary.zeroWeight(set, StateStruct.fromRow(r.getStruct(plan.keys().size())))))
-          .apply(run.input);
+          : () -> InvalidRows.firstKey(byKey, r -> KeySummary.zeroWeight(set, StateStruct.fromRow(r.getStruct(plan.keys().size())))),
+          run.quarantine).apply(run.input);
 
       List<StructField> keyFields = run.keyFields();
       Pass p = new Pass(passStates, summary, plan, run.groupings, keyFields, overall, verdicts, cached);

@@ -68,10 +68,12 @@ public final class ReportRun {
   final ReportPlan pass;
   final String bucketBy;
   final EnginePolicy.Choice engine;
+  /** Where quarantined rows go; null: the job's ({@link InvalidRows}). */
+  final InvalidRows.Quarantine quarantine;
 
   private ReportRun(SparkSession spark, JobSpec spec, Dataset<Row> input, String runId, Timestamp computedAt,
       ReportPlan plan, GroupingSets groupings, Verdicts verdicts, ReportPlan pass, String bucketBy,
-      EnginePolicy.Choice engine) {
+      EnginePolicy.Choice engine, InvalidRows.Quarantine quarantine) {
     this.spark = spark;
     this.spec = spec;
     this.input = input;
@@ -83,6 +85,12 @@ public final class ReportRun {
     this.pass = pass;
     this.bucketBy = bucketBy;
     this.engine = engine;
+    this.quarantine = quarantine;
+  }
+
+  /** This run, its quarantined rows ({@code --invalid quarantine}) given to {@code sink} instead of the job's write. */
+  public ReportRun quarantiningTo(InvalidRows.Quarantine sink) {
+    return new ReportRun(spark, spec, input, runId, computedAt, plan, groupings, verdicts, pass, bucketBy, engine, sink);
   }
 
   /**
@@ -110,7 +118,7 @@ public final class ReportRun {
         plan.losses().size(), plan.set().signature(), plan.slots().size(),
         plan.slots().stream().map(InputSlot::column).toList(), plan.keys(), groupings.sets(), engine,
         ci == null ? "" : ", jackknife over " + ci.buckets() + " buckets");
-    return new ReportRun(spark, spec, input, runId, computedAt, plan, groupings, verdicts, pass, bucketBy, engine);
+    return new ReportRun(spark, spec, input, runId, computedAt, plan, groupings, verdicts, pass, bucketBy, engine, null);
   }
 
   /**
@@ -176,7 +184,7 @@ public final class ReportRun {
           KeySummary k = streamed.summary();
           summary[0] = k;
           LOG.info("Aggregated {} input row(s) in {} s", inputRows(plan, k.overall()), seconds(System.nanoTime() - t0));
-          new InvalidRows(spark, spec, plan, () -> states, k.overall(), k::zeroWeight).apply(input);
+          new InvalidRows(spark, spec, plan, () -> states, k.overall(), k::zeroWeight, quarantine).apply(input);
           return overall ? spark.createDataFrame(rows.ofOverall(k.overall()), schema).coalesce(1) : null;
         });
     return new JobReport(plan.keys(), streamed.keyed(), tail, null, 0, output -> {

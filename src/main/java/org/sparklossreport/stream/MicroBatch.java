@@ -119,6 +119,9 @@ final class MicroBatch implements VoidFunction2<Dataset<Row>, Long> {
         .where(not(col(LATE)).and(col(Windows.START).isNotNull()))
         .drop(Windows.START, Windows.PRIMARY, LATE);
     ReportRun run = ReportRun.plan(spark, pass(), onTime, runId, Timestamp.from(Instant.now()));
+    if (spec.job().invalid().kind() == InvalidPolicy.Kind.QUARANTINE) { // each batch's appended, once
+      run = run.quarantiningTo((rows, path) -> commit.append(rows.withColumn("batch_id", lit(batchId)), path));
+    }
     try (JobReport r = run.persisted(t0)) {
       steps.next("watermark and late rows");
       BatchWindows b = BatchWindows.of(r.observed().get(BatchWindows.METRICS), windowed, LATE, spec.eventTime());

@@ -19,7 +19,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparklossreport.core.Messages;
 import org.sparklossreport.core.UsageException;
-import org.sparklossreport.report.InvalidRows;
 
 /**
  * {@code loss-report stream}: the streaming query over the source, each micro-batch a {@link MicroBatch}
@@ -103,9 +102,8 @@ public final class StreamJob {
    */
   private Exception unwrap(StreamingQueryException e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof UsageException u) { // without the batch job's advice to quarantine: stream does not
-        String m = String.valueOf(u.getMessage());
-        return m.contains(InvalidRows.QUARANTINE_HINT) ? new UsageException(m.replace(InvalidRows.QUARANTINE_HINT, ""), u) : u;
+      if (t instanceof UsageException u) {
+        return u;
       }
     }
     UsageException kafka = kafkaMistake(e);

@@ -74,10 +74,6 @@ public final class StreamOptions {
           + " for restarts)");
     }
     JobSpec job = JobOptions.build(pass);
-    if (job.invalid().kind() == org.sparklossreport.spec.InvalidPolicy.Kind.QUARANTINE) {
-      throw new UsageException("--invalid quarantine is not supported by stream; use fail or skip (skipped rows are"
-          + " counted in each window's invalid_rows)");
-    }
     Integer maxFiles = null;
     if (cli.containsKey("max-files-per-trigger")) {
       try {

@@ -60,7 +60,6 @@ class StreamCommandTest {
       "--window|soon|--window 'soon'",
       "--slide|2 hours|--slide 2 hours is longer than --window",
       "--input-format|csv|--input-format csv",
-      "--invalid|quarantine q/|--invalid quarantine",
       "--trigger|every day|--trigger 'every day'",
       "--event-time|model|--event-time model is string; expected a timestamp",
       "--event-time|nope|--event-time nope: no such column",
@@ -132,15 +131,43 @@ class StreamCommandTest {
   }
 
   @Test
-  void invalidRowsUnderInvalidFailExitTwoAdvisingSkipNotQuarantine(@TempDir Path tmp) throws Exception {
+  void invalidRowsUnderInvalidFailExitTwoAdvisingSkipOrQuarantine(@TempDir Path tmp) throws Exception {
     Path in = Files.createDirectories(tmp.resolve("in"));
     Files.writeString(in.resolve("a.json"), "{\"ts\":\"2026-12-01T00:10:00Z\",\"model\":\"a\",\"label\":null,"
         + "\"prediction\":2}\n", StandardCharsets.UTF_8);
     JobFixtures.Outcome o = JobFixtures.run(args(tmp, in.toString()).toArray(String[]::new));
     assertEquals(2, o.code(), o.toString());
-    assertTrue(o.errorLine().contains("1 invalid row(s) for loss mse") && o.errorLine().contains("--invalid skip"),
-        o.errorLine());
-    assertFalse(o.errorLine().contains("quarantine"), o.errorLine()); // stream refuses quarantine
+    assertTrue(o.errorLine().contains("1 invalid row(s) for loss mse") && o.errorLine().contains("--invalid skip")
+        && o.errorLine().contains("--invalid 'quarantine PATH'"), o.errorLine());
+  }
+
+  /**
+   * {@code --invalid 'quarantine PATH'}: each micro-batch's invalid rows are appended to the Delta table PATH
+   * with their window, loss, reason and batch; the report counts them in invalid_rows, as under skip.
+   */
+  @Test
+  void quarantineAppendsEachBatchsInvalidRows(@TempDir Path tmp) throws Exception {
+    Path in = Files.createDirectories(tmp.resolve("in"));
+    Files.writeString(in.resolve("a.json"), "{\"ts\":\"2026-12-01T00:10:00Z\",\"model\":\"a\",\"label\":null,"
+        + "\"prediction\":2}\n{\"ts\":\"2026-12-01T00:20:00Z\",\"model\":\"a\",\"label\":1,\"prediction\":2}\n",
+        StandardCharsets.UTF_8);
+    String q = tmp.resolve("quarantine").toString();
+    String[] a = args(tmp, in.toString(), "--invalid", "quarantine " + q).toArray(String[]::new);
+    JobFixtures.ok(a);
+    Files.writeString(in.resolve("b.json"), "{\"ts\":\"2026-12-01T00:30:00Z\",\"model\":\"b\",\"label\":3,"
+        + "\"prediction\":null}\n", StandardCharsets.UTF_8);
+    JobFixtures.ok(a); // the same checkpoint: a second micro-batch
+    var spark = org.sparklossreport.testing.SharedSparkSession.get();
+    List<org.apache.spark.sql.Row> rows = spark.read().format("delta").load(q)
+        .orderBy("batch_id").select("model", "loss", "reason", "batch_id", "window_start").collectAsList();
+    assertEquals(2, rows.size(), rows.toString());
+    assertEquals(List.of("a", "mse", "null", 0L), List.of(rows.get(0).get(0), rows.get(0).get(1), rows.get(0).get(2),
+        rows.get(0).get(3)), rows.toString());
+    assertEquals(List.of("b", 1L), List.of(rows.get(1).get(0), rows.get(1).get(3)), rows.toString());
+    assertEquals(java.sql.Timestamp.from(java.time.Instant.parse("2026-12-01T00:00:00Z")), rows.get(0).get(4));
+    List<org.apache.spark.sql.Row> report = spark.read().format("delta").load(tmp.resolve("out").toString())
+        .where("grouping = 'model'").orderBy("model").select("model", "rows", "invalid_rows").collectAsList();
+    assertEquals("[[a,1,1], [b,0,1]]", report.toString());
   }
 
   @Test
