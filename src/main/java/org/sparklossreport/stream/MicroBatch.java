@@ -30,23 +30,26 @@ import org.sparklossreport.spec.InvalidPolicy;
 import org.sparklossreport.spec.JobSpec;
 
 /**
- * One micro-batch ({@code foreachBatch}), in steps that each commit once per batch ({@link DeltaCommit}),
- * so that a batch run again after a crash (Spark replays the same rows under the same batch id) changes
- * nothing that its first run had committed:
+ * One micro-batch ({@code foreachBatch}), in steps that each write once per batch, so that a batch run
+ * again after a crash (Spark replays the same rows under the same batch id) changes nothing that its first
+ * run had written: Delta tables through {@link DeltaCommit} (Delta skips a commit already in the log), the
+ * watermark through {@link WatermarkLog} (the same bytes again).
  *
  * <ol>
  *   <li>the rows' windows ({@link Windows}); a row whose window the watermark had passed before this batch
- *       is late; one aggregate says which windows the batch touches ({@link BatchWindows});
+ *       is late; the pass's scan observes which windows the batch touches ({@link BatchWindows});
  *   <li>the on-time rows' states by window and key, by the batch engine ({@link ReportRun}, the window as a
- *       key), merged into the saved states of their windows ({@link WindowStates});
+ *       key; {@code --invalid quarantine} appends the batch's invalid rows);
  *   <li>the watermark after the batch, and the late rows per window (and to {@code --late-output});
- *   <li>the report rows of every window the batch touched, made late rows for, or closed ({@link WindowReport})
- *       from the merged states, replacing their earlier rows;
+ *   <li>the batch's states merged into the saved states of the windows that had some ({@link WindowStates})
+ *       and committed to the windows table, while, beside it, the report rows of every window the batch
+ *       touched, made late rows for, or closed are made from the merged states ({@link WindowReport}) and
+ *       replace their earlier rows. The two commits go to different tables and either may land first: a
+ *       replay whose states' commit is done reads the merged states back instead of merging again;
  *   <li>the states of the windows it closed, appended to {@code --states}; the gates over their report rows
  *       ({@link WindowGates}).
  * </ol>
- * Each step reads what the earlier steps committed, never what it computed in memory, so a replay whose
- * earlier steps Delta skips gives the same rows.
+ * Each step's Spark jobs are named after it (Spark's UI) and its time is logged.
  */
 final class MicroBatch implements VoidFunction2<Dataset<Row>, Long> {
   private static final long serialVersionUID = 1L;
