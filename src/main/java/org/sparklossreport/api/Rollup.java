@@ -263,8 +263,13 @@ public final class Rollup {
       }
       List<org.sparklossreport.gates.GateOutcome> gates = verdicts.gates(report);
       long groups = groupsPerLoss.values().stream().mapToLong(Long::longValue).sum();
-      LOG.info("Rolled up {} state(s) of {} grouping(s) into {} report row(s) {} in {} s", groups, gs.size(),
-          reportRows, output == null ? "for the caller" : "at " + output, String.format("%.1f", (System.nanoTime() - t0) / 1e9));
+      String time = String.format("%.1f", (System.nanoTime() - t0) / 1e9);
+      if (known != null) { // not counted
+        LOG.info("Rolled up {} grouping(s) for the caller in {} s", gs.size(), time);
+      } else {
+        LOG.info("Rolled up {} state(s) of {} grouping(s) into {} report row(s) {} in {} s", groups, gs.size(),
+            reportRows, output == null ? "for the caller" : "at " + output, time);
+      }
       return JobHistory.gated(spark, new RunResult(runId, output, -1, reportRows,
           preview.subList(0, Math.min(preview.size(), KeySummary.SAMPLE)), schema, groups, gates),
           spec.outputFormat(), history);
