@@ -9,7 +9,10 @@ import org.apache.spark.sql.RowFactory;
 import org.sparklossreport.core.LossSet;
 import org.sparklossreport.state.SavedState;
 import org.sparklossreport.state.SavedStateTable;
-import scala.Tuple2;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import org.apache.spark.sql.Column;
 
 /**
  * The windows' states, in the batch job's {@code --states} format ({@link SavedStateTable}, the window
@@ -22,48 +25,80 @@ final class WindowStates {
 
   /**
    * {@code saved} (null: none) and {@code batch} merged: one row per identity (key values, bucket, loss),
-   * with the run id and time of the batch's row where it has one, in {@code batch}'s columns.
+   * with the run id and time of the batch's row where it has one, in {@code batch}'s columns. Each side
+   * holds one row per identity, so the merge is a full outer join on the identity (null-safe: a key or the
+   * bucket may be null), in Spark's own row format and shuffle, then the states' merge of each pair.
    */
   static JavaRDD<Row> merge(Dataset<Row> saved, Dataset<Row> batch, int keyCount) {
     if (saved == null) { // the batch engine gives one row per identity: nothing to merge
       return batch.javaRDD();
     }
-    Dataset<Row> all = saved.select(columns(batch)).union(batch);
+    int n = batch.columns().length;
+    Dataset<Row> a = saved.select(columns(batch)).toDF(names("a", n));
+    Dataset<Row> b = batch.toDF(names("b", n));
+    Column on = null;
+    for (int i = 0; i < keyCount + 2; i++) { // the keys, the bucket and the loss
+      Column same = a.col("a" + i).eqNullSafe(b.col("b" + i));
+      on = on == null ? same : on.and(same);
+    }
     int lossAt = keyCount + 1;
     int stateAt = keyCount + 2;
     int runAt = keyCount + 3;
-    return all.javaRDD()
-        .mapToPair(r -> new Tuple2<>(identity(r, keyCount), r))
-        .reduceByKey((a, b) -> {
-          boolean bNewer = b.getString(runAt).compareTo(a.getString(runAt)) >= 0;
-          Row newer = bNewer ? b : a;
-          Object[] v = new Object[newer.size()];
-          for (int i = 0; i < v.length; i++) {
-            v[i] = newer.get(i);
+    return a.join(b, on, "full_outer").javaRDD().mapPartitions(pairs -> {
+      Map<String, LossSet> sets = new HashMap<>(); // the loss specs parsed once per partition
+      return new Iterator<Row>() {
+        @Override
+        public boolean hasNext() {
+          return pairs.hasNext();
+        }
+
+        @Override
+        public Row next() {
+          Row pair = pairs.next();
+          if (pair.isNullAt(lossAt)) { // only in the batch
+            return slice(pair, n, n);
           }
-          v[stateAt] = merge(a.getString(lossAt), a.getStruct(stateAt), b.getStruct(stateAt));
+          if (pair.isNullAt(n + lossAt)) { // only saved
+            return slice(pair, 0, n);
+          }
+          boolean batchNewer = pair.getString(n + runAt).compareTo(pair.getString(runAt)) >= 0;
+          Object[] v = values(pair, batchNewer ? n : 0, n);
+          v[stateAt] = merge(sets, pair.getString(lossAt), pair.getStruct(stateAt), pair.getStruct(n + stateAt));
           return RowFactory.create(v);
-        })
-        .values();
+        }
+      };
+    });
   }
 
-  /** Two saved states of {@code loss} merged into one saved state. */
-  static Row merge(String loss, Row a, Row b) {
+  /** Two saved states of {@code loss} merged into one saved state ({@code sets}: the loss sets parsed so far). */
+  private static Row merge(Map<String, LossSet> sets, String loss, Row a, Row b) {
     SavedState x = SavedState.fromRow(a);
     SavedState y = SavedState.fromRow(b);
     if (!x.inputs().equals(y.inputs())) {
       throw new IllegalStateException("states of " + loss + " from two input forms: " + x.inputs() + ", " + y.inputs());
     }
-    LossSet set = SavedState.setOf(loss, x.inputs());
+    LossSet set = sets.computeIfAbsent(loss + "\u0000" + x.inputs(), k -> SavedState.setOf(loss, x.inputs()));
     return SavedState.of(set, 0, set.merge(x.toState(set), y.toState(set))).toRow();
   }
 
-  private static Row identity(Row r, int keyCount) {
-    Object[] v = new Object[keyCount + 2];
-    for (int i = 0; i < keyCount + 2; i++) { // the keys, the bucket and the loss
-      v[i] = r.get(i);
+  private static Object[] values(Row r, int from, int n) {
+    Object[] v = new Object[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = r.get(from + i);
     }
-    return RowFactory.create(v);
+    return v;
+  }
+
+  private static Row slice(Row r, int from, int n) {
+    return RowFactory.create(values(r, from, n));
+  }
+
+  private static String[] names(String prefix, int n) {
+    String[] names = new String[n];
+    for (int i = 0; i < n; i++) {
+      names[i] = prefix + i;
+    }
+    return names;
   }
 
   private static org.apache.spark.sql.Column[] columns(Dataset<Row> like) {
