@@ -35,8 +35,17 @@ import org.sparklossreport.testing.SparkTest;
 class StreamEqualityTest {
   private static final String LOSSES = "mse,mae,r2,huber(delta=0.5)";
 
+  /*
+   * Two splits, one per kind of window; each has 4 micro-batches (cut points of the 300 rows):
+   * seed 6, tumbling: [10, 133, 134]: the first batch (2 windows); a batch adding new models to a saved
+   * window beside new windows; a batch of 1 row below the latest event time (the watermark does not move)
+   * that only merges into a saved key; a batch with saved and new windows and new models in a saved window.
+   * seed 13, sliding: [9, 64, 127]: the same kinds of batch, with each row in 2 windows.
+   * (Seeds 11 and 12, tumbling, were dropped on 2026-12-06: between them they covered these kinds of batch
+   * and no other, and each case is a streaming query of its own, some 15 s.)
+   */
   @ParameterizedTest
-  @CsvSource({"11,60", "12,60", "13,30"})
+  @CsvSource({"6,60", "13,30"})
   void everyWindowEqualsTheBatchJobOnRandomMicroBatchSplits(long seed, long slideMinutes, SparkSession spark,
       @TempDir Path tmp) throws Exception {
     Random r = new Random(seed);
