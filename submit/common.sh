@@ -50,6 +50,7 @@ ensure_classpath() {
     echo "resolving the Spark classpath (mvn dependency:build-classpath)..." >&2
     (cd "$ROOT" && mvn -q -B -ntp dependency:build-classpath -DincludeScope=compile \
         -Dmdep.outputFile="$CLASSPATH_FILE") >&2 || { echo "error: could not resolve the classpath" >&2; exit 1; }
+    touch "$CLASSPATH_FILE" # the plugin leaves an unchanged file as it was: older than the pom, resolved again on every run
   fi
 }
 
