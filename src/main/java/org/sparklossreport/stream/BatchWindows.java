@@ -1,9 +1,7 @@
 package org.sparklossreport.stream;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.collect_set;
 import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.unix_micros;
 import static org.apache.spark.sql.functions.when;
@@ -20,9 +18,10 @@ import org.slf4j.LoggerFactory;
 import org.sparklossreport.engine.ColumnTypes;
 
 /**
- * What a windowed micro-batch's counts tell (observed by the pass's scan, {@link #metrics}): its input rows, the windows its on-time rows touch,
+ * What a windowed micro-batch's counts tell (observed by the pass's scan, {@link #metrics}): its input rows,
  * its late rows per window (a window the watermark had passed before the batch), the rows without an event
- * time, and the latest event time. From it and the watermark before the batch, the watermark after it.
+ * time, and the latest event time; with the windows its on-time rows touch (the windows of the pass's
+ * states). From it and the watermark before the batch, the watermark after it.
  *
  * @param inputRows the batch's rows
  * @param touched the starts (µs) of the windows that get on-time rows
@@ -36,25 +35,24 @@ record BatchWindows(long inputRows, Set<Long> touched, Map<Long, Long> late, lon
 
   /**
    * The metrics of a windowed batch ({@link Windows}, with the boolean column {@code late}), observed by the
-   * pass's scan: input rows, rows without an event time, the latest event time (µs), late window rows, and
-   * the starts of the windows on-time rows touch.
+   * pass's scan: input rows, rows without an event time, the latest event time (µs) and late window rows.
+   * (Not the windows touched: a set per row would cost a 10M-row pass about a tenth; the pass's states
+   * hold them.)
    */
   static Column[] metrics(String eventTime, String late) {
-    Column start = col(Windows.START);
     return new Column[] {
         sum(when(col(Windows.PRIMARY), 1L).otherwise(0L)).as("input_rows"),
-        sum(when(start.isNull(), 1L).otherwise(0L)).as("no_time"),
+        sum(when(col(Windows.START).isNull(), 1L).otherwise(0L)).as("no_time"),
         max(unix_micros(col(ColumnTypes.quote(eventTime)).cast("timestamp"))).as("max_event"),
-        sum(when(col(late), 1L).otherwise(0L)).as("late_rows"),
-        collect_set(when(not(col(late)).and(start.isNotNull()), start)).as("touched")};
+        sum(when(col(late), 1L).otherwise(0L)).as("late_rows")};
   }
 
   /**
-   * From the observed {@link #metrics} ({@code m}); the late rows per window from a job of their own over
-   * {@code windowed} when there are any. Without metrics (null: the pass's plan did not keep them), the same
-   * metrics from an aggregate of their own over {@code windowed}.
+   * From the observed {@link #metrics} ({@code m}) and the windows the on-time rows touched; the late rows
+   * per window from a job of their own over {@code windowed} when there are any. Without metrics (null: the
+   * pass's plan did not keep them), the same metrics from an aggregate of their own over {@code windowed}.
    */
-  static BatchWindows of(Row m, Dataset<Row> windowed, String late, String eventTime) {
+  static BatchWindows of(Row m, Set<Long> touched, Dataset<Row> windowed, String late, String eventTime) {
     if (m == null) {
       LoggerFactory.getLogger(BatchWindows.class).info("The pass kept no metrics of the batch: counting them in a job of their own");
       Column[] all = metrics(eventTime, late);
@@ -65,8 +63,8 @@ record BatchWindows(long inputRows, Set<Long> touched, Map<Long, Long> late, lon
       windowed.where(col(late)).groupBy(col(Windows.START)).count().collectAsList()
           .forEach(r -> perWindow.put(r.getLong(0), r.getLong(1)));
     }
-    Set<Long> touched = new TreeSet<>(m.<Long>getList(4));
-    return new BatchWindows(longOrZero(m, 0), touched, perWindow, longOrZero(m, 1), m.isNullAt(2) ? null : m.getLong(2));
+    return new BatchWindows(longOrZero(m, 0), new TreeSet<>(touched), perWindow, longOrZero(m, 1),
+        m.isNullAt(2) ? null : m.getLong(2));
   }
 
   private static long longOrZero(Row r, int i) {

@@ -37,7 +37,8 @@ import org.sparklossreport.spec.JobSpec;
  *
  * <ol>
  *   <li>the rows' windows ({@link Windows}); a row whose window the watermark had passed before this batch
- *       is late; the pass's scan observes which windows the batch touches ({@link BatchWindows});
+ *       is late; the pass's scan observes the batch's counts, and its states tell the windows it touched
+ *       ({@link BatchWindows});
  *   <li>the on-time rows' states by window and key, by the batch engine ({@link ReportRun}, the window as a
  *       key; {@code --invalid quarantine} appends the batch's invalid rows);
  *   <li>the watermark after the batch, and the late rows per window (and to {@code --late-output});
@@ -127,7 +128,8 @@ final class MicroBatch implements VoidFunction2<Dataset<Row>, Long> {
     }
     try (JobReport r = run.persisted(t0)) {
       steps.next("watermark and late rows");
-      BatchWindows b = BatchWindows.of(r.observed().get(BatchWindows.METRICS), windowed, LATE, spec.eventTime());
+      BatchWindows b = BatchWindows.of(r.observed().get(BatchWindows.METRICS), touched(r), windowed, LATE,
+          spec.eventTime());
       if (b.noTime() > 0 && spec.job().invalid().kind() == InvalidPolicy.Kind.FAIL) {
         throw new UsageException(b.noTime() + " row(s) have a null --event-time " + spec.eventTime() + "; fix them,"
             + " or run with --invalid skip (they are then counted and written to --late-output)");
@@ -167,6 +169,14 @@ final class MicroBatch implements VoidFunction2<Dataset<Row>, Long> {
       this.progress = progress.after(batchId, after, b.touched(), closed);
       last = batchId;
     }
+  }
+
+  /** The starts (µs) of the windows the pass's states are of: those the batch's on-time rows touched. */
+  private static Set<Long> touched(JobReport pass) {
+    Set<Long> touched = new TreeSet<>();
+    pass.savedStates().select(unix_micros(col(StreamSpec.WINDOW.get(0)))).distinct().collectAsList()
+        .forEach(w -> touched.add(w.getLong(0)));
+    return touched;
   }
 
   private WatermarkLog watermarks(SparkSession spark) {
