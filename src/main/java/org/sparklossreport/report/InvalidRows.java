@@ -39,12 +39,9 @@ import org.sparklossreport.state.StateStruct;
  * so is an output left undefined by a sum past the double range (reason {@code overflow}).
  */
 public final class InvalidRows {
-  /** The end of the message of invalid rows under {@code fail}: the advice to quarantine them. */
-  public static final String QUARANTINE_HINT = ", or --invalid 'quarantine PATH' to keep them";
-
   /**
    * Where {@code quarantine} writes the invalid rows (the input's columns, {@code loss}, {@code reason}). The
-   * job's: its path, overwritten in the report's format with one run's rows ({@link #OVERWRITE}); the stream
+   * job's (no sink given): its path, overwritten in the report's format with one run's rows; the stream's
    * appends each micro-batch's to a Delta table, once per batch.
    */
   @FunctionalInterface
@@ -115,7 +112,7 @@ public final class InvalidRows {
         if (n > 0) {
           throw new UsageException(n + " invalid row(s) for loss " + b.loss().canonical() + " ("
               + plan.describeColumns(i) + headOf(b) + "): " + r.label() + " (" + explain(r) + ")" + example(b, r)
-              + "; rerun with --invalid skip to count them" + QUARANTINE_HINT);
+              + "; rerun with --invalid skip to count them, or --invalid 'quarantine PATH' to keep them");
         }
       }
     }
