@@ -207,10 +207,20 @@ public final class Rollup {
     boolean bucketed = ci != null;
     CompositeTotals totals = composites.isEmpty() ? null : new CompositeTotals(composites, chosen.heads(), held, buckets, keys,
         spec.where(), runId, computedAt, ci == null ? null : ci.level(), verdicts.scored());
-    // Every grouping from one shuffle of the states; by bucket with --ci (else all in bucket 0).
-    JavaPairRDD<Group, JackknifeBuckets> merged = GroupingSetMerge.byBucket(selected.javaRDD(),
-        r -> pairs(r, keyCount, gs, sets, bucketed), buckets, sets).persist(StorageLevel.MEMORY_AND_DISK());
-    List<Object> cached = new ArrayList<>(List.of(merged));
+    // Every grouping from one shuffle of the states; by bucket with --ci (else all in bucket 0). States at
+    // hand on the driver (a local table: the stream's new windows) are merged there, without a Spark job.
+    boolean local = table.isLocal() && totals == null;
+    List<Tuple2<Group, JackknifeBuckets>> localGroups = local ? new ArrayList<>() : null;
+    JavaPairRDD<Group, JackknifeBuckets> merged = null;
+    List<Object> cached = new ArrayList<>();
+    if (local) {
+      GroupingSetMerge.byBucket(selected.collectAsList(), r -> pairs(r, keyCount, gs, sets, bucketed), buckets, sets)
+          .forEach((g, b) -> localGroups.add(new Tuple2<>(g, b)));
+    } else {
+      merged = GroupingSetMerge.byBucket(selected.javaRDD(), r -> pairs(r, keyCount, gs, sets, bucketed), buckets,
+          sets).persist(StorageLevel.MEMORY_AND_DISK());
+      cached.add(merged);
+    }
     try {
       StructType schema = ReportRows.schema(keyFields(table.schema(), keys));
       StructType scoredSchema = rowsOf.get(losses.get(0)).schemaOf(keyFields(table.schema(), keys));
@@ -220,7 +230,8 @@ public final class Rollup {
       List<Row> overallRows = new ArrayList<>();
       if (groupings.hasOverall()) {
         Map<String, JackknifeBuckets> overall = new TreeMap<>();
-        merged.filter(t -> gs.get(t._1().grouping()).overall()).collect()
+        (local ? localGroups.stream().filter(t -> gs.get(t._1().grouping()).overall()).toList()
+            : merged.filter(t -> gs.get(t._1().grouping()).overall()).collect())
             .forEach(t -> overall.put(t._1().loss(), t._2()));
         for (String l : losses) {
           JackknifeBuckets o = overall.get(l);
@@ -232,36 +243,58 @@ public final class Rollup {
           overallRows.addAll(totals.overall(overall, keyCount, bucketedRows));
         }
       }
-      JavaPairRDD<Group, JackknifeBuckets> keyed = merged.filter(t -> !gs.get(t._1().grouping()).overall());
-      // The report's rows, counted for the number of files and the result (a caller that knows the states
-      // gives an estimate instead: the count is a job of its own)
-      Map<String, Long> groupsPerLoss = known != null ? Map.of() : keyed.map(t -> t._1().loss()).countByValue();
-      long reportRows = known != null ? known.expectedRows() : overallRows.size();
-      for (Map.Entry<String, Long> e : groupsPerLoss.entrySet()) {
-        reportRows += e.getValue() * (1 + held.get(e.getKey()).losses().get(0).loss().extraOutputs().size());
+      Dataset<Row> report;
+      List<Row> localRows = null;
+      JavaPairRDD<Group, JackknifeBuckets> keyed = null;
+      Map<String, Long> groupsPerLoss = new TreeMap<>();
+      long reportRows;
+      if (local) { // the rows, counted and compared on the driver
+        localRows = new ArrayList<>();
+        for (Tuple2<Group, JackknifeBuckets> t : localGroups) {
+          if (!gs.get(t._1().grouping()).overall()) {
+            groupsPerLoss.merge(t._1().loss(), 1L, Long::sum);
+            localRows.addAll(rows(t, gs, sets, rowsOf, bucketedRows));
+          }
+        }
+        reportRows = localRows.size() + overallRows.size();
+        localRows.addAll(overallRows);
+        localRows = verdicts.compared(localRows, scoredSchema);
+        report = spark.createDataFrame(localRows, schema);
+      } else {
+        keyed = merged.filter(t -> !gs.get(t._1().grouping()).overall());
+        // The report's rows, counted for the number of files and the result (a caller that knows the states
+        // gives an estimate instead: the count is a job of its own)
+        if (known == null) {
+          groupsPerLoss = keyed.map(t -> t._1().loss()).countByValue();
+        }
+        reportRows = known != null ? known.expectedRows() : overallRows.size();
+        for (Map.Entry<String, Long> e : groupsPerLoss.entrySet()) {
+          reportRows += e.getValue() * (1 + held.get(e.getKey()).losses().get(0).loss().extraOutputs().size());
+        }
+        JavaRDD<Row> keyedRows = keyed.flatMap(t -> rows(t, gs, sets, rowsOf, bucketedRows).iterator());
+        if (totals != null) {
+          JavaRDD<Row> totalRows = totals.keyed(merged, gs, bucketedRows).persist(StorageLevel.MEMORY_AND_DISK());
+          cached.add(totalRows);
+          reportRows += totalRows.count();
+          keyedRows = keyedRows.union(totalRows);
+        }
+        report = verdicts.compared(spark.createDataFrame(keyedRows, scoredSchema)
+            .union(spark.createDataFrame(overallRows, scoredSchema)));
       }
-      JavaRDD<Row> keyedRows = keyed.flatMap(t -> rows(t, gs, sets, rowsOf, bucketedRows).iterator());
-      if (totals != null) {
-        JavaRDD<Row> totalRows = totals.keyed(merged, gs, bucketedRows).persist(StorageLevel.MEMORY_AND_DISK());
-        cached.add(totalRows);
-        reportRows += totalRows.count();
-        keyedRows = keyedRows.union(totalRows);
-      }
-      Dataset<Row> report = verdicts.compared(spark.createDataFrame(keyedRows, scoredSchema)
-          .union(spark.createDataFrame(overallRows, scoredSchema)))
-          .coalesce(ReportRun.files(reportRows, spark.sparkContext().defaultParallelism()));
+      report = report.coalesce(ReportRun.files(reportRows, spark.sparkContext().defaultParallelism()));
       report = verdicts.cached(report, cached);
       sink.accept(report, keys);
       List<Row> preview = List.of(); // printed by the command only: a caller's sink (the stream) gets none
       if (output != null) {
         List<Row> firstRows = new ArrayList<>(overallRows);
         if (!verdicts.comparing()) {
-          keyed.take(Math.max(0, KeySummary.SAMPLE - overallRows.size()))
+          (local ? localGroups.stream().filter(t -> !gs.get(t._1().grouping()).overall()).limit(KeySummary.SAMPLE).toList()
+              : keyed.take(Math.max(0, KeySummary.SAMPLE - overallRows.size())))
               .forEach(t -> firstRows.addAll(rows(t, gs, sets, rowsOf, bucketedRows)));
         }
-        preview = verdicts.preview(report, firstRows);
+        preview = local ? verdicts.preview(localRows, firstRows) : verdicts.preview(report, firstRows);
       }
-      List<org.sparklossreport.gates.GateOutcome> gates = verdicts.gates(report);
+      List<GateOutcome> gates = local ? verdicts.gates(localRows, schema) : verdicts.gates(report);
       long groups = groupsPerLoss.values().stream().mapToLong(Long::longValue).sum();
       String time = String.format("%.1f", (System.nanoTime() - t0) / 1e9);
       if (known != null) { // not counted

@@ -63,8 +63,9 @@ final class PersistedReport {
     cached.add(passStates);
     try {
       LossSet set = plan.set();
-      // the pass, and one merge; with --ci, a small pass's state rows all come back with it (LOCAL_STATES_CONF)
-      KeySummary summary = KeySummary.of(passStates, set, ci == null ? KeySummary.SAMPLE
+      // the pass, and one merge; with --ci (or states kept at hand), a small pass's state rows all come back
+      // with it (LOCAL_STATES_CONF)
+      KeySummary summary = KeySummary.of(passStates, set, ci == null && !run.statesAtHand ? KeySummary.SAMPLE
           : Integer.parseInt(spark.conf().get(ReportRun.LOCAL_STATES_CONF, "20000").trim()));
       LossState overall = summary.overall();
       long inputRows = ReportRun.inputRows(plan, overall);
@@ -81,7 +82,7 @@ final class PersistedReport {
       StructType schema = ReportRows.schema(keyFields);
       long savedRows = Math.max(summary.keys(), 1) * plan.losses().size();
       return new JobReport(plan.keys(), b.report(), null,
-          run.spec.states() == null ? null : () -> savedStates(run, states, keyFields, savedRows), savedRows,
+          run.spec.states() == null ? null : () -> savedStates(run, states, summary, keyFields, savedRows), savedRows,
           output -> {
             List<GateOutcome> gates = b.local() != null ? verdicts.gates(b.local(), schema) : verdicts.gates(b.report());
             return new RunResult(run.runId, output, inputRows, b.reportRows(), b.preview(), schema, b.keys(), gates);
@@ -94,13 +95,21 @@ final class PersistedReport {
 
   /**
    * {@code --states}: the finest key states ({@code states}: key columns, [bucket,] state), one row per
-   * key and loss ({@link SavedStateTable}), {@code rows} rows in all.
+   * key and loss ({@link SavedStateTable}), {@code rows} rows in all; a local table when the run keeps them
+   * at hand and the summary holds them all.
    */
-  private static Dataset<Row> savedStates(ReportRun run, Dataset<Row> states, List<StructField> keyFields,
-      long rows) {
+  private static Dataset<Row> savedStates(ReportRun run, Dataset<Row> states, KeySummary summary,
+      List<StructField> keyFields, long rows) {
     SavedStateTable table = new SavedStateTable(run.plan.set(), run.plan.keys().size(), run.bucketBy, run.runId,
         run.computedAt);
     StructType schema = SavedStateTable.schema(keyFields);
+    if (run.statesAtHand && summary.all() != null) {
+      List<Row> local = new ArrayList<>();
+      for (Row r : summary.all()) {
+        table.rowsOf(r).forEachRemaining(local::add);
+      }
+      return run.spark.createDataFrame(local, schema);
+    }
     return states.flatMap((FlatMapFunction<Row, Row>) table::rowsOf, Encoders.row(schema))
         .coalesce(ReportRun.files(rows, run.spark.sparkContext().defaultParallelism()));
   }

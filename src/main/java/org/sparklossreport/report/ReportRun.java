@@ -50,7 +50,8 @@ public final class ReportRun {
   /**
    * State rows of the pass (key and bucket) at most this many (default 20,000) come back to the driver with
    * the pass's own job, and a {@code --ci} report is then built there: for the usual tens to thousands of keys this saves
-   * a shuffle and two Spark jobs, which are most of the cost of the intervals in a warm session.
+   * a shuffle and two Spark jobs, which are most of the cost of the intervals in a warm session. The stream's
+   * micro-batches keep their states there too ({@link #keepingStatesAtHand}).
    */
   public static final String LOCAL_STATES_CONF = "spark.lossreport.ci.localStates";
 
@@ -70,10 +71,12 @@ public final class ReportRun {
   final EnginePolicy.Choice engine;
   /** Where quarantined rows go; null: the job's ({@link InvalidRows}). */
   final InvalidRows.Quarantine quarantine;
+  /** Whether a small pass's saved states come back to the driver ({@link #keepingStatesAtHand}). */
+  final boolean statesAtHand;
 
   private ReportRun(SparkSession spark, JobSpec spec, Dataset<Row> input, String runId, Timestamp computedAt,
       ReportPlan plan, GroupingSets groupings, Verdicts verdicts, ReportPlan pass, String bucketBy,
-      EnginePolicy.Choice engine, InvalidRows.Quarantine quarantine) {
+      EnginePolicy.Choice engine, InvalidRows.Quarantine quarantine, boolean statesAtHand) {
     this.spark = spark;
     this.spec = spec;
     this.input = input;
@@ -86,11 +89,23 @@ public final class ReportRun {
     this.bucketBy = bucketBy;
     this.engine = engine;
     this.quarantine = quarantine;
+    this.statesAtHand = statesAtHand;
   }
 
   /** This run, its quarantined rows ({@code --invalid quarantine}) given to {@code sink} instead of the job's write. */
   public ReportRun quarantiningTo(InvalidRows.Quarantine sink) {
-    return new ReportRun(spark, spec, input, runId, computedAt, plan, groupings, verdicts, pass, bucketBy, engine, sink);
+    return new ReportRun(spark, spec, input, runId, computedAt, plan, groupings, verdicts, pass, bucketBy, engine, sink,
+        statesAtHand);
+  }
+
+  /**
+   * This run, its saved states ({@link JobReport#savedStates}) a local table on the driver when the pass has
+   * at most {@value #LOCAL_STATES_CONF} state rows (they come back with the pass's own job): a caller that
+   * works on them further (the stream's windows) then needs no Spark job to read them.
+   */
+  public ReportRun keepingStatesAtHand() {
+    return new ReportRun(spark, spec, input, runId, computedAt, plan, groupings, verdicts, pass, bucketBy, engine,
+        quarantine, true);
   }
 
   /**
@@ -118,7 +133,8 @@ public final class ReportRun {
         plan.losses().size(), plan.set().signature(), plan.slots().size(),
         plan.slots().stream().map(InputSlot::column).toList(), plan.keys(), groupings.sets(), engine,
         ci == null ? "" : ", jackknife over " + ci.buckets() + " buckets");
-    return new ReportRun(spark, spec, input, runId, computedAt, plan, groupings, verdicts, pass, bucketBy, engine, null);
+    return new ReportRun(spark, spec, input, runId, computedAt, plan, groupings, verdicts, pass, bucketBy, engine, null,
+        false);
   }
 
   /**

@@ -122,13 +122,14 @@ final class MicroBatch implements VoidFunction2<Dataset<Row>, Long> {
     Dataset<Row> onTime = windowed.observe(BatchWindows.METRICS, metrics[0], Arrays.copyOfRange(metrics, 1, metrics.length))
         .where(not(col(LATE)).and(col(Windows.START).isNotNull()))
         .drop(Windows.START, Windows.PRIMARY, LATE);
-    ReportRun run = ReportRun.plan(spark, pass(), onTime, runId, Timestamp.from(Instant.now()));
+    ReportRun run = ReportRun.plan(spark, pass(), onTime, runId, Timestamp.from(Instant.now())).keepingStatesAtHand();
     if (spec.job().invalid().kind() == InvalidPolicy.Kind.QUARANTINE) { // each batch's appended, once
       run = run.quarantiningTo((rows, path) -> commit.append(rows.withColumn("batch_id", lit(batchId)), path));
     }
     try (JobReport r = run.persisted(t0)) {
       steps.next("watermark and late rows");
-      BatchWindows b = BatchWindows.of(r.observed().get(BatchWindows.METRICS), touched(r), windowed, LATE,
+      Dataset<Row> batchStates = r.savedStates(); // a local table when few (no job to read them)
+      BatchWindows b = BatchWindows.of(r.observed().get(BatchWindows.METRICS), touched(batchStates), windowed, LATE,
           spec.eventTime());
       if (b.noTime() > 0 && spec.job().invalid().kind() == InvalidPolicy.Kind.FAIL) {
         throw new UsageException(b.noTime() + " row(s) have a null --event-time " + spec.eventTime() + "; fix them,"
@@ -143,7 +144,7 @@ final class MicroBatch implements VoidFunction2<Dataset<Row>, Long> {
       Set<Long> closed = progress.closing(b.touched(), after, spec.window().micros());
       boolean reported;
       try (StatesCommit states = b.touched().isEmpty() ? null
-          : StatesCommit.start(spark, r, b.touched(), progress.open(), commit, paths, spec.keys().size())) {
+          : StatesCommit.start(spark, batchStates, b.touched(), progress.open(), commit, paths, spec.keys().size())) {
         Set<Long> rewrite = new TreeSet<>(b.touched());
         rewrite.addAll(b.late().keySet());
         rewrite.addAll(closed);
@@ -151,7 +152,7 @@ final class MicroBatch implements VoidFunction2<Dataset<Row>, Long> {
         boolean fresh = states != null && states.merged() != null;
         reported = WindowReport.write(spark, spec, paths, run.held(r.savedStateCount() * spec.windowGroupings().size()),
             rewrite, fresh ? b.touched() : Set.of(),
-            fresh ? spark.createDataFrame(states.merged(), r.savedStates().schema()) : null, after, held,
+            fresh ? states.merged() : null, after, held,
             rows -> commit.replace(rows, spec.job().output(), WindowReport.condition(rewrite)));
         steps.next("wait for the states' commit");
       } // waits for the states' commit
@@ -171,10 +172,14 @@ final class MicroBatch implements VoidFunction2<Dataset<Row>, Long> {
     }
   }
 
-  /** The starts (µs) of the windows the pass's states are of: those the batch's on-time rows touched. */
-  private static Set<Long> touched(JobReport pass) {
+  /**
+   * The starts (µs) of the windows of the pass's states {@code states}: those the batch's on-time rows
+   * touched; read on the driver when the states are at hand there.
+   */
+  private static Set<Long> touched(Dataset<Row> states) {
     Set<Long> touched = new TreeSet<>();
-    pass.savedStates().select(unix_micros(col(StreamSpec.WINDOW.get(0)))).distinct().collectAsList()
+    Column start = unix_micros(col(StreamSpec.WINDOW.get(0)));
+    (states.isLocal() ? states.select(start) : states.select(start).distinct()).collectAsList()
         .forEach(w -> touched.add(w.getLong(0)));
     return touched;
   }
@@ -270,29 +275,30 @@ final class MicroBatch implements VoidFunction2<Dataset<Row>, Long> {
    * the states.
    */
   private static final class StatesCommit implements AutoCloseable {
-    private final JavaRDD<Row> merged;
+    private final Dataset<Row> merged;
+    /** The merge's rows, persisted while the commit and the report read them (null: no merge). */
+    private final JavaRDD<Row> persisted;
     private final java.util.concurrent.FutureTask<Void> task;
 
-    private StatesCommit(JavaRDD<Row> merged, java.util.concurrent.FutureTask<Void> task) {
+    private StatesCommit(Dataset<Row> merged, JavaRDD<Row> persisted, java.util.concurrent.FutureTask<Void> task) {
       this.merged = merged;
+      this.persisted = persisted;
       this.task = task;
     }
 
     /** {@code open}: the windows that held states before the batch (the others' states are all in it). */
-    static StatesCommit start(SparkSession spark, JobReport pass, Set<Long> touched, Set<Long> open,
+    static StatesCommit start(SparkSession spark, Dataset<Row> batchStates, Set<Long> touched, Set<Long> open,
         DeltaCommit commit, StreamPaths paths, int keyCount) {
       if (commit.done(spark, paths.windows())) {
-        return new StatesCommit(null, null);
+        return new StatesCommit(null, null, null);
       }
       Set<Long> held = new TreeSet<>(touched);
       held.retainAll(open);
       Dataset<Row> saved = held.isEmpty() ? null : DeltaCommit.read(spark, paths.windows());
-      if (saved != null) {
-        saved = saved.where(WindowReport.condition(held));
-      }
-      Dataset<Row> batchStates = pass.savedStates();
-      JavaRDD<Row> merged = WindowStates.merge(saved, batchStates, keyCount).persist(StorageLevel.MEMORY_AND_DISK());
-      Dataset<Row> rows = spark.createDataFrame(merged, batchStates.schema());
+      JavaRDD<Row> persisted = saved == null ? null // every touched window is new: its states are the batch's
+          : WindowStates.merge(saved.where(WindowReport.condition(held)), batchStates, keyCount)
+              .persist(StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> rows = persisted == null ? batchStates : spark.createDataFrame(persisted, batchStates.schema());
       var task = new java.util.concurrent.FutureTask<Void>(() -> {
         Steps.describe(spark, commit.batchId(), "merge and commit the windows' states");
         commit.replace(rows, paths.windows(), WindowReport.condition(touched));
@@ -301,11 +307,11 @@ final class MicroBatch implements VoidFunction2<Dataset<Row>, Long> {
       Thread t = new Thread(task, "loss-report-window-states-" + commit.batchId());
       t.setDaemon(true);
       t.start();
-      return new StatesCommit(merged, task);
+      return new StatesCommit(rows, persisted, task);
     }
 
-    /** The merged states (persisted until {@link #close}), or null for a replay. */
-    JavaRDD<Row> merged() {
+    /** The merged states (valid until {@link #close}), or null for a replay. */
+    Dataset<Row> merged() {
       return merged;
     }
 
@@ -320,7 +326,9 @@ final class MicroBatch implements VoidFunction2<Dataset<Row>, Long> {
       } catch (java.util.concurrent.ExecutionException e) {
         throw e.getCause() instanceof Exception x ? x : e;
       } finally {
-        merged.unpersist(false);
+        if (persisted != null) {
+          persisted.unpersist(false);
+        }
       }
     }
   }

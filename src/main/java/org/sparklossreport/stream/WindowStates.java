@@ -24,15 +24,12 @@ final class WindowStates {
   private WindowStates() {}
 
   /**
-   * {@code saved} (null: none) and {@code batch} merged: one row per identity (key values, bucket, loss),
+   * {@code saved} and {@code batch} merged: one row per identity (key values, bucket, loss),
    * with the run id and time of the batch's row where it has one, in {@code batch}'s columns. Each side
    * holds one row per identity, so the merge is a full outer join on the identity (null-safe: a key or the
    * bucket may be null), in Spark's own row format and shuffle, then the states' merge of each pair.
    */
   static JavaRDD<Row> merge(Dataset<Row> saved, Dataset<Row> batch, int keyCount) {
-    if (saved == null) { // the batch engine gives one row per identity: nothing to merge
-      return batch.javaRDD();
-    }
     int n = batch.columns().length;
     Dataset<Row> a = saved.select(columns(batch)).toDF(names("a", n));
     Dataset<Row> b = batch.toDF(names("b", n));

@@ -14,18 +14,28 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparklossreport.core.LossSet;
+import org.sparklossreport.spec.CiSpec;
+import org.sparklossreport.spec.RollupSpec;
+import org.sparklossreport.spec.WriteMode;
+import org.sparklossreport.state.HeldStates;
+import org.sparklossreport.state.SavedState;
+import org.sparklossreport.state.SavedStateTable;
 import org.sparklossreport.testing.Approx;
 import org.sparklossreport.testing.JobFixtures.Pred;
 import org.sparklossreport.testing.JobFixtures;
 import org.sparklossreport.testing.SharedSparkSession;
+import org.sparklossreport.testing.SparkEvents;
 
 /**
  * Saved states and {@code rollup} (issue 14): seven nightly runs save their states, the predictions are
@@ -234,6 +244,51 @@ class RollupTest {
         && (double) a.getAs("value") < (double) a.getAs("ci_high"), a.toString());
     List<Row> buckets = spark.read().parquet(tmp.resolve("states").toString()).select("bucket").distinct().collectAsList();
     assertEquals(5, buckets.size(), "the states keep the rows' buckets: " + buckets);
+  }
+
+  /**
+   * States at hand on the driver (a local table: the stream's new windows give them so) roll up there: no
+   * Spark job runs before the report reaches the caller, and its rows are those of the job's own report over
+   * the same input (values and intervals 1e-12, counts exact), which the job made from its pass, not by a rollup.
+   */
+  @Test
+  void statesAtHandRollUpOnTheDriverToTheJobsOwnReport(SparkSession spark, @TempDir Path tmp) throws IOException {
+    String in = JobFixtures.writeParquet(spark, JobFixtures.generate(300, 17, WEEK[0], WEEK[1]), tmp.resolve("in"), 2);
+    String states = tmp.resolve("states").toString();
+    String report = tmp.resolve("report").toString();
+    ok("--input", in, "--partition-by", "date,model", "--losses", "mse,rmse,log_loss(label=class,prediction=probs)",
+        "--grouping-sets", "date,model;model;overall", "--ci", "jackknife", "--ci-buckets", "5", "--output", report,
+        "--states", states);
+    Dataset<Row> table = spark.read().parquet(states);
+    Map<String, LossSet> held = new TreeMap<>();
+    table.select("loss", "state.inputs").distinct().collectAsList()
+        .forEach(r -> held.put(r.getString(0), SavedState.setOf(r.getString(0), r.getString(1))));
+    String bucketBy = table.first().getAs(SavedStateTable.BUCKET_BY);
+    Dataset<Row> local = spark.createDataFrame(table.collectAsList(), table.schema());
+    assertTrue(local.isLocal());
+    RollupSpec spec = new RollupSpec(states, null, List.of(List.of("date", "model"), List.of("model"),
+        List.of("overall")), List.of(), tmp.resolve("unused").toString(), "parquet", WriteMode.ERROR_IF_EXISTS, null,
+        Map.of(), CiSpec.of("jackknife", null, null, null, false), null, List.of(), null);
+    List<Row> got = new ArrayList<>();
+    StructType[] schema = {null};
+    int[] jobsBefore = {-1};
+    try (SparkEvents events = SparkEvents.listen(spark)) {
+      new Rollup(spark, spec).over(local, new HeldStates(held, 5, bucketBy, 0), (rows, keys) -> {
+        jobsBefore[0] = events.jobsSoFar().size();
+        schema[0] = rows.schema();
+        got.addAll(rows.collectAsList());
+      });
+    }
+    assertEquals(0, jobsBefore[0], "merged on the driver: no Spark job before the report");
+    Map<String, Row> want = JobFixtures.byKey(spark.read().parquet(report), List.of("date", "model"));
+    Map<String, Row> rolled = JobFixtures.byKey(spark.createDataFrame(got, schema[0]), List.of("date", "model"));
+    assertEquals((4 + 2 + 1) * 3, want.size(), want.keySet().toString());
+    assertSameValues(want, rolled);
+    want.forEach((k, w) -> {
+      for (String c : List.of("ci_low", "ci_high")) {
+        Approx.assertClose(w.getAs(c), rolled.get(k).getAs(c), 1e-12, 0, k + " " + c);
+      }
+    });
   }
 
   private static void deleteTree(Path p) throws IOException {

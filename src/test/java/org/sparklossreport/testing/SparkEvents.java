@@ -88,6 +88,12 @@ public final class SparkEvents extends SparkListener implements AutoCloseable {
     return List.copyOf(jobs);
   }
 
+  /** The jobs started so far, while it goes on listening. */
+  public List<Integer> jobsSoFar() {
+    drain(spark);
+    return List.copyOf(jobs);
+  }
+
   /** Where each job was started from (Spark's short call site: action and source line), in start order. */
   public List<String> jobCallSites() {
     close();
