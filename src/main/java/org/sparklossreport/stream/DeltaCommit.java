@@ -27,8 +27,13 @@ record DeltaCommit(String appId, long batchId) {
    * (each of which it must select), once per batch; a table not there yet is made.
    */
   void replace(Dataset<Row> rows, String path, String condition) {
+    replace(rows, path, condition, java.util.Map.of());
+  }
+
+  /** {@link #replace(Dataset, String, String)}; a table made here gets the table properties {@code properties}. */
+  void replace(Dataset<Row> rows, String path, String condition, java.util.Map<String, String> properties) {
     SparkSession spark = rows.sparkSession();
-    DataFrameWriter<Row> w = writer(rows).mode("overwrite");
+    DataFrameWriter<Row> w = writer(rows).mode("overwrite").options(properties);
     if (exists(spark, path)) {
       w = w.option("replaceWhere", condition);
     }

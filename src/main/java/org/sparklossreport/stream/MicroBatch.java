@@ -275,6 +275,14 @@ final class MicroBatch implements VoidFunction2<Dataset<Row>, Long> {
    * the states.
    */
   private static final class StatesCommit implements AutoCloseable {
+    /**
+     * The windows table's properties: file statistics of the window columns alone (they select a batch's
+     * windows), not of the states, whose statistics no reader uses and which cost a micro-batch's commit
+     * about half a second.
+     */
+    private static final java.util.Map<String, String> WINDOWS_TABLE = java.util.Map.of(
+        "delta.dataSkippingNumIndexedCols", String.valueOf(StreamSpec.WINDOW.size()));
+
     private final Dataset<Row> merged;
     /** The merge's rows, persisted while the commit and the report read them (null: no merge). */
     private final JavaRDD<Row> persisted;
@@ -298,16 +306,19 @@ final class MicroBatch implements VoidFunction2<Dataset<Row>, Long> {
       JavaRDD<Row> persisted = saved == null ? null // every touched window is new: its states are the batch's
           : WindowStates.merge(saved.where(WindowReport.condition(held)), batchStates, keyCount)
               .persist(StorageLevel.MEMORY_AND_DISK());
-      Dataset<Row> rows = persisted == null ? batchStates : spark.createDataFrame(persisted, batchStates.schema());
+      // States at hand (a local table, at most spark.lossreport.ci.localStates) go to one file: split in two
+      // tasks, as Spark splits a local table, they would take both cores from the report's write beside it.
+      Dataset<Row> rows = persisted != null ? spark.createDataFrame(persisted, batchStates.schema())
+          : batchStates.isLocal() ? batchStates.coalesce(1) : batchStates;
       var task = new java.util.concurrent.FutureTask<Void>(() -> {
         Steps.describe(spark, commit.batchId(), "merge and commit the windows' states");
-        commit.replace(rows, paths.windows(), WindowReport.condition(touched));
+        commit.replace(rows, paths.windows(), WindowReport.condition(touched), WINDOWS_TABLE);
         return null;
       });
       Thread t = new Thread(task, "loss-report-window-states-" + commit.batchId());
       t.setDaemon(true);
       t.start();
-      return new StatesCommit(rows, persisted, task);
+      return new StatesCommit(persisted == null ? batchStates : rows, persisted, task);
     }
 
     /** The merged states (valid until {@link #close}), or null for a replay. */
