@@ -87,7 +87,7 @@ public final class StreamCommand extends OptionsCommand implements Commands.Note
   String invalid;
   @Option(names = "--output", paramLabel = "PATH", description = "the report: a Delta table, its windows' rows replaced as they change")
   String output;
-  @Option(names = "--checkpoint", paramLabel = "PATH", description = "the query's checkpoint and the windows' states; keep it to restart")
+  @Option(names = "--checkpoint", paramLabel = "PATH", description = "the query's checkpoint and the open windows' states; keep it to restart")
   String checkpoint;
   @Option(names = "--states", paramLabel = "PATH", description = "closed windows' states, appended in the batch job's --states format (a Delta table), for rollup")
   String states;

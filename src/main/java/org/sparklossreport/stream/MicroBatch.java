@@ -44,11 +44,12 @@ import org.sparklossreport.spec.JobSpec;
  *   <li>the watermark after the batch, and the late rows per window (and to {@code --late-output});
  *   <li>the batch's states merged into the saved states of the windows that had some ({@link WindowStates})
  *       and committed to the windows table, while, beside it, the report rows of every window the batch
- *       touched, made late rows for, or closed are made from the merged states ({@link WindowReport}) and
- *       replace their earlier rows. The two commits go to different tables and either may land first: a
- *       replay whose states' commit is done reads the merged states back instead of merging again;
- *   <li>the states of the windows it closed, appended to {@code --states}; the gates over their report rows
- *       ({@link WindowGates}).
+ *       touched or closed are made from the merged states ({@link WindowReport}) and replace their earlier
+ *       rows, with those of the closed windows it brought late rows for (their rows as they were, the late
+ *       rows counted again). The two commits go to different tables and either may land first: a replay
+ *       whose states' commit is done reads the merged states back instead of merging again;
+ *   <li>the states of the windows it closed, appended to {@code --states}, then deleted from the windows
+ *       table (which so holds open windows only); the gates over their report rows ({@link WindowGates}).
  * </ol>
  * Each step's Spark jobs are named after it (Spark's UI) and its time is logged.
  */
@@ -145,20 +146,22 @@ final class MicroBatch implements VoidFunction2<Dataset<Row>, Long> {
       boolean reported;
       try (StatesCommit states = b.touched().isEmpty() ? null
           : StatesCommit.start(spark, batchStates, b.touched(), progress.open(), commit, paths, spec.keys().size())) {
-        Set<Long> rewrite = new TreeSet<>(b.touched());
-        rewrite.addAll(b.late().keySet());
-        rewrite.addAll(closed);
-        boolean held = !b.touched().isEmpty() || !closed.isEmpty(); // else only late windows, which may hold none
+        Set<Long> rolled = new TreeSet<>(b.touched()); // open windows, and those closing now, hold states
+        rolled.addAll(closed);
+        Set<Long> rewrite = new TreeSet<>(rolled);
+        rewrite.addAll(b.late().keySet()); // closed before the batch: their rows stay, with their late rows
         boolean fresh = states != null && states.merged() != null;
         reported = WindowReport.write(spark, spec, paths, run.held(r.savedStateCount() * spec.windowGroupings().size()),
-            rewrite, fresh ? b.touched() : Set.of(),
-            fresh ? states.merged() : null, after, held,
+            rolled, b.late().keySet(), fresh ? b.touched() : Set.of(), fresh ? states.merged() : null, after,
             rows -> commit.replace(rows, spec.job().output(), WindowReport.condition(rewrite)));
         steps.next("wait for the states' commit");
       } // waits for the states' commit
       steps.next("closed windows");
-      if (!closed.isEmpty() && spec.job().states() != null) {
-        commit.append(windowStates(spark, closed), spec.job().states());
+      if (!closed.isEmpty()) {
+        if (spec.job().states() != null) {
+          commit.append(windowStates(spark, closed), spec.job().states());
+        }
+        forget(spark, closed);
       }
       int failed = reported ? gates.check(DeltaCommit.read(spark, spec.job().output()), closed, batchId) : 0;
       steps.next(null);
@@ -355,6 +358,15 @@ final class MicroBatch implements VoidFunction2<Dataset<Row>, Long> {
       commit.append(windowed.where(col(LATE).or(col(Windows.START).isNull()))
           .drop(Windows.START, Windows.PRIMARY, LATE).withColumn("batch_id", lit(batchId)), spec.lateOutput());
     }
+  }
+
+  /**
+   * Deletes the states of the windows {@code closed} from the windows table, so it holds open windows'
+   * states only: a closed window's values do not change (its late rows are only counted), and its states
+   * are in {@code --states} by now. A replay deletes nothing more.
+   */
+  private void forget(SparkSession spark, Set<Long> closed) {
+    io.delta.tables.DeltaTable.forPath(spark, paths.windows()).delete(WindowReport.condition(closed));
   }
 
   /** The saved states of the windows starting at {@code starts}. */

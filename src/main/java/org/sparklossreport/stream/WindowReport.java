@@ -32,7 +32,8 @@ import org.sparklossreport.state.HeldStates;
  * batch job's. Its rows are then the stream's: the
  * {@code grouping} without the window columns ({@code overall} for the window alone), the job's
  * {@code scope}, {@code closed} (the watermark has passed the window's end) and {@code late_rows} (the
- * window's late rows so far).
+ * window's late rows so far). A closed window's rows are final: when it gets late rows, they are read back
+ * from the report and only their {@code late_rows} change.
  */
 final class WindowReport {
   private WindowReport() {}
@@ -44,34 +45,47 @@ final class WindowReport {
   }
 
   /**
-   * Gives {@code use} the report rows of the windows starting at {@code starts} that hold states (valid
-   * during the call only); false when none does. {@code held}: what the states hold (this run's pass
-   * saves them). The states of the windows {@code freshWindows} are
-   * {@code fresh} (just merged, at hand), the others' are read from the windows table. {@code holding}:
-   * some of the windows are known to hold states (else a job looks first).
+   * Gives {@code use} the report rows (valid during the call only) of the windows starting at {@code rolled},
+   * which hold states, and of the closed windows {@code late}, which got late rows; false when there are
+   * none. The former are rolled up from their states: those of the windows {@code freshWindows} are
+   * {@code fresh} (just merged, at hand), the others' read from the windows table; {@code held}: what the
+   * states hold (this run's pass saves them). The latter's rows are read back from the report as they are
+   * (a closed window's values do not change, and its states are no longer kept), their late rows counted
+   * again.
    */
-  static boolean write(SparkSession spark, StreamSpec spec, StreamPaths paths, HeldStates held, Set<Long> starts,
-      Set<Long> freshWindows, Dataset<Row> fresh, Long watermark, boolean holding, Consumer<Dataset<Row>> use)
+  static boolean write(SparkSession spark, StreamSpec spec, StreamPaths paths, HeldStates held, Set<Long> rolled,
+      Set<Long> late, Set<Long> freshWindows, Dataset<Row> fresh, Long watermark, Consumer<Dataset<Row>> use)
       throws IOException {
-    Set<Long> others = new TreeSet<>(starts);
+    Dataset<Row> lateCounts = DeltaCommit.read(spark, paths.late());
+    Dataset<Row> report = late.isEmpty() ? null : DeltaCommit.read(spark, spec.job().output());
+    Dataset<Row> kept = report == null ? null
+        : withLateRows(report.where(condition(late)).drop("late_rows"), lateCounts);
+    if (rolled.isEmpty()) {
+      if (kept == null) {
+        return false;
+      }
+      use.accept(kept);
+      return true;
+    }
+    Set<Long> others = new TreeSet<>(rolled);
     others.removeAll(freshWindows);
     Dataset<Row> selected = fresh;
-    if (!others.isEmpty()) {
-      Dataset<Row> windows = DeltaCommit.read(spark, paths.windows());
-      if (windows != null) {
-        Dataset<Row> read = windows.where(condition(others));
-        selected = selected == null ? read : selected.unionByName(read);
-      }
+    Dataset<Row> windows = others.isEmpty() ? null : DeltaCommit.read(spark, paths.windows());
+    if (windows != null) {
+      Dataset<Row> read = windows.where(condition(others));
+      selected = selected == null ? read : selected.unionByName(read);
     }
-    if (selected == null || (!holding && selected.isEmpty())) {
-      return false;
+    if (selected == null) { // no states (cannot be: a rolled window holds some)
+      throw new IllegalStateException("no states of the windows " + rolled + " in " + paths.windows());
     }
     CiSpec ci = spec.job().ci() == null ? null
         : CiSpec.of("jackknife", null, String.valueOf(spec.job().ci().level()), null, false);
-    Dataset<Row> late = DeltaCommit.read(spark, paths.late());
     new Rollup(spark, new RollupSpec(paths.windows(), null, spec.windowGroupings(), List.of(), paths.windows() + "-report",
         "parquet", WriteMode.ERROR_IF_EXISTS, null, Map.of(), ci, spec.job().compare(), List.of(), null))
-        .over(selected, held, (report, keys) -> use.accept(streamRows(report, spec, watermark, late)));
+        .over(selected, held, (rows, keys) -> {
+          Dataset<Row> made = streamRows(rows, spec, watermark, lateCounts);
+          use.accept(kept == null ? made : made.unionByName(kept));
+        });
     return true;
   }
 
@@ -81,14 +95,18 @@ final class WindowReport {
     Column grouping = when(col("grouping").equalTo(prefix), lit(ReportRows.OVERALL))
         .otherwise(col("grouping").substr(lit(prefix.length() + 2), lit(10_000)));
     Column closed = watermark == null ? lit(false) : unix_micros(col("window_end")).leq(lit(watermark));
-    report = report.withColumn("grouping", grouping)
+    return withLateRows(report.withColumn("grouping", grouping)
         .withColumn("scope", lit(spec.job().where()).cast("string"))
-        .withColumn("closed", closed);
+        .withColumn("closed", closed), late);
+  }
+
+  /** {@code rows} with {@code late_rows}: their window's late rows so far ({@code late}: the counts, null: none). */
+  private static Dataset<Row> withLateRows(Dataset<Row> rows, Dataset<Row> late) {
     if (late == null) {
-      return report.withColumn("late_rows", lit(0L));
+      return rows.withColumn("late_rows", lit(0L));
     }
     Dataset<Row> perWindow = late.groupBy(col("window_start_us")).agg(sum(col("rows")).as("late_rows"));
-    return report.join(perWindow, unix_micros(col("window_start")).equalTo(col("window_start_us")), "left")
+    return rows.join(perWindow, unix_micros(col("window_start")).equalTo(col("window_start_us")), "left")
         .drop("window_start_us").withColumn("late_rows", coalesce(col("late_rows"), lit(0L)));
   }
 }

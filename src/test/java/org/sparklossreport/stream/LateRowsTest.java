@@ -80,6 +80,12 @@ class LateRowsTest {
       assertEquals(List.of(true, 3L), a.subList(3, 5), e.getKey().toString());
     }
 
+    // the checkpoint keeps open windows' states only: 00:00 closed in batch 0 and 01:00 is still open
+    List<Row> held = spark.read().format("delta").load(tmp.resolve("ckpt").resolve("lossreport").resolve("windows")
+        .toString()).select("window_start").distinct().orderBy("window_start").collectAsList();
+    assertEquals(List.of(new java.sql.Timestamp(T0 / 1000 + 3_600_000), new java.sql.Timestamp(T0 / 1000 + 7_200_000)),
+        held.stream().map(x -> x.getTimestamp(0)).toList());
+
     List<Row> lateRows = spark.read().format("delta").load(lateOut).orderBy("label").collectAsList();
     assertEquals(List.of(1.0, 10.0, 20.0, 30.0), lateRows.stream().map(x -> (Double) x.getAs("label")).toList());
     assertTrue(lateRows.stream().allMatch(x -> ((Long) x.getAs("batch_id")) == 1L));
