@@ -66,7 +66,7 @@ final class PersistedReport {
       // the pass, and one merge; with --ci (or states kept at hand), a small pass's state rows all come back
       // with it (LOCAL_STATES_CONF)
       KeySummary summary = KeySummary.of(passStates, set, ci == null && !run.statesAtHand ? KeySummary.SAMPLE
-          : Integer.parseInt(spark.conf().get(ReportRun.LOCAL_STATES_CONF, "20000").trim()));
+          : ReportRun.localStates(spark));
       LossState overall = summary.overall();
       long inputRows = ReportRun.inputRows(plan, overall);
       LOG.info("Aggregated {} input row(s) in {} s", inputRows, ReportRun.seconds(System.nanoTime() - t0));

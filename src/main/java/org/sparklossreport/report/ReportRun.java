@@ -55,6 +55,11 @@ public final class ReportRun {
    */
   public static final String LOCAL_STATES_CONF = "spark.lossreport.ci.localStates";
 
+  /** {@link #LOCAL_STATES_CONF} in {@code spark}'s session (default 20,000). */
+  public static int localStates(SparkSession spark) {
+    return Integer.parseInt(spark.conf().get(LOCAL_STATES_CONF, "20000").trim());
+  }
+
   /** Report rows per written file: fewer, larger files (each file is a task and a commit). */
   static final long ROWS_PER_FILE = 250_000;
 

@@ -305,14 +305,24 @@ final class MicroBatch implements VoidFunction2<Dataset<Row>, Long> {
       }
       Set<Long> held = new TreeSet<>(touched);
       held.retainAll(open);
-      Dataset<Row> saved = held.isEmpty() ? null : DeltaCommit.read(spark, paths.windows());
-      JavaRDD<Row> persisted = saved == null ? null // every touched window is new: its states are the batch's
-          : WindowStates.merge(saved.where(WindowReport.condition(held)), batchStates, keyCount)
-              .persist(StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> saved = held.isEmpty() ? null
+          : DeltaCommit.read(spark, paths.windows()).where(WindowReport.condition(held));
+      Dataset<Row> merged = batchStates; // every touched window is new: its states are the batch's
+      JavaRDD<Row> persisted = null;
+      if (saved != null) {
+        // states at hand and few saved ones: merged on the driver, else by a join
+        List<Row> few = batchStates.isLocal() ? WindowStates.few(saved, batchStates, ReportRun.localStates(spark)) : null;
+        if (few != null) {
+          merged = spark.createDataFrame(WindowStates.merge(few, batchStates.collectAsList(), keyCount),
+              batchStates.schema());
+        } else {
+          persisted = WindowStates.merge(saved, batchStates, keyCount).persist(StorageLevel.MEMORY_AND_DISK());
+          merged = spark.createDataFrame(persisted, batchStates.schema());
+        }
+      }
       // States at hand (a local table, at most spark.lossreport.ci.localStates) go to one file: split in two
       // tasks, as Spark splits a local table, they would take both cores from the report's write beside it.
-      Dataset<Row> rows = persisted != null ? spark.createDataFrame(persisted, batchStates.schema())
-          : batchStates.isLocal() ? batchStates.coalesce(1) : batchStates;
+      Dataset<Row> rows = merged.isLocal() ? merged.coalesce(1) : merged;
       var task = new java.util.concurrent.FutureTask<Void>(() -> {
         Steps.describe(spark, commit.batchId(), "merge and commit the windows' states");
         commit.replace(rows, paths.windows(), WindowReport.condition(touched), WINDOWS_TABLE);
@@ -321,7 +331,7 @@ final class MicroBatch implements VoidFunction2<Dataset<Row>, Long> {
       Thread t = new Thread(task, "loss-report-window-states-" + commit.batchId());
       t.setDaemon(true);
       t.start();
-      return new StatesCommit(persisted == null ? batchStates : rows, persisted, task);
+      return new StatesCommit(merged, persisted, task);
     }
 
     /** The merged states (valid until {@link #close}), or null for a replay. */

@@ -1,6 +1,7 @@
 package org.sparklossreport.stream;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
@@ -39,8 +40,6 @@ final class WindowStates {
       on = on == null ? same : on.and(same);
     }
     int lossAt = keyCount + 1;
-    int stateAt = keyCount + 2;
-    int runAt = keyCount + 3;
     return a.join(b, on, "full_outer").javaRDD().mapPartitions(pairs -> {
       Map<String, LossSet> sets = new HashMap<>(); // the loss specs parsed once per partition
       return new Iterator<Row>() {
@@ -58,13 +57,45 @@ final class WindowStates {
           if (pair.isNullAt(n + lossAt)) { // only saved
             return slice(pair, 0, n);
           }
-          boolean batchNewer = pair.getString(n + runAt).compareTo(pair.getString(runAt)) >= 0;
-          Object[] v = values(pair, batchNewer ? n : 0, n);
-          v[stateAt] = merge(sets, pair.getString(lossAt), pair.getStruct(stateAt), pair.getStruct(n + stateAt));
-          return RowFactory.create(v);
+          return merged(sets, slice(pair, 0, n), slice(pair, n, n), keyCount);
         }
       };
     });
+  }
+
+  /**
+   * {@link #merge(Dataset, Dataset, int)} of rows on the driver (few: a micro-batch's states at hand), with
+   * the same merge of each pair, so either way gives the same states to the bit.
+   */
+  static List<Row> merge(List<Row> saved, List<Row> batch, int keyCount) {
+    Map<List<Object>, Row> byIdentity = new java.util.LinkedHashMap<>();
+    for (Row r : saved) {
+      byIdentity.put(Arrays.asList(values(r, 0, keyCount + 2)), r);
+    }
+    Map<String, LossSet> sets = new HashMap<>();
+    for (Row r : batch) {
+      byIdentity.merge(Arrays.asList(values(r, 0, keyCount + 2)), r, (a, b) -> merged(sets, a, b, keyCount));
+    }
+    return new ArrayList<>(byIdentity.values());
+  }
+
+  /** The rows of {@code saved} in {@code like}'s columns when there are at most {@code limit}, else null. */
+  static List<Row> few(Dataset<Row> saved, Dataset<Row> like, int limit) {
+    List<Row> rows = saved.select(columns(like)).limit(limit + 1).collectAsList();
+    return rows.size() <= limit ? rows : null;
+  }
+
+  /**
+   * A saved and a batch row of one identity merged: the run id and time of the newer (the batch's, unless a
+   * replay finds a later one saved), the states merged ({@code sets}: the loss sets parsed so far).
+   */
+  private static Row merged(Map<String, LossSet> sets, Row saved, Row batch, int keyCount) {
+    int stateAt = keyCount + 2;
+    int runAt = keyCount + 3;
+    boolean batchNewer = batch.getString(runAt).compareTo(saved.getString(runAt)) >= 0;
+    Object[] v = values(batchNewer ? batch : saved, 0, saved.length());
+    v[stateAt] = merge(sets, saved.getString(keyCount + 1), saved.getStruct(stateAt), batch.getStruct(stateAt));
+    return RowFactory.create(v);
   }
 
   /** Two saved states of {@code loss} merged into one saved state ({@code sets}: the loss sets parsed so far). */
