@@ -129,7 +129,9 @@ public final class Rollup {
    * The rollup of the states {@code table} (in the states table's columns; read by the caller), given to
    * {@code sink} rather than written: the stream's windows, whose merged states are at hand. The spec's
    * {@code states}, {@code output} and format name nothing here; its groupings, losses, where and intervals
-   * apply as in {@link #run}.
+   * apply as in {@link #run}. A local table ({@link Dataset#isLocal}: rows on the driver, as the stream's
+   * few states are) is merged and its rows made there, without a Spark job; composite totals take the
+   * shuffle either way.
    */
   public void over(Dataset<Row> table, Sink sink) throws IOException {
     report(table, null, sink, null, System.nanoTime());
