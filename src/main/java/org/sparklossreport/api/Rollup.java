@@ -212,6 +212,11 @@ public final class Rollup {
     // Every grouping from one shuffle of the states; by bucket with --ci (else all in bucket 0). States at
     // hand on the driver (a local table: the stream's new windows) are merged there, without a Spark job.
     boolean local = table.isLocal() && totals == null;
+    // The finest grouping of states a caller made itself (HeldStates: one row per identity), without buckets,
+    // needs no merge: its rows come straight from the states, and only the coarser groupings are shuffled
+    // (the stream's many window × key states).
+    int straight = local || known == null || bucketed || totals != null ? -1 : finest(gs, keyCount);
+    List<GroupingSets.Grouping> shuffled = straight < 0 ? gs : gs.stream().filter(g -> g != gs.get(straight)).toList();
     List<Tuple2<Group, JackknifeBuckets>> localGroups = local ? new ArrayList<>() : null;
     JavaPairRDD<Group, JackknifeBuckets> merged = null;
     List<Object> cached = new ArrayList<>();
@@ -219,8 +224,8 @@ public final class Rollup {
       GroupingSetMerge.byBucket(selected.collectAsList(), r -> pairs(r, keyCount, gs, sets, bucketed), buckets, sets)
           .forEach((g, b) -> localGroups.add(new Tuple2<>(g, b)));
     } else {
-      merged = GroupingSetMerge.byBucket(selected.javaRDD(), r -> pairs(r, keyCount, gs, sets, bucketed), buckets,
-          sets).persist(StorageLevel.MEMORY_AND_DISK());
+      merged = GroupingSetMerge.byBucket(selected.javaRDD(), r -> pairs(r, keyCount, shuffled, sets, bucketed),
+          buckets, sets).persist(StorageLevel.MEMORY_AND_DISK());
       cached.add(merged);
     }
     try {
@@ -233,7 +238,7 @@ public final class Rollup {
       if (groupings.hasOverall()) {
         Map<String, JackknifeBuckets> overall = new TreeMap<>();
         (local ? localGroups.stream().filter(t -> gs.get(t._1().grouping()).overall()).toList()
-            : merged.filter(t -> gs.get(t._1().grouping()).overall()).collect())
+            : merged.filter(t -> shuffled.get(t._1().grouping()).overall()).collect())
             .forEach(t -> overall.put(t._1().loss(), t._2()));
         for (String l : losses) {
           JackknifeBuckets o = overall.get(l);
@@ -263,7 +268,7 @@ public final class Rollup {
         localRows = verdicts.compared(localRows, scoredSchema);
         report = spark.createDataFrame(localRows, schema);
       } else {
-        keyed = merged.filter(t -> !gs.get(t._1().grouping()).overall());
+        keyed = merged.filter(t -> !shuffled.get(t._1().grouping()).overall());
         // The report's rows, counted for the number of files and the result (a caller that knows the states
         // gives an estimate instead: the count is a job of its own)
         if (known == null) {
@@ -273,7 +278,16 @@ public final class Rollup {
         for (Map.Entry<String, Long> e : groupsPerLoss.entrySet()) {
           reportRows += e.getValue() * (1 + held.get(e.getKey()).losses().get(0).loss().extraOutputs().size());
         }
-        JavaRDD<Row> keyedRows = keyed.flatMap(t -> rows(t, gs, sets, rowsOf, bucketedRows).iterator());
+        JavaRDD<Row> keyedRows = keyed.flatMap(t -> rows(t, shuffled, sets, rowsOf, bucketedRows).iterator());
+        if (straight >= 0) { // each state is its finest group's, alone in bucket 0
+          keyedRows = keyedRows.union(selected.javaRDD().flatMap(r -> {
+            String loss = r.getString(keyCount);
+            LossState state = SavedState.fromRow(r.getStruct(keyCount + 1)).toState(sets.get(loss));
+            Group g = new Group(java.util.Arrays.asList(GroupingSetMerge.finestKeys(r, keyCount)), straight, loss);
+            return rows(new Tuple2<>(g, new JackknifeBuckets(1).add(loss, 0, state, sets)), gs, sets, rowsOf, false)
+                .iterator();
+          }));
+        }
         if (totals != null) {
           JavaRDD<Row> totalRows = totals.keyed(merged, gs, bucketedRows).persist(StorageLevel.MEMORY_AND_DISK());
           cached.add(totalRows);
@@ -292,7 +306,7 @@ public final class Rollup {
         if (!verdicts.comparing()) {
           (local ? localGroups.stream().filter(t -> !gs.get(t._1().grouping()).overall()).limit(KeySummary.SAMPLE).toList()
               : keyed.take(Math.max(0, KeySummary.SAMPLE - overallRows.size())))
-              .forEach(t -> firstRows.addAll(rows(t, gs, sets, rowsOf, bucketedRows)));
+              .forEach(t -> firstRows.addAll(rows(t, shuffled, sets, rowsOf, bucketedRows)));
         }
         preview = local ? verdicts.preview(localRows, firstRows) : verdicts.preview(report, firstRows);
       }
@@ -311,6 +325,16 @@ public final class Rollup {
     } finally {
       cached.forEach(Verdicts::unpersist);
     }
+  }
+
+  /** The index of the grouping of every key in {@code gs}, or -1. */
+  private static int finest(List<GroupingSets.Grouping> gs, int keyCount) {
+    for (int g = 0; g < gs.size(); g++) {
+      if (!gs.get(g).overall() && gs.get(g).positions().length == keyCount) {
+        return g;
+      }
+    }
+    return -1;
   }
 
   /** The report rows of a merged group, with its replicates when its states are by bucket. */

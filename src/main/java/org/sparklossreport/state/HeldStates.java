@@ -7,7 +7,9 @@ import org.sparklossreport.core.LossSet;
 /**
  * What a states table holds, as a rollup finds it out with a job over the table, for a caller that knows
  * it already (the states it saved itself): each saved loss spec's single-loss set, the buckets, how they
- * were hashed, and about how many report rows they give (for the number of files).
+ * were hashed, and about how many report rows they give (for the number of files). Such a table holds one
+ * row per identity (key values, bucket, loss), so a rollup takes the finest grouping's rows of states
+ * without buckets straight from them, without a merge.
  *
  * @param losses saved loss spec ({@code loss} column) to its single-loss set
  * @param buckets the jackknife buckets (0: the states have none)

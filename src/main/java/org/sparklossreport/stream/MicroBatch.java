@@ -317,6 +317,7 @@ final class MicroBatch implements VoidFunction2<Dataset<Row>, Long> {
               batchStates.schema());
         } else {
           persisted = WindowStates.merge(saved, batchStates, keyCount).persist(StorageLevel.MEMORY_AND_DISK());
+          persisted.count(); // joined once here: the commit and the report side by side would each join
           merged = spark.createDataFrame(persisted, batchStates.schema());
         }
       }
