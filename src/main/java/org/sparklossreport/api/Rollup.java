@@ -215,7 +215,7 @@ public final class Rollup {
     // The finest grouping of states a caller made itself (HeldStates: one row per identity), without buckets,
     // needs no merge: its rows come straight from the states, and only the coarser groupings are shuffled
     // (the stream's many window × key states).
-    int straight = local || known == null || bucketed || totals != null ? -1 : finest(gs, keyCount);
+    int straight = local || known == null || bucketed || totals != null ? -1 : groupings.finest();
     List<GroupingSets.Grouping> shuffled = straight < 0 ? gs : gs.stream().filter(g -> g != gs.get(straight)).toList();
     List<Tuple2<Group, JackknifeBuckets>> localGroups = local ? new ArrayList<>() : null;
     JavaPairRDD<Group, JackknifeBuckets> merged = null;
@@ -279,7 +279,9 @@ public final class Rollup {
           reportRows += e.getValue() * (1 + held.get(e.getKey()).losses().get(0).loss().extraOutputs().size());
         }
         JavaRDD<Row> keyedRows = keyed.flatMap(t -> rows(t, shuffled, sets, rowsOf, bucketedRows).iterator());
-        if (straight >= 0) { // each state is its finest group's, alone in bucket 0
+        // each state is its finest group's, alone in bucket 0 (the states are read a second time here, beside
+        // the shuffle's map side: far cheaper than shuffling each of them as a group of its own)
+        if (straight >= 0) {
           keyedRows = keyedRows.union(selected.javaRDD().flatMap(r -> {
             String loss = r.getString(keyCount);
             LossState state = SavedState.fromRow(r.getStruct(keyCount + 1)).toState(sets.get(loss));
@@ -325,16 +327,6 @@ public final class Rollup {
     } finally {
       cached.forEach(Verdicts::unpersist);
     }
-  }
-
-  /** The index of the grouping of every key in {@code gs}, or -1. */
-  private static int finest(List<GroupingSets.Grouping> gs, int keyCount) {
-    for (int g = 0; g < gs.size(); g++) {
-      if (!gs.get(g).overall() && gs.get(g).positions().length == keyCount) {
-        return g;
-      }
-    }
-    return -1;
   }
 
   /** The report rows of a merged group, with its replicates when its states are by bucket. */

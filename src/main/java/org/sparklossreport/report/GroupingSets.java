@@ -162,7 +162,17 @@ public record GroupingSets(List<String> keys, List<Grouping> sets) implements Se
 
   /** True when the groupings include the one by every key (the single pass's own). */
   public boolean hasFinest() {
-    return sets.stream().anyMatch(g -> g.positions().length == keys.size() && !keys.isEmpty());
+    return finest() >= 0;
+  }
+
+  /** The index in {@link #sets} of the grouping by every key, or -1 (none, or no keys). */
+  public int finest() {
+    for (int g = 0; g < sets.size(); g++) {
+      if (sets.get(g).positions().length == keys.size() && !keys.isEmpty()) {
+        return g;
+      }
+    }
+    return -1;
   }
 
   /** True when the groupings include {@code overall}. */

@@ -46,12 +46,7 @@ final class IntervalReport {
     CiSpec ci = run.spec.ci();
     int keyCount = plan.keys().size();
     List<GroupingSets.Grouping> gs = new ArrayList<>(groupings.sets());
-    int finest = -1;
-    for (int g = 0; g < gs.size(); g++) {
-      if (gs.get(g).positions().length == keyCount && keyCount > 0) {
-        finest = g;
-      }
-    }
+    int finest = groupings.finest();
     if (finest < 0 && keyCount > 0) { // counted for the summary, not reported
       gs.add(GroupingSets.byAll(plan.keys()));
       finest = gs.size() - 1;
